@@ -1,0 +1,188 @@
+"""The knowledge graph in the editors' workspace."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from relations.models import (
+    Actor,
+    ActorAlias,
+    Claim,
+    ClaimRelationship,
+    Relationship,
+    RelationshipType,
+    Source,
+)
+from relations.services import claim_set_verification
+
+
+class ActorAliasInline(admin.TabularInline):
+    model = ActorAlias
+    extra = 1
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "aliases_list", "wikidata_id", "relationship_count", "claim_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "aliases__name", "wikidata_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ActorAliasInline]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "slug", "description", "wikidata_id"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts().prefetch_related("aliases")
+
+    @admin.display(description=_("aliases"))
+    def aliases_list(self, obj: Actor) -> str:
+        return ", ".join(alias.name for alias in obj.aliases.all())
+
+    @admin.display(description=_("relationships"), ordering="relationship_count")
+    def relationship_count(self, obj: Actor) -> int:
+        return obj.relationship_count
+
+    @admin.display(description=_("claims about"), ordering="claim_count")
+    def claim_count(self, obj: Actor) -> int:
+        return obj.claim_count
+
+
+@admin.register(RelationshipType)
+class RelationshipTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "label", "inverse_label", "symmetric", "category", "relationship_count"]
+    list_filter = ["category", "symmetric"]
+    search_fields = ["name", "label", "inverse_label"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(relationship_count=Count("relationships"))
+
+    @admin.display(description=_("relationships"), ordering="relationship_count")
+    def relationship_count(self, obj: RelationshipType) -> int:
+        return obj.relationship_count
+
+
+class ClaimRelationshipInline(admin.TabularInline):
+    model = ClaimRelationship
+    extra = 1
+    autocomplete_fields = ["relationship"]
+
+
+class RelationshipClaimInline(admin.TabularInline):
+    """The claims that bear on a relationship, seen from the relationship."""
+
+    model = ClaimRelationship
+    extra = 0
+    autocomplete_fields = ["claim"]
+    verbose_name = _("claim bearing on this relationship")
+    verbose_name_plural = _("claims bearing on this relationship")
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "type", "status", "valid_from_display", "valid_until_display", "claim_count"]
+    list_filter = ["status", "type__category", "type"]
+    list_select_related = ["subject", "object", "type"]
+    search_fields = ["subject__name", "object__name", "type__name", "type__label", "summary"]
+    autocomplete_fields = ["subject", "object", "type"]
+    inlines = [RelationshipClaimInline]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["subject", "type", "object", "status", "summary"]}),
+        (
+            _("Validity"),
+            {
+                "fields": [("valid_from", "valid_from_precision"), ("valid_until", "valid_until_precision")],
+                "description": _("Dates known only to the year or month are stored as the 1st of that period."),
+            },
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claim_links"))
+
+    @admin.display(description=_("from"), ordering="valid_from")
+    def valid_from_display(self, obj: Relationship) -> str:
+        return obj.valid_from_display
+
+    @admin.display(description=_("until"), ordering="valid_until")
+    def valid_until_display(self, obj: Relationship) -> str:
+        return obj.valid_until_display
+
+    @admin.display(description=_("claims"), ordering="claim_count")
+    def claim_count(self, obj: Relationship) -> int:
+        return obj.claim_count
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_on", "url", "claim_count"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "published_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    @admin.display(description=_("claims"), ordering="claim_count")
+    def claim_count(self, obj: Source) -> int:
+        return obj.claim_count
+
+
+class AttributionFilter(admin.SimpleListFilter):
+    title = _("attribution")
+    parameter_name = "attribution"
+
+    def lookups(self, request, model_admin):
+        return [("ours", _("Our own reporting")), ("attributed", _("Attributed to someone"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ours":
+            return queryset.filter(attributed_to__isnull=True)
+        if self.value() == "attributed":
+            return queryset.filter(attributed_to__isnull=False)
+        return queryset
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "attributed_to", "verification", "relationship_count", "article_count"]
+    list_filter = ["verification", "kind", AttributionFilter, ("actors", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["attributed_to"]
+    search_fields = ["text", "quote", "attributed_to__name", "actors__name"]
+    autocomplete_fields = ["attributed_to", "actors", "sources"]
+    inlines = [ClaimRelationshipInline]
+    readonly_fields = ["verified_by", "verified_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["text", "kind", "quote", "attributed_to", "actors", "sources"]}),
+        (_("Verification"), {"fields": ["verification", "verified_by", "verified_at"]}),
+        (_("Internal"), {"fields": ["internal_note"], "description": _("Never shown to the public.")}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                relationship_count=Count("relationship_links", distinct=True),
+                article_count=Count("citations", distinct=True),
+            )
+        )
+
+    def save_model(self, request, obj, form, change):
+        if "verification" in form.changed_data:
+            claim_set_verification(claim=obj, state=obj.verification, by=request.user, commit=False)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("relationships"), ordering="relationship_count")
+    def relationship_count(self, obj: Claim) -> int:
+        return obj.relationship_count
+
+    @admin.display(description=_("cited in"), ordering="article_count")
+    def article_count(self, obj: Claim) -> int:
+        return obj.article_count

@@ -1,0 +1,9 @@
+"""App config for the knowledge graph."""
+
+from django.apps import AppConfig
+
+
+class RelationsConfig(AppConfig):
+    name = "relations"
+    verbose_name = "Knowledge graph"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,164 @@
+"""Find the actors a text mentions, by name or alias.
+
+Matching works on word tokens rather than one giant regular expression: the
+text is split into words once, and at each word the longest run of words that
+spells a known name is looked up in a dictionary. The cost is linear in the
+length of the text and does not depend on how many aliases exist, so it can
+run on every save of a long article against thousands of aliases.
+
+Rules, in the order they matter to an editor:
+
+- whole words only: "Iran" is not found in "Iranian", "UN" not in "UNESCO";
+- possessives count: "Russia's" and "Russia’s" mention Russia;
+- the longest name wins: "North Korea" is one mention of North Korea, not
+  also one of "Korea";
+- acronyms are case-sensitive ("US" is not "us"); other names match in any
+  case except all lower-case when the name has capitals, so a headline's
+  "RUSSIA" counts but "china" (the porcelain) does not.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from relations.models import Actor, ActorAlias
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Mention:
+    actor_id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Name:
+    actor_id: int
+    name: str
+    separators: tuple[str, ...]
+    trailing: str
+    acronym: bool
+    has_capitals: bool
+
+
+def _is_acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _split(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
+    """Words of a name, the text between them, and any punctuation after the last
+    word ("U.S." is the words U and S, separated by ".", followed by ".")."""
+    words = list(_WORD.finditer(name))
+    if not words:
+        return None
+    separators = _gaps(name, words)
+    trailing = name[words[-1].end() :].strip()
+    return tuple(w.group().casefold() for w in words), separators, trailing
+
+
+class MentionIndex:
+    """Every actor name and alias, keyed by its casefolded words."""
+
+    def __init__(self, names: Iterable[tuple[int, str]]) -> None:
+        self._names: dict[tuple[str, ...], list[_Name]] = {}
+        self.longest = 0
+        for actor_id, name in names:
+            split = _split(name)
+            if split is None:
+                continue
+            key, separators, trailing = split
+            entry = _Name(
+                actor_id=actor_id,
+                name=name,
+                separators=separators,
+                trailing=trailing,
+                acronym=_is_acronym(name),
+                has_capitals=any(c.isupper() for c in name),
+            )
+            entries = self._names.setdefault(key, [])
+            if all((e.actor_id, e.name) != (entry.actor_id, entry.name) for e in entries):
+                entries.append(entry)
+            self.longest = max(self.longest, len(key))
+
+    @classmethod
+    def from_database(cls) -> MentionIndex:
+        names = list(Actor.objects.values_list("pk", "name"))
+        names += ActorAlias.objects.values_list("actor_id", "name")
+        return cls(names)
+
+    def find(self, text: str) -> list[Mention]:
+        """Mentions in order of appearance; a mention never overlaps another."""
+        words = list(_WORD.finditer(text))
+        folded = [w.group().casefold() for w in words]
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(words):
+            matched = 0
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                entries = self._names.get(tuple(folded[i : i + n]))
+                if not entries:
+                    continue
+                found = self._match(text, words[i : i + n], entries)
+                if found:
+                    mentions.extend(found)
+                    matched = n
+                    break
+            i += matched or 1
+        return mentions
+
+    def actor_ids(self, text: str) -> list[int]:
+        """Actors mentioned, each once, in order of first mention."""
+        return list(dict.fromkeys(m.actor_id for m in self.find(text)))
+
+    @staticmethod
+    def _match(text: str, words: list[re.Match], entries: list[_Name]) -> list[Mention]:
+        start, end = words[0].start(), words[-1].end()
+        gaps = _gaps(text, words)
+        surface = text[start:end]
+        found = []
+        for entry in entries:
+            if gaps != entry.separators:
+                continue
+            if entry.trailing and not text.startswith(entry.trailing, end):
+                continue
+            if entry.acronym:
+                if _strip_separators(surface) != _strip_separators(entry.name):
+                    continue
+            elif entry.has_capitals and surface == surface.lower():
+                continue
+            matched_end = end + len(entry.trailing)
+            found.append(Mention(entry.actor_id, start, matched_end, text[start:matched_end]))
+        # One actor per span, even when it is reachable by several of its names.
+        return list({m.actor_id: m for m in found}.values())
+
+
+def _gaps(text: str, words: list[re.Match]) -> tuple[str, ...]:
+    """What stands between consecutive words, with any whitespace reduced to one
+    space and punctuation kept, so "North  Korea" is "North Korea" but
+    "Iran-Israel" is not "Iran Israel"."""
+    return tuple(
+        " " if gap.isspace() else "".join(gap.split())
+        for gap in (text[a.end() : b.start()] for a, b in itertools.pairwise(words))
+    )
+
+
+def _strip_separators(value: str) -> str:
+    return "".join(_WORD.findall(value))
+
+
+def find_mentions(text: str) -> list[Mention]:
+    return MentionIndex.from_database().find(text)
+
+
+def mentioned_actors(text: str) -> list[Actor]:
+    """Actors the text mentions, in order of first mention."""
+    ids = MentionIndex.from_database().actor_ids(text)
+    by_id = Actor.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]

@@ -1,0 +1,337 @@
+"""The knowledge graph: who the stories are about, how they are tied, and what is claimed."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from relations import dates
+from relations.querysets import ActorQuerySet, ClaimQuerySet, RelationshipQuerySet
+
+WIKIDATA_ID_RE = r"^Q[1-9][0-9]*$"
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Actor(TimeStampedModel):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+        BLOC = "bloc", _("Bloc")
+        ARMED_GROUP = "armed_group", _("Armed group")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text=_("One or two sentences a reader can rely on."))
+    wikidata_id = models.CharField(
+        "Wikidata id",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(WIKIDATA_ID_RE, _("A Wikidata id is Q followed by digits, e.g. Q159."))],
+        help_text=_("e.g. Q159 for Russia. Leave empty if unknown."),
+    )
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="actor_wikidata_id_unique",
+                violation_error_message=_("Another actor already has this Wikidata id."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID_RE),
+                name="actor_wikidata_id_format",
+                violation_error_message=_("A Wikidata id is Q followed by digits, e.g. Q159."),
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorAlias(models.Model):
+    """Another name an actor goes by in copy (Moscow, the Kremlin, DPRK, Pyongyang)."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "actor aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "actor",
+                name="actoralias_unique_per_actor",
+                violation_error_message=_("This actor already has that alias."),
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="actoralias_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.name = " ".join(self.name.split())
+        if self.actor_id and self.name.casefold() == self.actor.name.casefold():
+            raise ValidationError({"name": _("An alias must differ from the actor's own name.")})
+
+
+class RelationshipType(models.Model):
+    class Category(models.TextChoices):
+        SECURITY = "security", _("Security")
+        MILITARY = "military", _("Military")
+        ECONOMIC = "economic", _("Economic")
+        DIPLOMATIC = "diplomatic", _("Diplomatic")
+        CONFLICT = "conflict", _("Conflict")
+        MEMBERSHIP = "membership", _("Membership")
+
+    label = models.CharField(max_length=100, help_text=_('Read from subject to object: "supplies arms to".'))
+    inverse_label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_('Read from object to subject: "receives arms from". Symmetric types use their label.'),
+    )
+    name = models.CharField(max_length=100, unique=True, help_text=_('What editors call it: "Arms supply".'))
+    slug = models.SlugField(max_length=100, unique=True)
+    symmetric = models.BooleanField(
+        default=False, help_text=_("A tie that reads the same both ways, such as a treaty or a partnership.")
+    )
+    category = models.CharField(max_length=20, choices=Category.choices, db_index=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(symmetric=False) | Q(inverse_label="") | Q(inverse_label=F("label")),
+                name="relationshiptype_symmetric_has_no_inverse",
+                violation_error_message=_("A symmetric type reads the same both ways: leave the inverse label empty."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.symmetric and self.inverse_label and self.inverse_label != self.label:
+            raise ValidationError(
+                {"inverse_label": _("A symmetric type reads the same both ways: leave the inverse label empty.")}
+            )
+        if not self.symmetric and not self.inverse_label:
+            raise ValidationError({"inverse_label": _("A directed type needs an inverse label.")})
+
+    @property
+    def reverse_label(self) -> str:
+        return self.inverse_label or self.label
+
+
+class Relationship(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+        SUSPENDED = "suspended", _("Suspended")
+        ALLEGED = "alleged", _("Alleged")
+
+    subject = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="relationships_as_subject")
+    object = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="relationships_as_object")
+    type = models.ForeignKey(RelationshipType, on_delete=models.PROTECT, related_name="relationships")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_from_precision = models.CharField(max_length=5, choices=dates.Precision.choices, default=dates.Precision.DAY)
+    valid_until = models.DateField(null=True, blank=True)
+    valid_until_precision = models.CharField(max_length=5, choices=dates.Precision.choices, default=dates.Precision.DAY)
+    summary = models.TextField(blank=True, help_text=_("One sentence in our words on what the tie amounts to."))
+
+    objects = RelationshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["subject__name", "type__name", "object__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(subject=F("object")),
+                name="relationship_not_self",
+                violation_error_message=_("A relationship links two different actors."),
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "object", "type"],
+                name="relationship_unique_per_pair_and_type",
+                violation_error_message=_(
+                    "These two actors already have a relationship of this type: edit that one instead."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="relationship_valid_until_after_from",
+                violation_error_message=_("A relationship cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        type_label = self.type.label if self.type_id else "?"
+        return f"{self.subject} {type_label} {self.object}" if self.subject_id and self.object_id else type_label
+
+    def clean(self) -> None:
+        if self.subject_id and self.subject_id == self.object_id:
+            raise ValidationError({"object": _("A relationship links two different actors.")})
+        # One row per symmetric tie: always the lower id first, so that
+        # "Russia–China" and "China–Russia" meet the same unique constraint.
+        if (
+            self.type_id
+            and self.type.symmetric
+            and self.subject_id
+            and self.object_id
+            and self.subject_id > self.object_id
+        ):
+            self.subject, self.object = self.object, self.subject
+        for field in ("valid_from", "valid_until"):
+            value = getattr(self, field)
+            if value is not None:
+                setattr(self, field, dates.truncate(value, getattr(self, f"{field}_precision")))
+
+    @property
+    def valid_from_display(self) -> str:
+        return dates.display(self.valid_from, self.valid_from_precision)
+
+    @property
+    def valid_until_display(self) -> str:
+        return dates.display(self.valid_until, self.valid_until_precision)
+
+
+class Source(TimeStampedModel):
+    url = models.URLField("URL", max_length=500, blank=True)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_url_unique",
+                violation_error_message=_("A source with this URL already exists: pick it instead."),
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher})" if self.publisher else self.title
+
+
+class Claim(TimeStampedModel):
+    class Kind(models.TextChoices):
+        FACT = "fact", _("Fact")
+        ASSESSMENT = "assessment", _("Assessment")
+        QUOTE = "quote", _("Quote")
+        ALLEGATION = "allegation", _("Allegation")
+
+    class Verification(models.TextChoices):
+        UNVERIFIED = "unverified", _("Unverified")
+        VERIFIED = "verified", _("Verified")
+        DISPUTED = "disputed", _("Disputed")
+        FALSE = "false", _("False")
+        RETRACTED = "retracted", _("Retracted")
+
+    text = models.TextField("statement", help_text=_("The claim in our own words."))
+    quote = models.TextField(blank=True, help_text=_("The exact words, when the claim is a quote."))
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FACT, db_index=True)
+    attributed_to = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attributed_claims",
+        help_text=_("Who says so. Leave empty for our own reporting."),
+    )
+    actors = models.ManyToManyField(Actor, blank=True, related_name="claims", help_text=_("Who the claim is about."))
+    relationships = models.ManyToManyField(Relationship, through="ClaimRelationship", blank=True, related_name="claims")
+    sources = models.ManyToManyField(Source, blank=True, related_name="claims")
+    verification = models.CharField(
+        max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED, db_index=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    internal_note = models.TextField(blank=True, help_text=_("For the newsroom only. Never published."))
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(kind="quote") | ~Q(quote=""),
+                name="claim_quote_has_words",
+                violation_error_message=_("A quote needs its exact words."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["fact", "allegation"]) | Q(attributed_to__isnull=False),
+                name="claim_attributed_when_assessment_or_quote",
+                violation_error_message=_("Assessments and quotes must say who they are attributed to."),
+            ),
+            models.CheckConstraint(
+                condition=Q(verification="unverified") | Q(verified_at__isnull=False),
+                name="claim_verification_dated",
+                violation_error_message=_("A verification state needs the time it was set."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        text = " ".join(self.text.split())
+        return text if len(text) <= 90 else text[:89] + "…"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == self.Kind.QUOTE and not self.quote.strip():
+            errors["quote"] = _("A quote needs its exact words.")
+        if self.kind in (self.Kind.ASSESSMENT, self.Kind.QUOTE) and self.attributed_to_id is None:
+            errors["attributed_to"] = _("Assessments and quotes must say who they are attributed to.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClaimRelationship(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", _("Supports")
+        CONTRADICTS = "contradicts", _("Contradicts")
+        CONTEXT = "context", _("Context")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relationship_links")
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="claim_links")
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.SUPPORTS, db_index=True)
+
+    class Meta:
+        verbose_name = "relationship the claim bears on"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "relationship"],
+                name="claimrelationship_unique",
+                violation_error_message=_("The claim is already linked to this relationship."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.relationship}"

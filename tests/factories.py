@@ -1,0 +1,127 @@
+"""factory_boy factories for the whole suite."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from newsroom.models import Article, ArticleClaim
+from relations.models import (
+    Actor,
+    ActorAlias,
+    Claim,
+    ClaimRelationship,
+    Relationship,
+    RelationshipType,
+    Source,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    kind = Actor.Kind.COUNTRY
+    name = factory.Sequence(lambda n: f"Country {n}")
+    slug = factory.Sequence(lambda n: f"country-{n}")
+
+
+class ActorAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActorAlias
+
+    actor = factory.SubFactory(ActorFactory)
+    name = factory.Sequence(lambda n: f"Alias {n}")
+
+
+class RelationshipTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelationshipType
+
+    name = factory.Sequence(lambda n: f"Type {n}")
+    slug = factory.Sequence(lambda n: f"type-{n}")
+    label = "supplies arms to"
+    inverse_label = "receives arms from"
+    symmetric = False
+    category = RelationshipType.Category.MILITARY
+
+
+class SymmetricTypeFactory(RelationshipTypeFactory):
+    label = "has a treaty with"
+    inverse_label = ""
+    symmetric = True
+    category = RelationshipType.Category.SECURITY
+
+
+class RelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Relationship
+
+    subject = factory.SubFactory(ActorFactory)
+    object = factory.SubFactory(ActorFactory)
+    type = factory.SubFactory(RelationshipTypeFactory)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Report {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/reports/{n}")
+    publisher = "Example Wire"
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    text = factory.Sequence(lambda n: f"Claim number {n} about the world.")
+    kind = Claim.Kind.FACT
+
+
+class VerifiedClaimFactory(ClaimFactory):
+    verification = Claim.Verification.VERIFIED
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+class ClaimRelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimRelationship
+
+    claim = factory.SubFactory(ClaimFactory)
+    relationship = factory.SubFactory(RelationshipFactory)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Story {n}")
+    slug = factory.Sequence(lambda n: f"story-{n}")
+    standfirst = "What happened, in two lines."
+    body = "<p>The body of the story.</p>"
+    byline = "A. Reporter"
+    section = "World"
+
+
+class ArticleClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleClaim
+
+    article = factory.SubFactory(ArticleFactory)
+    claim = factory.SubFactory(ClaimFactory)
+    position = factory.Sequence(lambda n: n)
