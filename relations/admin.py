@@ -1,6 +1,12 @@
-"""The knowledge graph in the editors' workspace."""
+"""The knowledge graph in the editors' workspace.
+
+Admins that annotate counts set ``ordering`` explicitly: the GROUP BY the
+counts add drops a model's default ordering, and autocomplete pages would
+come back in arbitrary order.
+"""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +29,7 @@ class ActorAliasInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "kind", "aliases_list", "wikidata_id", "relationship_count", "claim_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "wikidata_id"]
@@ -52,6 +59,7 @@ class ActorAdmin(admin.ModelAdmin):
 
 @admin.register(RelationshipType)
 class RelationshipTypeAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "label", "inverse_label", "symmetric", "category", "relationship_count"]
     list_filter = ["category", "symmetric"]
     search_fields = ["name", "label", "inverse_label"]
@@ -83,6 +91,7 @@ class RelationshipClaimInline(admin.TabularInline):
 
 @admin.register(Relationship)
 class RelationshipAdmin(admin.ModelAdmin):
+    ordering = ["subject__name", "type__name", "object__name"]
     list_display = ["__str__", "type", "status", "valid_from_display", "valid_until_display", "claim_count"]
     list_filter = ["status", "type__category", "type"]
     list_select_related = ["subject", "object", "type"]
@@ -120,6 +129,8 @@ class RelationshipAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    ordering = ["-published_on", "title"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "url", "claim_count"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "url"]
@@ -150,6 +161,7 @@ class AttributionFilter(admin.SimpleListFilter):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    ordering = ["-updated_at"]
     list_display = ["__str__", "kind", "attributed_to", "verification", "relationship_count", "article_count"]
     list_filter = ["verification", "kind", AttributionFilter, ("actors", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["attributed_to"]
