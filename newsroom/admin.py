@@ -22,6 +22,7 @@ class ArticleClaimInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    ordering = ["-updated_at"]
     list_display = ["title", "status", "section", "byline", "claim_count", "publish_at", "updated_at"]
     list_filter = ["status", "section", ("actors", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "slug", "standfirst", "byline"]

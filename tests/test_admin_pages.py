@@ -10,7 +10,6 @@ from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
     ArticleClaimFactory,
-    ArticleFactory,
     ClaimFactory,
     ClaimRelationshipFactory,
     RelationshipFactory,

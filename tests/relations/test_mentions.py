@@ -80,9 +80,7 @@ def test_all_lower_case_word_is_not_a_proper_name(index):
 
 
 def test_name_spanning_a_line_break_matches(index):
-    assert texts(index, "the Shanghai\nCooperation  Organization met") == [
-        (SCO, "Shanghai\nCooperation  Organization")
-    ]
+    assert texts(index, "the Shanghai\nCooperation  Organization met") == [(SCO, "Shanghai\nCooperation  Organization")]
 
 
 def test_hyphenated_pair_mentions_both(index):
