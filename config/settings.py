@@ -1,5 +1,6 @@
 """Settings for every environment, driven by environment variables (see README)."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -67,6 +68,9 @@ TEMPLATES = [
     },
 ]
 
+if "DATABASE_URL" not in os.environ:
+    # The embedded default: the first run needs nothing but Python.
+    DATA_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'newsroom.sqlite3'}"),
 }
