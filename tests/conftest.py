@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import importlib
 import os
 import shutil
 
@@ -31,6 +32,17 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def starting_vocabulary(transactional_db):
+    """The relationship types the data migration creates. Transactional tests
+    (live servers, browsers) flush the database after each test, data migrations'
+    rows included, so such tests put them back."""
+    from django.apps import apps
+
+    migration = importlib.import_module("relations.migrations.0002_relationshiptype_starting_vocabulary")
+    migration.create_vocabulary(apps, None)
 
 
 @pytest.fixture(scope="session")

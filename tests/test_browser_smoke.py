@@ -10,8 +10,7 @@ from newsroom.demo_content import ARTICLE
 from newsroom.models import Article
 from relations.models import Claim
 
-# serialized_rollback restores the relationship types the data migration made, which a flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
 
 
 @pytest.fixture
