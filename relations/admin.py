@@ -5,6 +5,7 @@ counts add drops a model's default ordering, and autocomplete pages would
 come back in arbitrary order.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
@@ -22,8 +23,25 @@ from relations.models import (
 from relations.services import claim_set_verification
 
 
+class ActorAliasFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        # The unique constraint is on Lower(name): Django's formset checks only
+        # plain field uniqueness, so two new aliases differing in case would
+        # otherwise reach the database together.
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form) or "name" not in form.cleaned_data:
+                continue
+            key = " ".join(form.cleaned_data["name"].split()).casefold()
+            if key in seen:
+                form.add_error("name", _("This alias is listed twice."))
+            seen.add(key)
+
+
 class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
+    formset = ActorAliasFormSet
     extra = 1
 
 

@@ -90,7 +90,12 @@ class ActorAlias(models.Model):
 
     def clean(self) -> None:
         self.name = " ".join(self.name.split())
-        if self.actor_id and self.name.casefold() == self.actor.name.casefold():
+        try:
+            # Set even while unsaved, when the alias is added along with a new actor.
+            actor = self.actor
+        except Actor.DoesNotExist:
+            actor = None
+        if actor is not None and self.name.casefold() == actor.name.casefold():
             raise ValidationError({"name": _("An alias must differ from the actor's own name.")})
 
 
