@@ -23,7 +23,7 @@ migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo --url http://$(HOST)
 
 run: demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)

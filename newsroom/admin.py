@@ -1,6 +1,8 @@
 """Articles in the editors' workspace."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
@@ -18,6 +20,7 @@ class ArticleClaimInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["claim"]
     fields = ["position", "claim", "passage"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
 
 
 @admin.register(Article)
