@@ -60,8 +60,15 @@ class ArticleAdmin(admin.ModelAdmin):
         untagged = [actor for actor in mentioned if actor.pk not in tagged]
         items = format_html_join(
             ", ",
-            '<span class="{}">{}</span>',
-            (("mention-tagged" if actor.pk in tagged else "mention-untagged", actor) for actor in mentioned),
+            "{}",
+            (
+                (
+                    format_html('<span class="mention-tagged">{}</span>', actor)
+                    if actor.pk in tagged
+                    else format_html('<strong class="mention-untagged">{}</strong> ({})', actor, _("untagged")),
+                )
+                for actor in mentioned
+            ),
         )
         if not untagged:
             return format_html("{} <em>({})</em>", items, _("all tagged"))

@@ -60,7 +60,7 @@ def test_change_page_lists_mentioned_actors_and_offers_to_tag_the_untagged(edito
     article.actors.add(actors["russia"])
     page = editor_client.get(_change_url(article)).content.decode()
     assert '<span class="mention-tagged">Russia</span>' in page
-    assert '<span class="mention-untagged">North Korea</span>' in page
+    assert '<strong class="mention-untagged">North Korea</strong> (untagged)' in page
     assert "Save and tag 2 untagged actors" in page
     assert ">China</span>" not in page
 
