@@ -142,9 +142,10 @@ class MentionIndex:
 def _gaps(text: str, words: list[re.Match]) -> tuple[str, ...]:
     """What stands between consecutive words, with any whitespace reduced to one
     space and punctuation kept, so "North  Korea" is "North Korea" but
-    "Iran-Israel" is not "Iran Israel"."""
+    "Iran-Israel" is not "Iran Israel". Typographic apostrophes count as plain
+    ones: copy has "People’s", an alias typed in the admin "People's"."""
     return tuple(
-        " " if gap.isspace() else "".join(gap.split())
+        " " if gap.isspace() else "".join(gap.split()).replace("’", "'")
         for gap in (text[a.end() : b.start()] for a, b in itertools.pairwise(words))
     )
 

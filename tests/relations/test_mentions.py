@@ -25,6 +25,7 @@ NAMES = [
     (SCO, "SCO"),
     (UAE, "UAE"),
     (IRAN, "Iran"),
+    (NORTH_KOREA, "Democratic People's Republic of Korea"),
 ]
 
 
@@ -81,6 +82,12 @@ def test_all_lower_case_word_is_not_a_proper_name(index):
 
 def test_name_spanning_a_line_break_matches(index):
     assert texts(index, "the Shanghai\nCooperation  Organization met") == [(SCO, "Shanghai\nCooperation  Organization")]
+
+
+def test_typographic_apostrophe_inside_a_name_matches(index):
+    assert texts(index, "the Democratic People’s Republic of Korea") == [
+        (NORTH_KOREA, "Democratic People’s Republic of Korea")
+    ]
 
 
 def test_hyphenated_pair_mentions_both(index):
