@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from relations import dates
-from relations.querysets import ActorQuerySet, ClaimQuerySet, RelationshipQuerySet
+from relations.querysets import ActorQuerySet, RelationshipQuerySet
 
 WIKIDATA_ID_RE = r"^Q[1-9][0-9]*$"
 
@@ -280,8 +280,6 @@ class Claim(TimeStampedModel):
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     internal_note = models.TextField(blank=True, help_text=_("For the newsroom only. Never published."))
-
-    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 
 
 class ActorQuerySet(models.QuerySet):
-    def matching(self, text: str) -> ActorQuerySet:
-        """Actors whose name or any alias contains ``text`` (case-insensitive)."""
-        return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
-
     def with_counts(self) -> ActorQuerySet:
         # Subqueries rather than joined Counts: two joined Counts multiply each other.
         from relations.models import Claim, Relationship
@@ -20,7 +16,6 @@ class ActorQuerySet(models.QuerySet):
         return self.annotate(
             relationship_count=models.Subquery(_count_of(relationships)),
             claim_count=models.Subquery(_count_of(claims)),
-            alias_count=Count("aliases", distinct=True),
         )
 
 
@@ -30,13 +25,6 @@ def _count_of(queryset: models.QuerySet) -> models.QuerySet:
 
 
 class RelationshipQuerySet(models.QuerySet):
-    def involving(self, actor) -> RelationshipQuerySet:
-        return self.filter(Q(subject=actor) | Q(object=actor))
-
     def between(self, a, b) -> RelationshipQuerySet:
+        """Ties between two actors, whichever side each is on."""
         return self.filter(Q(subject=a, object=b) | Q(subject=b, object=a))
-
-
-class ClaimQuerySet(models.QuerySet):
-    def about(self, actor) -> ClaimQuerySet:
-        return self.filter(actors=actor)
