@@ -1,8 +1,9 @@
-"""Top-level URL map: admin now; public pages, API and embeds join as they land."""
+"""Top-level URL map: the editors' admin, health, and the public pages."""
 
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from config.health import healthz
 
 admin.site.site_header = "Newsroom relations workspace"
 admin.site.site_title = "Newsroom relations"
@@ -10,7 +11,6 @@ admin.site.index_title = "Editorial workspace"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Public story pages are not built yet; until they are, the root leads
-    # editors to their workspace instead of answering 404.
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("", include("newsroom.urls")),
 ]

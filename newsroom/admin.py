@@ -11,6 +11,8 @@ from django.utils.translation import ngettext
 
 from newsroom.models import Article, ArticleClaim
 from newsroom.services import article_mentioned_actors, article_tag_mentioned_actors
+from relations.history import HistoryAdmin
+from relations.locking import LockedEditAdmin
 
 TAG_MENTIONS = "_tag_mentions"
 
@@ -24,7 +26,7 @@ class ArticleClaimInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
     ordering = ["-updated_at"]
     list_display = ["title", "status", "section", "byline", "claim_count", "publish_at", "updated_at"]
     list_filter = ["status", "section", ("actors", admin.RelatedOnlyFieldListFilter)]

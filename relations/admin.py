@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from relations.history import HistoryAdmin
+from relations.locking import LockedEditAdmin
 from relations.models import (
     Actor,
     ActorAlias,
@@ -20,7 +22,7 @@ from relations.models import (
     RelationshipType,
     Source,
 )
-from relations.services import claim_set_verification
+from relations.services import VERIFY_PERMISSION, claim_set_verification
 
 
 class ActorAliasFormSet(forms.BaseInlineFormSet):
@@ -46,7 +48,7 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(LockedEditAdmin, HistoryAdmin):
     ordering = ["name"]
     list_display = ["name", "kind", "aliases_list", "wikidata_id", "relationship_count", "claim_count"]
     list_filter = ["kind"]
@@ -108,7 +110,7 @@ class RelationshipClaimInline(admin.TabularInline):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(admin.ModelAdmin):
+class RelationshipAdmin(LockedEditAdmin, HistoryAdmin):
     ordering = ["subject__name", "type__name", "object__name"]
     list_display = ["__str__", "type", "status", "valid_from_display", "valid_until_display", "claim_count"]
     list_filter = ["status", "type__category", "type"]
@@ -146,7 +148,7 @@ class RelationshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(LockedEditAdmin, HistoryAdmin):
     ordering = ["-published_on", "title"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "url", "claim_count"]
@@ -178,7 +180,7 @@ class AttributionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(LockedEditAdmin, HistoryAdmin):
     ordering = ["-updated_at"]
     list_display = ["__str__", "kind", "attributed_to", "verification", "relationship_count", "article_count"]
     list_filter = ["verification", "kind", AttributionFilter, ("actors", admin.RelatedOnlyFieldListFilter)]
@@ -203,6 +205,13 @@ class ClaimAdmin(admin.ModelAdmin):
                 article_count=Count("citations", distinct=True),
             )
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm(VERIFY_PERMISSION):
+            # Reporters see the verdict but cannot set it; the service refuses them anyway.
+            readonly = ["verification", *readonly]
+        return readonly
 
     def save_model(self, request, obj, form, change):
         if "verification" in form.changed_data:

@@ -1,5 +1,6 @@
 """The knowledge graph: who the stories are about, how they are tied, and what is claimed."""
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -9,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from relations import dates
-from relations.querysets import ActorQuerySet, RelationshipQuerySet
+from relations.querysets import ActorQuerySet, ClaimQuerySet, RelationshipQuerySet, SourceQuerySet
 
 WIKIDATA_ID_RE = r"^Q[1-9][0-9]*$"
 
@@ -22,7 +23,20 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class Actor(TimeStampedModel):
+class VersionedModel(TimeStampedModel):
+    """Content that two editors may open at once.
+
+    ``version`` counts saves of the content; an edit made from a stale copy
+    is refused (see ``relations.locking``) instead of silently overwriting.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Actor(VersionedModel):
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
         PERSON = "person", _("Person")
@@ -148,7 +162,7 @@ class RelationshipType(models.Model):
         return self.inverse_label or self.label
 
 
-class Relationship(TimeStampedModel):
+class Relationship(VersionedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         ENDED = "ended", _("Ended")
@@ -222,11 +236,13 @@ class Relationship(TimeStampedModel):
         return dates.display(self.valid_until, self.valid_until_precision)
 
 
-class Source(TimeStampedModel):
+class Source(VersionedModel):
     url = models.URLField("URL", max_length=500, blank=True)
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -244,7 +260,7 @@ class Source(TimeStampedModel):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
 
 
-class Claim(TimeStampedModel):
+class Claim(VersionedModel):
     class Kind(models.TextChoices):
         FACT = "fact", _("Fact")
         ASSESSMENT = "assessment", _("Assessment")
@@ -281,8 +297,11 @@ class Claim(TimeStampedModel):
     verified_at = models.DateTimeField(null=True, blank=True)
     internal_note = models.TextField(blank=True, help_text=_("For the newsroom only. Never published."))
 
+    objects = ClaimQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at"]
+        permissions = [("verify_claim", "Can set a claim's verification state")]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
             models.CheckConstraint(
@@ -338,3 +357,18 @@ class ClaimRelationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.relationship}"
+
+
+# Revisions (django-reversion). Registered here, not by the admin, so that saves
+# from services and commands are versioned the same way. Bookkeeping is left
+# out: restoring an old revision keeps the current version counter and timestamps.
+NOT_IN_REVISIONS = ["version", "created_at", "updated_at"]
+reversion.register(Actor, exclude=NOT_IN_REVISIONS, follow=["aliases"])
+reversion.register(ActorAlias)
+reversion.register(Relationship, exclude=NOT_IN_REVISIONS, follow=["claim_links"])
+reversion.register(Source, exclude=NOT_IN_REVISIONS)
+# A verdict is set by a fact-checker through its service, never by restoring old text.
+reversion.register(
+    Claim, exclude=[*NOT_IN_REVISIONS, "verification", "verified_by", "verified_at"], follow=["relationship_links"]
+)
+reversion.register(ClaimRelationship)

@@ -1,9 +1,16 @@
-"""Reusable reads on the knowledge graph."""
+"""Reusable reads on the knowledge graph, including the public closure (DESIGN.md).
+
+``.public()`` on each queryset is the one statement of what the public may see:
+claims that live content cites, the relationships those claims bear on (or that
+live content shows directly), their sources, and every actor any of these names.
+"""
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+
+from relations import visibility
 
 
 class ActorQuerySet(models.QuerySet):
@@ -18,6 +25,19 @@ class ActorQuerySet(models.QuerySet):
             claim_count=models.Subquery(_count_of(claims)),
         )
 
+    def public(self) -> ActorQuerySet:
+        from relations.models import Claim, Relationship
+
+        claims = Claim.objects.public()
+        relationships = Relationship.objects.public()
+        return self.filter(
+            visibility.roots("actor")
+            | Q(pk__in=claims.values("actors"))
+            | Q(pk__in=claims.filter(attributed_to__isnull=False).values("attributed_to"))
+            | Q(pk__in=relationships.values("subject"))
+            | Q(pk__in=relationships.values("object"))
+        )
+
 
 def _count_of(queryset: models.QuerySet) -> models.QuerySet:
     # COUNT as a plain Func keeps Django from adding a GROUP BY: one row, the count.
@@ -28,3 +48,27 @@ class RelationshipQuerySet(models.QuerySet):
     def between(self, a, b) -> RelationshipQuerySet:
         """Ties between two actors, whichever side each is on."""
         return self.filter(Q(subject=a, object=b) | Q(subject=b, object=a))
+
+    def involving(self, actor) -> RelationshipQuerySet:
+        return self.filter(Q(subject=actor) | Q(object=actor))
+
+    def public(self) -> RelationshipQuerySet:
+        from relations.models import Claim, ClaimRelationship
+
+        supported = ClaimRelationship.objects.filter(claim__in=Claim.objects.public()).values("relationship")
+        return self.filter(visibility.roots("relationship") | Q(pk__in=supported))
+
+
+class ClaimQuerySet(models.QuerySet):
+    def public(self) -> ClaimQuerySet:
+        return self.filter(visibility.roots("claim"))
+
+    def about(self, actor) -> ClaimQuerySet:
+        return self.filter(actors=actor)
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self) -> SourceQuerySet:
+        from relations.models import Claim
+
+        return self.filter(pk__in=Claim.objects.public().values("sources"))

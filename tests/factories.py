@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from newsroom.models import Article, ArticleClaim
@@ -125,3 +126,26 @@ class ArticleClaimFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     claim = factory.SubFactory(ClaimFactory)
     position = factory.Sequence(lambda n: n)
+
+
+class StaffFactory(UserFactory):
+    """A newsroom member with the groups named in ``roles`` (created by the roles migration)."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+class ReporterFactory(StaffFactory):
+    roles = ["Reporter"]
+
+
+class RoleEditorFactory(StaffFactory):
+    roles = ["Editor"]
+
+
+class FactCheckerFactory(StaffFactory):
+    roles = ["Fact-checker"]

@@ -1,0 +1,3 @@
+"""Public story and actor pages."""
+
+urlpatterns: list = []
