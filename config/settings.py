@@ -25,7 +25,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_CONTENT = env.bool("DEMO_CONTENT", default=DEBUG)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.WorkspaceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -5,10 +5,6 @@ from django.urls import include, path
 
 from config.health import healthz
 
-admin.site.site_header = "Newsroom relations workspace"
-admin.site.site_title = "Newsroom relations"
-admin.site.index_title = "Editorial workspace"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -1,20 +1,30 @@
-"""Articles in the editors' workspace."""
+"""Articles in the editors' workspace: writing, the review workflow, corrections and the audit trail.
+
+Every workflow button and action calls a service in ``newsroom.services``,
+which checks the user's permission again: hiding a button is a courtesy, the
+service is the rule.
+"""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.models import Article, ArticleClaim
-from newsroom.services import article_mentioned_actors, article_tag_mentioned_actors
+from newsroom import services
+from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from relations.history import HistoryAdmin
-from relations.locking import LockedEditAdmin
+from relations.locking import LockedEditAdmin, LockedEditForm
 
 TAG_MENTIONS = "_tag_mentions"
+WORKFLOW = "_workflow"
+Status = Article.Status
 
 
 class ArticleClaimInline(admin.TabularInline):
@@ -25,37 +35,148 @@ class ArticleClaimInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
 
 
+class CorrectionInline(admin.TabularInline):
+    """Corrections are a public record: added through the service, never edited or removed."""
+
+    model = Correction
+    extra = 1
+    fields = ["text", "published_at", "by"]
+    readonly_fields = ["published_at", "by"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
+    verbose_name_plural = _("public corrections")
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and obj.status == Status.PUBLISHED and services.can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ArticleEventInline(admin.TabularInline):
+    model = ArticleEvent
+    extra = 0
+    fields = ["at", "kind", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("audit trail")
+    classes = ["collapse"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class ArticleAdminForm(LockedEditForm):
+    go_live_at = forms.SplitDateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=_("Used by “Publish”: leave empty to publish at once, or set a future time to schedule."),
+    )
+
+    def clean_go_live_at(self):
+        value = self.cleaned_data["go_live_at"]
+        if value is not None and value < timezone.now():
+            raise ValidationError(_("That time has passed. Leave it empty to publish at once."))
+        return value
+
+
 @admin.register(Article)
 class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/newsroom/article/change_form.html"
     ordering = ["-updated_at"]
-    list_display = ["title", "status", "section", "byline", "claim_count", "publish_at", "updated_at"]
+    list_display = ["title", "status", "live_state", "section", "byline", "claim_count", "updated_at"]
     list_filter = ["status", "section", ("actors", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "slug", "standfirst", "byline"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["actors"]
-    inlines = [ArticleClaimInline]
+    inlines = [ArticleClaimInline, CorrectionInline, ArticleEventInline]
     date_hierarchy = "updated_at"
-    readonly_fields = ["mentions", "first_published_at", "last_published_at", "created_at", "updated_at"]
-    actions = ["tag_mentioned_actors"]
+    readonly_fields = [
+        "mentions",
+        "status",
+        "publish_at",
+        "first_published_at",
+        "last_published_at",
+        "last_modified_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["tag_mentioned_actors", "submit_for_review", "publish_now", "withdraw"]
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "byline", "section", "body"]}),
         (_("What the story is about"), {"fields": ["actors", "mentions"]}),
-        (_("Publication"), {"fields": ["status", "publish_at", "first_published_at", "last_published_at"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "go_live_at",
+                    "publish_at",
+                    "first_published_at",
+                    "last_published_at",
+                    "last_modified_at",
+                ]
+            },
+        ),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and services.can_publish(request.user) and not obj.is_live and obj.status != "withdrawn":
+            return fieldsets
+        # Only someone who may publish, on an article not yet live, has a publication time to choose.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "go_live_at"]})
+            for name, options in fieldsets
+        ]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claim_citations"))
+
+    def has_change_permission(self, request, obj=None):
+        # What readers can see (or saw) changes only in an editor's hands.
+        if (
+            obj is not None
+            and obj.status in (Status.PUBLISHED, Status.WITHDRAWN)
+            and not services.can_publish(request.user)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_publish_permission(self, request) -> bool:
+        return services.can_publish(request.user)
 
     @admin.display(description=_("cited claims"), ordering="claim_count")
     def claim_count(self, obj: Article) -> int:
         return obj.claim_count
 
+    @admin.display(description=_("on the site"), ordering="publish_at")
+    def live_state(self, obj: Article) -> str:
+        if obj.is_live:
+            return _("Live since %(when)s") % {"when": _short(obj.publish_at)}
+        if obj.is_scheduled:
+            return _("Scheduled for %(when)s") % {"when": _short(obj.publish_at)}
+        return "–"
+
     @admin.display(description=_("actors the text mentions"))
     def mentions(self, obj: Article) -> str:
         if obj.pk is None:
             return _("Save the article to see the actors its text mentions.")
-        mentioned = article_mentioned_actors(article=obj)
+        mentioned = services.article_mentioned_actors(article=obj)
         if not mentioned:
             return _("The text mentions no known actor.")
         tagged = set(obj.actors.values_list("pk", flat=True))
@@ -82,21 +203,128 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
             label % {"n": len(untagged)},
         )
 
+    # The workflow on the change page ------------------------------------------------
+
+    def workflow_buttons(self, request, obj: Article) -> list[tuple[str, str, str]]:
+        """(action, label, css class) for each transition this user may make from the article's state."""
+        may_edit = request.user.has_perm(services.CHANGE_PERMISSION)
+        may_publish = services.can_publish(request.user)
+        buttons = []
+        if obj.status == Status.DRAFT and may_edit:
+            buttons.append(("submit", _("Save and submit for review"), ""))
+        if obj.status == Status.IN_REVIEW and may_edit:
+            buttons.append(("return", _("Save and return to draft"), ""))
+        if may_publish:
+            if obj.status in (Status.DRAFT, Status.IN_REVIEW):
+                buttons.append(("publish", _("Save and publish"), "default"))
+            elif obj.is_scheduled:
+                buttons.append(("publish", _("Save and reschedule"), "default"))
+                buttons.append(("return", _("Unschedule (back to draft)"), ""))
+            elif obj.is_live:
+                buttons.append(("withdraw", _("Withdraw from the site"), "deletelink"))
+            elif obj.status == Status.WITHDRAWN:
+                buttons.append(("return", _("Return to draft"), ""))
+        return buttons
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None:
+            extra_context["workflow_buttons"] = self.workflow_buttons(request, obj)
+            extra_context["workflow_field"] = WORKFLOW
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # Kept for response_change, which runs the workflow action once everything is saved.
+        obj.requested_go_live_at = form.cleaned_data.get("go_live_at")
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Correction:
+            # The admin's change message reads these, as if the formset had saved them itself.
+            formset.new_objects = [
+                services.article_add_correction(article=form.instance, by=request.user, text=extra.cleaned_data["text"])
+                for extra in formset.extra_forms
+                if extra.has_changed()
+            ]
+            formset.changed_objects, formset.deleted_objects = [], []
+            return
+        super().save_formset(request, form, formset, change)
+
     def response_change(self, request, obj):
         if TAG_MENTIONS in request.POST:
             self._tag(request, [obj])
             return HttpResponseRedirect(request.path)
+        action = request.POST.get(WORKFLOW)
+        if action:
+            if not self._transition(request, obj, action, publish_at=getattr(obj, "requested_go_live_at", None)):
+                self.message_user(request, _("Your edits were saved."), messages.INFO)
+            return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
-    @admin.action(description=_("Tag the actors their text mentions"))
+    def _transition(self, request, article: Article, action: str, *, publish_at=None) -> bool:
+        operations = {
+            "submit": lambda: services.article_submit_for_review(article=article, by=request.user),
+            "return": lambda: services.article_return_to_draft(article=article, by=request.user),
+            "publish": lambda: services.article_publish(article=article, by=request.user, publish_at=publish_at),
+            "withdraw": lambda: services.article_withdraw(article=article, by=request.user),
+        }
+        if action not in operations:
+            self.message_user(request, _("Unknown workflow action."), messages.ERROR)
+            return False
+        try:
+            result = operations[action]()
+        except (PermissionDenied, ValidationError) as error:
+            reasons = " ".join(getattr(error, "messages", None) or [str(error)])
+            self.message_user(
+                request,
+                _("“%(title)s” was not moved: %(reasons)s") % {"title": article, "reasons": reasons},
+                messages.ERROR,
+            )
+            return False
+        if result.is_scheduled:
+            text = _("“%(title)s” is scheduled: it goes live %(when)s.") % {
+                "title": result,
+                "when": _short(result.publish_at),
+            }
+        else:
+            text = _("“%(title)s” is now %(status)s.") % {
+                "title": result,
+                "status": result.get_status_display().lower(),
+            }
+        self.message_user(request, text, messages.SUCCESS)
+        return True
+
+    # Changelist actions ---------------------------------------------------------------
+
+    @admin.action(description=_("Tag the actors their text mentions"), permissions=["change"])
     def tag_mentioned_actors(self, request, queryset):
         self._tag(request, queryset)
 
+    @admin.action(description=_("Submit selected drafts for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        for article in queryset:
+            self._transition(request, article, "submit")
+
+    @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
+    def publish_now(self, request, queryset):
+        for article in queryset:
+            self._transition(request, article, "publish")
+
+    @admin.action(description=_("Withdraw selected articles from the site"), permissions=["publish"])
+    def withdraw(self, request, queryset):
+        for article in queryset:
+            self._transition(request, article, "withdraw")
+
     def _tag(self, request, articles) -> None:
         for article in articles:
-            added = article_tag_mentioned_actors(article=article)
+            added = services.article_tag_mentioned_actors(article=article)
             if added:
                 names = ", ".join(actor.name for actor in added)
                 self.message_user(request, f"{article}: tagged {names}.", messages.SUCCESS)
             else:
                 self.message_user(request, f"{article}: no untagged actor mentioned.", messages.INFO)
+
+
+def _short(moment) -> str:
+    return timezone.localtime(moment).strftime("%d %b %Y %H:%M")

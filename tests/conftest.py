@@ -70,3 +70,12 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The Reporter, Editor and Fact-checker groups, for transactional tests that flushed them."""
+    from django.apps import apps
+
+    migration = importlib.import_module("newsroom.migrations.0003_roles")
+    migration.create_roles(apps, None)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from newsroom.models import Article
 from newsroom.services import article_tag_mentioned_actors
 from tests.factories import ActorAliasFactory, ActorFactory, ArticleFactory
+from tests.helpers import admin_form_data
 
 BODY = (
     "<p>Only Russia and the DPRK have a mutual defence treaty.</p>"
@@ -27,18 +28,6 @@ def actors(db):
 
 def _change_url(article: Article) -> str:
     return reverse("admin:newsroom_article_change", args=[article.pk])
-
-
-def _form_data(response) -> dict:
-    """The change form as the browser would submit it, untouched."""
-    form = response.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data["actors"] = [a.pk for a in form.instance.actors.all()]
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        data |= {f"{management.prefix}-{k}": v for k, v in management.initial.items()}
-        data[f"{management.prefix}-TOTAL_FORMS"] = management.initial["INITIAL_FORMS"]
-    return data
 
 
 def test_service_tags_every_mentioned_actor_from_the_text_without_markup(actors):
@@ -67,7 +56,7 @@ def test_change_page_lists_mentioned_actors_and_offers_to_tag_the_untagged(edito
 
 def test_one_click_saves_the_form_and_tags_the_mentions(editor_client, actors):
     article = ArticleFactory(body=BODY)
-    data = _form_data(editor_client.get(_change_url(article)))
+    data = admin_form_data(editor_client.get(_change_url(article)))
     data["standfirst"] = "Edited in the same step."
     response = editor_client.post(_change_url(article), data | {"_tag_mentions": "1"})
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -1,0 +1,53 @@
+"""The editors' admin site, whose start page is the editorial queue."""
+
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from newsroom.models import Article, ArticleEvent
+from relations.models import Claim
+
+QUEUE_LENGTH = 10
+
+
+class WorkspaceAdminSite(admin.AdminSite):
+    site_header = "Newsroom relations workspace"
+    site_title = "Newsroom relations"
+    index_title = "Editorial workspace"
+    index_template = "admin/workspace_index.html"
+
+    def index(self, request, extra_context=None):
+        if request.user.has_perm("newsroom.view_article"):
+            extra_context = {**(extra_context or {}), "queue": editorial_queue(request.user)}
+        return super().index(request, extra_context)
+
+
+def editorial_queue(user) -> dict:
+    """What awaits the newsroom: stories to review, stories scheduled, stories just published,
+    and, for fact-checkers, unchecked claims in stories on their way out."""
+    now = timezone.now()
+    submitted = ArticleEvent.objects.filter(article=OuterRef("pk"), kind=ArticleEvent.Kind.SUBMITTED)
+    in_review = (
+        Article.objects.in_review()
+        .annotate(
+            submitted_at=Subquery(submitted.values("at")[:1]),
+            submitted_by=Subquery(submitted.values("by__username")[:1]),
+        )
+        .order_by("submitted_at", "pk")
+    )
+    upcoming = Article.objects.filter(status__in=[Article.Status.IN_REVIEW, Article.Status.PUBLISHED]).exclude(
+        pk__in=Article.objects.public(at=now).values("pk")
+    )
+    unchecked = (
+        Claim.objects.filter(verification=Claim.Verification.UNVERIFIED, citations__article__in=upcoming)
+        .distinct()
+        .order_by("pk")
+    )
+    return {
+        "in_review": in_review[:QUEUE_LENGTH],
+        "in_review_count": in_review.count(),
+        "scheduled": Article.objects.scheduled(at=now).order_by("publish_at")[:QUEUE_LENGTH],
+        "recently_published": Article.objects.public(at=now).order_by("-publish_at")[:QUEUE_LENGTH],
+        "unchecked_claims": unchecked[:QUEUE_LENGTH] if user.has_perm("relations.verify_claim") else None,
+        "username": user.get_username(),
+    }
