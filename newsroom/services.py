@@ -151,6 +151,8 @@ def article_withdraw(*, article: Article, by: AbstractBaseUser, note: str = "") 
     """Take a published article off the site (it answers 404 to readers from then on)."""
     _require(by, PUBLISH_PERMISSION, _("withdraw"))
     article = _locked(article)
+    if article.is_scheduled:
+        raise ValidationError(_("This article is not live yet: unschedule it instead of withdrawing it."))
     if article.status != Status.PUBLISHED:
         _refuse(article, _("withdrawn"))
     article.status = Status.WITHDRAWN

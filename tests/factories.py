@@ -128,24 +128,31 @@ class ArticleClaimFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
+def _in_groups(*default: str) -> factory.PostGeneration:
+    """Put the user in the named groups (created by the roles migration); ``roles=[...]`` overrides."""
+
+    def add(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(*Group.objects.filter(name__in=default if extracted is None else extracted))
+
+    return factory.PostGeneration(add)
+
+
 class StaffFactory(UserFactory):
-    """A newsroom member with the groups named in ``roles`` (created by the roles migration)."""
+    class Meta:
+        skip_postgeneration_save = True
 
     is_staff = True
-
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+    roles = _in_groups()
 
 
 class ReporterFactory(StaffFactory):
-    roles = ["Reporter"]
+    roles = _in_groups("Reporter")
 
 
 class RoleEditorFactory(StaffFactory):
-    roles = ["Editor"]
+    roles = _in_groups("Editor")
 
 
 class FactCheckerFactory(StaffFactory):
-    roles = ["Fact-checker"]
+    roles = _in_groups("Fact-checker")

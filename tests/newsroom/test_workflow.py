@@ -1,0 +1,244 @@
+"""The article workflow as services: who may make which transition, and what each records."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from newsroom import services
+from newsroom.models import Article, ArticleEvent, Correction
+from relations.models import Claim
+from tests.factories import (
+    ArticleClaimFactory,
+    ArticleFactory,
+    EditorFactory,
+    FactCheckerFactory,
+    ReporterFactory,
+    RoleEditorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"reporter": ReporterFactory, "editor": RoleEditorFactory, "fact-checker": FactCheckerFactory}
+STATES = ["draft", "in_review", "scheduled", "live", "withdrawn"]
+ACTIONS = ["submit", "return", "publish", "withdraw"]
+
+# (action, starting state) -> the roles allowed to make it, and the event it leaves.
+ALLOWED = {
+    ("submit", "draft"): ({"reporter", "editor"}, ArticleEvent.Kind.SUBMITTED, "in_review"),
+    ("return", "in_review"): ({"reporter", "editor"}, ArticleEvent.Kind.RETURNED, "draft"),
+    ("publish", "draft"): ({"editor"}, ArticleEvent.Kind.PUBLISHED, "published"),
+    ("publish", "in_review"): ({"editor"}, ArticleEvent.Kind.PUBLISHED, "published"),
+    ("publish", "scheduled"): ({"editor"}, ArticleEvent.Kind.SCHEDULED, "published"),
+    ("return", "scheduled"): ({"editor"}, ArticleEvent.Kind.RETURNED, "draft"),
+    ("withdraw", "live"): ({"editor"}, ArticleEvent.Kind.WITHDRAWN, "withdrawn"),
+    ("return", "withdrawn"): ({"editor"}, ArticleEvent.Kind.RETURNED, "draft"),
+}
+
+
+def article_in(state: str) -> Article:
+    """An article brought to ``state`` through the workflow itself."""
+    boss = EditorFactory(username="boss")
+    article = ArticleFactory()
+    if state == "in_review":
+        services.article_submit_for_review(article=article, by=boss)
+    elif state == "scheduled":
+        services.article_publish(article=article, by=boss, publish_at=timezone.now() + datetime.timedelta(days=1))
+    elif state in ("live", "withdrawn"):
+        services.article_publish(article=article, by=boss)
+        if state == "withdrawn":
+            services.article_withdraw(article=article, by=boss)
+    article.refresh_from_db()
+    return article
+
+
+def make(action: str, article: Article, user) -> Article:
+    if action == "submit":
+        return services.article_submit_for_review(article=article, by=user)
+    if action == "return":
+        return services.article_return_to_draft(article=article, by=user)
+    if action == "publish":
+        # From the schedule, publishing again means rescheduling; from elsewhere, publishing now.
+        later = timezone.now() + datetime.timedelta(days=2) if article.is_scheduled else None
+        return services.article_publish(article=article, by=user, publish_at=later)
+    return services.article_withdraw(article=article, by=user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_transition_for_every_role(action, state, role):
+    article = article_in(state)
+    user = ROLES[role]()
+    before = (article.status, article.publish_at, article.events.count())
+    allowed_roles, kind, to_status = ALLOWED.get((action, state), (set(), None, None))
+
+    if role in allowed_roles:
+        make(action, article, user)
+        article.refresh_from_db()
+        event = article.events.first()
+        assert (event.kind, event.by, event.to_status) == (kind, user, to_status)
+        assert article.status == to_status
+        assert article.events.count() == before[2] + 1
+    else:
+        with pytest.raises((PermissionDenied, ValidationError)):
+            make(action, article, user)
+        article.refresh_from_db()
+        assert (article.status, article.publish_at, article.events.count()) == before
+
+
+def test_audit_trail_reads_the_whole_path_in_order():
+    reporter, editor = ReporterFactory(), RoleEditorFactory()
+    article = ArticleFactory()
+    services.article_submit_for_review(article=article, by=reporter)
+    services.article_return_to_draft(article=article, by=editor, note="Needs a second source.")
+    services.article_submit_for_review(article=article, by=reporter)
+    services.article_publish(article=article, by=editor)
+    services.article_withdraw(article=article, by=editor, note="Legal hold.")
+    trail = list(article.events.order_by("at", "pk").values_list("kind", "by__username", "from_status", "to_status"))
+    assert trail == [
+        ("submitted", reporter.username, "draft", "in_review"),
+        ("returned", editor.username, "in_review", "draft"),
+        ("submitted", reporter.username, "draft", "in_review"),
+        ("published", editor.username, "in_review", "published"),
+        ("withdrawn", editor.username, "published", "withdrawn"),
+    ]
+    assert article.events.filter(kind="returned").get().note == "Needs a second source."
+
+
+@pytest.mark.parametrize("verdict", [Claim.Verification.FALSE, Claim.Verification.RETRACTED])
+def test_publishing_refuses_an_article_citing_a_false_or_retracted_claim_and_names_it(verdict):
+    article = article_in("in_review")
+    citation = ArticleClaimFactory(article=article, claim__text="The treaty was signed in 1950.")
+    services_user = EditorFactory()
+    from relations.services import claim_set_verification
+
+    claim_set_verification(claim=citation.claim, state=verdict, by=services_user)
+    with pytest.raises(ValidationError) as refused:
+        services.article_publish(article=article, by=RoleEditorFactory())
+    assert "The treaty was signed in 1950." in " ".join(refused.value.messages)
+    assert verdict in " ".join(refused.value.messages)
+    article.refresh_from_db()
+    assert article.status == "in_review"
+    assert not article.events.filter(kind="published").exists()
+
+
+def test_publishing_refuses_an_article_without_a_body():
+    article = ArticleFactory(body="")
+    with pytest.raises(ValidationError, match="no body"):
+        services.article_publish(article=article, by=RoleEditorFactory())
+
+
+def test_publishing_sets_first_and_last_published_and_republishing_keeps_the_first():
+    editor = RoleEditorFactory()
+    article = ArticleFactory()
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
+        services.article_publish(article=article, by=editor)
+    with time_machine.travel(datetime.datetime(2025, 6, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        services.article_withdraw(article=article, by=editor)
+        services.article_return_to_draft(article=article, by=editor)
+        services.article_publish(article=article, by=editor)
+    article.refresh_from_db()
+    assert article.first_published_at == datetime.datetime(2025, 6, 1, 9, 0, tzinfo=datetime.UTC)
+    assert article.last_published_at == datetime.datetime(2025, 6, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+class TestScheduling:
+    NOW = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.UTC)
+    GO_LIVE = NOW + datetime.timedelta(hours=3)
+
+    @pytest.fixture
+    def scheduled(self):
+        with time_machine.travel(self.NOW, tick=False):
+            return services.article_publish(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.GO_LIVE)
+
+    def test_is_recorded_as_scheduled_with_its_time(self, scheduled):
+        event = scheduled.events.get()
+        assert event.kind == "scheduled"
+        assert scheduled.publish_at == self.GO_LIVE
+
+    def test_is_not_live_a_second_before_publish_at(self, scheduled):
+        with time_machine.travel(self.GO_LIVE - datetime.timedelta(seconds=1), tick=False):
+            assert not Article.objects.public().filter(pk=scheduled.pk).exists()
+            assert Article.objects.scheduled().filter(pk=scheduled.pk).exists()
+
+    def test_is_live_at_publish_at_and_after(self, scheduled):
+        for moment in (self.GO_LIVE, self.GO_LIVE + datetime.timedelta(seconds=1)):
+            with time_machine.travel(moment, tick=False):
+                assert Article.objects.public().filter(pk=scheduled.pk).exists()
+                assert not Article.objects.scheduled().filter(pk=scheduled.pk).exists()
+
+    def test_its_story_page_answers_404_until_it_is_live(self, scheduled, client):
+        url = f"/stories/{scheduled.slug}/"
+        with time_machine.travel(self.GO_LIVE - datetime.timedelta(seconds=1), tick=False):
+            assert client.get(url).status_code == 404
+        with time_machine.travel(self.GO_LIVE + datetime.timedelta(seconds=1), tick=False):
+            assert client.get(url).status_code == 200
+
+    def test_a_publish_at_in_the_past_publishes_now(self):
+        with time_machine.travel(self.NOW, tick=False):
+            article = services.article_publish(
+                article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.NOW - datetime.timedelta(days=3)
+            )
+        assert article.publish_at == self.NOW
+        assert article.events.get().kind == "published"
+
+    def test_unscheduling_takes_it_back_to_draft_without_a_publication_time(self, scheduled):
+        with time_machine.travel(self.NOW, tick=False):
+            services.article_return_to_draft(article=scheduled, by=RoleEditorFactory())
+        scheduled.refresh_from_db()
+        assert (scheduled.status, scheduled.publish_at) == ("draft", None)
+
+
+class TestCorrections:
+    def test_an_editor_adds_a_dated_correction_that_counts_as_an_update(self):
+        editor = RoleEditorFactory()
+        article = article_in("live")
+        published = article.last_modified_at
+        correction = services.article_add_correction(
+            article=article, by=editor, text="An earlier version gave the wrong year."
+        )
+        article.refresh_from_db()
+        assert article.last_modified_at == correction.published_at > published
+        assert (correction.by, correction.text) == (editor, "An earlier version gave the wrong year.")
+        assert article.events.first().kind == "corrected"
+
+    def test_a_reporter_cannot_add_one(self):
+        article = article_in("live")
+        with pytest.raises(PermissionDenied):
+            services.article_add_correction(article=article, by=ReporterFactory(), text="Fixed.")
+        assert not Correction.objects.exists()
+
+    def test_a_draft_takes_no_correction(self):
+        with pytest.raises(ValidationError):
+            services.article_add_correction(article=ArticleFactory(), by=RoleEditorFactory(), text="Fixed.")
+        assert not Correction.objects.exists()
+
+    def test_an_empty_correction_is_refused_and_nothing_changes(self):
+        article = article_in("live")
+        before = article.last_modified_at
+        with pytest.raises(ValidationError):
+            services.article_add_correction(article=article, by=RoleEditorFactory(), text="   ")
+        article.refresh_from_db()
+        assert article.last_modified_at == before
+        assert not Correction.objects.exists()
+
+
+class TestVerificationRoles:
+    def test_a_fact_checker_sets_a_verdict(self):
+        from relations.services import claim_set_verification
+
+        checker = FactCheckerFactory()
+        claim = claim_set_verification(claim=ArticleClaimFactory().claim, state="verified", by=checker)
+        assert claim.verified_by == checker
+
+    def test_a_reporter_cannot_set_a_verdict(self):
+        from relations.services import claim_set_verification
+
+        claim = ArticleClaimFactory().claim
+        with pytest.raises(PermissionDenied):
+            claim_set_verification(claim=claim, state="verified", by=ReporterFactory())
+        claim.refresh_from_db()
+        assert claim.verification == "unverified"
