@@ -17,10 +17,10 @@ def admin_form_data(response, *, extra_forms: int = 0) -> dict:
         formset = inline.formset
         management = formset.management_form
         data |= {f"{management.prefix}-{k}": v for k, v in management.initial.items()}
-        data[f"{management.prefix}-TOTAL_FORMS"] = management.initial["INITIAL_FORMS"] + min(
-            extra_forms, len(formset.extra_forms)
-        )
-        for subform in formset.initial_forms:
+        extra = formset.extra_forms[:extra_forms]
+        data[f"{management.prefix}-TOTAL_FORMS"] = management.initial["INITIAL_FORMS"] + len(extra)
+        # Blank rows post their initial values, as a browser does; unchanged, they are ignored.
+        for subform in [*formset.initial_forms, *extra]:
             for name in subform.fields:
                 value = subform[name].value()
                 if value is not None:
