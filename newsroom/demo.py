@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import html
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 
+import reversion
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models, transaction
+from django.utils import timezone
 
 from newsroom import demo_content as content
 from newsroom.models import Article, ArticleClaim
-from newsroom.services import article_tag_mentioned_actors
+from newsroom.services import article_publish, article_submit_for_review, article_tag_mentioned_actors
 from relations.models import (
     Actor,
     ActorAlias,
@@ -23,22 +29,65 @@ from relations.models import (
 )
 from relations.services import claim_set_verification
 
-DEMO_EDITOR_USERNAME = "editor"
+roles = importlib.import_module("newsroom.migrations.0003_roles")
+
 # Demo only: load_demo refuses to run unless settings.DEMO_CONTENT is on.
-DEMO_EDITOR_PASSWORD = "axis-at-a-glance"
+DEMO_PASSWORD = "axis-at-a-glance"
+DEMO_EDITOR_USERNAME = "editor"
+DEMO_EDITOR_PASSWORD = DEMO_PASSWORD
+DEMO_REPORTER_USERNAME = "reporter"
+DEMO_FACTCHECKER_USERNAME = "factchecker"
+SCHEDULED_AFTER = datetime.timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    title: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(DEMO_EDITOR_USERNAME, roles.EDITOR, "Editor"),
+    DemoAccount(DEMO_REPORTER_USERNAME, roles.REPORTER, "Reporter"),
+    DemoAccount(DEMO_FACTCHECKER_USERNAME, roles.FACT_CHECKER, "Fact-checker"),
+)
 
 
 @dataclass
 class DemoResult:
-    editor: AbstractUser
-    articles: list[Article]
+    users: dict[str, AbstractUser] = field(default_factory=dict)
+    articles: list[Article] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+
+    @property
+    def editor(self) -> AbstractUser:
+        return self.users[DEMO_EDITOR_USERNAME]
+
+    @property
+    def reporter(self) -> AbstractUser:
+        return self.users[DEMO_REPORTER_USERNAME]
+
+    @property
+    def factchecker(self) -> AbstractUser:
+        return self.users[DEMO_FACTCHECKER_USERNAME]
 
 
 @transaction.atomic
 def load_demo() -> DemoResult:
-    result = DemoResult(editor=_demo_editor(), articles=[])
+    # One revision for the whole load, so every object's history starts with the demo.
+    with reversion.create_revision():
+        result = DemoResult()
+        for account in DEMO_ACCOUNTS:
+            result.users[account.username] = _demo_user(account, result)
+        reversion.set_user(result.editor)
+        reversion.set_comment("Demo content")
+        _load_story(result)
+    return result
+
+
+def _load_story(result: DemoResult) -> None:
     upsert = _Upserter(result)
 
     actors = {}
@@ -76,8 +125,12 @@ def load_demo() -> DemoResult:
             attributed_to=actors[attributed_to] if attributed_to else None,
             internal_note=note,
         )
-        if claim.verification != verification:
-            claim_set_verification(claim=claim, state=verification, by=result.editor)
+        # A verdict set by anyone else (an older demo gave them to the editor) is set again,
+        # so the demo shows fact-checking as the fact-checker's job.
+        checked_by = None if verification == Claim.Verification.UNVERIFIED else result.factchecker.pk
+        if claim.verification != verification or claim.verified_by_id != checked_by:
+            claim_set_verification(claim=claim, state=verification, by=result.factchecker)
+            result.updated += 1
         claim.actors.set([actors[slug] for slug in about])
         claim.sources.set([source])
         for relationship_key, stance in stances.items():
@@ -85,32 +138,92 @@ def load_demo() -> DemoResult:
         claim.relationship_links.exclude(relationship__in=[relationships[k] for k in stances]).delete()
         claims[key] = claim
 
-    for fields, paragraphs in ((content.ARTICLE, content.PARAGRAPHS), (content.BRIEF, content.BRIEF_PARAGRAPHS)):
-        body = "\n".join(f"<p>{html.escape(text, quote=False)}</p>" for text, _ in paragraphs)
-        article = upsert(
-            Article, {"slug": fields["slug"]}, **{k: v for k, v in fields.items() if k != "slug"}, body=body
-        )
-        for position, (passage, claim_key) in enumerate(paragraphs, start=1):
-            upsert(ArticleClaim, {"article": article, "claim": claims[claim_key]}, position=position, passage=passage)
-        article_tag_mentioned_actors(article=article)
-        result.articles.append(article)
-    return result
+    story = _article(upsert, claims, content.ARTICLE, content.PARAGRAPHS)
+    story = _submit(story, result)
+    story = _publish(story, result)
+
+    brief = _article(upsert, claims, content.BRIEF, content.BRIEF_PARAGRAPHS)
+    brief = _submit(brief, result)
+
+    scheduled = _article(upsert, claims, content.SCHEDULED, content.SCHEDULED_PARAGRAPHS)
+    scheduled = _submit(scheduled, result)
+    scheduled = _publish(scheduled, result, publish_at=timezone.now() + SCHEDULED_AFTER)
+
+    result.articles.extend([story, brief, scheduled])
 
 
-def _demo_editor() -> AbstractUser:
-    user, _ = get_user_model().objects.get_or_create(
-        username=DEMO_EDITOR_USERNAME,
-        defaults={"is_staff": True, "first_name": "Demo", "last_name": "Editor", "email": "editor@example.org"},
+def _article(upsert: _Upserter, claims: dict[str, Claim], fields: dict, paragraphs: list) -> Article:
+    """The article's text and citations, whatever its workflow state."""
+    body = "\n".join(f"<p>{html.escape(text, quote=False)}</p>" for text, _ in paragraphs)
+    article = upsert(Article, {"slug": fields["slug"]}, **{k: v for k, v in fields.items() if k != "slug"}, body=body)
+    cited = [(passage, claim_key) for passage, claim_key in paragraphs if claim_key]
+    for position, (passage, claim_key) in enumerate(cited, start=1):
+        upsert(ArticleClaim, {"article": article, "claim": claims[claim_key]}, position=position, passage=passage)
+    article_tag_mentioned_actors(article=article)
+    return article
+
+
+# Each step moves an article only from the state just before it: an article already
+# further along (or withdrawn, or rescheduled by an editor) is left where it is.
+
+
+def _submit(article: Article, result: DemoResult) -> Article:
+    if article.status != Article.Status.DRAFT:
+        return article
+    result.updated += 1
+    return article_submit_for_review(article=article, by=result.reporter)
+
+
+def _publish(article: Article, result: DemoResult, *, publish_at: datetime.datetime | None = None) -> Article:
+    if article.status != Article.Status.IN_REVIEW:
+        return article
+    result.updated += 1
+    return article_publish(article=article, by=result.editor, publish_at=publish_at)
+
+
+def _demo_user(account: DemoAccount, result: DemoResult) -> AbstractUser:
+    """A staff account whose only rights are its role's group: what a real newsroom member gets."""
+    group = _role(account.role)
+    user, created = get_user_model().objects.get_or_create(
+        username=account.username,
+        defaults={
+            "is_staff": True,
+            "first_name": "Demo",
+            "last_name": account.title,
+            "email": f"{account.username}@example.org",
+            "password": make_password(DEMO_PASSWORD),
+        },
     )
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    flags = {"is_staff": True, "is_superuser": False}
+    changed = [name for name, value in flags.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, flags[name])
     # set_password salts anew each time; only reset it when it no longer matches.
-    if not user.check_password(DEMO_EDITOR_PASSWORD):
-        user.set_password(DEMO_EDITOR_PASSWORD)
-        user.save(update_fields=["password"])
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["relations", "newsroom"]))
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        changed.append("password")
+    if changed:
+        user.save(update_fields=changed)
+    if list(user.groups.all()) != [group]:
+        user.groups.set([group])
+        changed.append("groups")
+    if user.user_permissions.exists():
+        user.user_permissions.clear()
+        changed.append("user_permissions")
+    if created:
+        result.created += 1
+    elif changed:
+        result.updated += 1
     return user
+
+
+def _role(name: str) -> Group:
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        # `manage.py flush` empties the tables migrations filled too; put the roles back.
+        roles.create_roles(apps, None)
+        group = Group.objects.get(name=name)
+    return group
 
 
 class _Upserter:
@@ -131,6 +244,9 @@ class _Upserter:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
+            if hasattr(obj, "version"):
+                # An editor's form opened before this reload is then refused instead of saved over it.
+                obj.version += 1
             obj.full_clean()
             obj.save()
             self.result.updated += 1

@@ -400,3 +400,35 @@ BRIEF_PARAGRAPHS = [
         "no-help-for-iran",
     ),
 ]
+
+# Scheduled when first loaded, so editors see a story waiting to go live.
+SCHEDULED = {
+    "slug": "russia-and-north-korea-the-one-pact-with-teeth",
+    "title": "Russia and North Korea: the one pact with teeth",
+    "standfirst": "Of the four governments said to form an axis, only two have promised to fight for each other.",
+    "byline": "Newsroom staff",
+    "section": "Analysis",
+}
+
+# A paragraph with no claim key cites nothing: background, not a claim to check.
+SCHEDULED_PARAGRAPHS = [
+    (
+        "Talk of a four-way bloc hides how uneven its ties are. Moscow and Pyongyang alone have signed a treaty "
+        "that commits each to the other's defence.",
+        "only-treaty",
+    ),
+    (
+        "North Korea has already honoured it in the field, sending soldiers to fight beside Russian units in "
+        "the war against Ukraine.",
+        "kp-troops",
+    ),
+    (
+        "The bond is an old one: the two stood on the same side in the Korean War, in which China fought as well.",
+        None,
+    ),
+    (
+        "Beijing, by contrast, trades with Moscow and buys its energy but has held back from supplying arms on "
+        "any scale, and neither capital has bound itself to Iran.",
+        "china-no-arms",
+    ),
+]

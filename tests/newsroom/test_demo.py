@@ -1,16 +1,28 @@
 """The demo story: loaded once or twice, it is the same complete story."""
 
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.utils import timezone
+from reversion.models import Revision
 
-from newsroom.demo import DEMO_EDITOR_PASSWORD, DEMO_EDITOR_USERNAME
-from newsroom.demo_content import ARTICLE
-from newsroom.models import Article
+from newsroom.demo import (
+    DEMO_EDITOR_PASSWORD,
+    DEMO_EDITOR_USERNAME,
+    DEMO_FACTCHECKER_USERNAME,
+    DEMO_PASSWORD,
+    DEMO_REPORTER_USERNAME,
+)
+from newsroom.demo_content import ARTICLE, BRIEF, SCHEDULED
+from newsroom.models import Article, ArticleEvent
+from newsroom.services import article_withdraw
 from relations.models import Actor, Claim, ClaimRelationship, Relationship
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +54,28 @@ def test_loading_twice_gives_the_same_database(demo, settings):
 def test_second_run_writes_nothing(demo, capsys):
     call_command("load_demo")
     assert "0 rows created, 0 updated" in capsys.readouterr().out
+
+
+def test_second_run_adds_no_revision(demo):
+    revisions = Revision.objects.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert Revision.objects.count() == revisions
+
+
+def test_history_starts_with_the_demo_revision_by_the_editor(demo):
+    revision = Revision.objects.get()
+    assert revision.comment == "Demo content"
+    assert revision.user.username == DEMO_EDITOR_USERNAME
+    assert revision.version_set.filter(object_id=str(Article.objects.get(slug=ARTICLE["slug"]).pk)).exists()
+
+
+def test_command_prints_the_three_logins(settings, capsys):
+    settings.DEMO_CONTENT = True
+    call_command("load_demo", "--url", "http://news.test:8000/")
+    out = capsys.readouterr().out
+    assert f"Demo editor: log in at http://news.test:8000/admin/ as editor / {DEMO_PASSWORD}" in out
+    assert f"Demo reporter: log in at http://news.test:8000/admin/ as reporter / {DEMO_PASSWORD}" in out
+    assert f"Demo fact-checker: log in at http://news.test:8000/admin/ as factchecker / {DEMO_PASSWORD}" in out
 
 
 @pytest.mark.parametrize(
@@ -126,7 +160,7 @@ def test_claims_are_tagged_to_actors_and_relationships_with_a_stance(demo):
     assert {"russia", "north-korea"} <= set(claim.actors.values_list("slug", flat=True))
     assert claim.relationship_links.get().stance == ClaimRelationship.Stance.SUPPORTS
     assert claim.verification == Claim.Verification.VERIFIED
-    assert claim.verified_by.username == DEMO_EDITOR_USERNAME
+    assert claim.verified_by.username == DEMO_FACTCHECKER_USERNAME
     assert claim.sources.exists()
 
 
@@ -149,11 +183,139 @@ def test_article_is_tagged_with_every_actor_its_text_mentions(demo):
     assert set(article.actors.values_list("slug", flat=True)) == set(Actor.objects.values_list("slug", flat=True))
 
 
+def test_every_verdict_is_the_fact_checkers(demo):
+    checked = Claim.objects.exclude(verification=Claim.Verification.UNVERIFIED)
+    assert checked.count() >= 5
+    assert set(checked.values_list("verified_by__username", flat=True)) == {DEMO_FACTCHECKER_USERNAME}
+    assert not Claim.objects.filter(verification=Claim.Verification.UNVERIFIED, verified_by__isnull=False).exists()
+
+
+# The newsroom's people: each demo account has its role's group and nothing else.
+
+
+@pytest.mark.parametrize(
+    ("username", "group"),
+    [
+        (DEMO_EDITOR_USERNAME, "Editor"),
+        (DEMO_REPORTER_USERNAME, "Reporter"),
+        (DEMO_FACTCHECKER_USERNAME, "Fact-checker"),
+    ],
+)
+def test_demo_account_has_exactly_its_role(demo, client, username, group):
+    user = get_user_model().objects.get(username=username)
+    assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert not user.user_permissions.exists()
+    assert user.is_staff and not user.is_superuser
+    assert client.login(username=username, password=DEMO_PASSWORD)
+
+
 def test_demo_editor_can_sign_in_and_is_no_superuser(demo, client):
     editor = get_user_model().objects.get(username=DEMO_EDITOR_USERNAME)
     assert editor.is_staff and not editor.is_superuser
     assert client.login(username=DEMO_EDITOR_USERNAME, password=DEMO_EDITOR_PASSWORD)
     assert client.get("/admin/relations/claim/").status_code == 200
+
+
+def test_direct_permissions_of_an_older_demo_editor_are_replaced_by_the_group(settings):
+    from django.contrib.auth.models import Permission
+
+    settings.DEMO_CONTENT = True
+    editor = get_user_model().objects.create_user(DEMO_EDITOR_USERNAME, password="something else", is_superuser=True)
+    editor.user_permissions.set(Permission.objects.filter(content_type__app_label="newsroom"))
+    call_command("load_demo", stdout=io.StringIO())
+    editor.refresh_from_db()
+    assert not editor.user_permissions.exists() and not editor.is_superuser
+    assert list(editor.groups.values_list("name", flat=True)) == ["Editor"]
+    assert editor.check_password(DEMO_PASSWORD)
+
+
+def test_roles_removed_by_a_flush_are_put_back(settings):
+    settings.DEMO_CONTENT = True
+    Group.objects.all().delete()
+    call_command("load_demo", stdout=io.StringIO())
+    reporter = get_user_model().objects.get(username=DEMO_REPORTER_USERNAME)
+    assert reporter.has_perm("newsroom.change_article") and not reporter.has_perm("newsroom.publish_article")
+
+
+# The stories go through the real workflow, so the admin shows its real path.
+
+
+def _events(article: Article) -> list[tuple[str, str]]:
+    return list(article.events.order_by("at", "pk").values_list("kind", "by__username"))
+
+
+def test_main_story_is_live(demo):
+    assert Article.objects.public().filter(slug=ARTICLE["slug"]).exists()
+
+
+def test_main_story_was_submitted_by_the_reporter_and_published_by_the_editor(demo):
+    article = Article.objects.get(slug=ARTICLE["slug"])
+    assert _events(article) == [
+        (ArticleEvent.Kind.SUBMITTED, DEMO_REPORTER_USERNAME),
+        (ArticleEvent.Kind.PUBLISHED, DEMO_EDITOR_USERNAME),
+    ]
+    assert article.first_published_at == article.last_published_at == article.publish_at
+
+
+def test_brief_waits_in_review(demo):
+    brief = Article.objects.get(slug=BRIEF["slug"])
+    assert brief.status == Article.Status.IN_REVIEW
+    assert list(Article.objects.in_review()) == [brief]
+    assert _events(brief) == [(ArticleEvent.Kind.SUBMITTED, DEMO_REPORTER_USERNAME)]
+
+
+def test_third_story_is_scheduled_and_not_public(demo):
+    article = Article.objects.get(slug=SCHEDULED["slug"])
+    assert article.is_scheduled
+    assert list(Article.objects.scheduled()) == [article]
+    assert not Article.objects.public().filter(pk=article.pk).exists()
+    assert article.publish_at - timezone.now() > datetime.timedelta(days=2, hours=23)
+    assert _events(article) == [
+        (ArticleEvent.Kind.SUBMITTED, DEMO_REPORTER_USERNAME),
+        (ArticleEvent.Kind.SCHEDULED, DEMO_EDITOR_USERNAME),
+    ]
+
+
+def test_third_story_cites_a_few_claims_and_is_tagged_with_its_actors(demo):
+    article = Article.objects.get(slug=SCHEDULED["slug"])
+    assert 1 <= article.claim_citations.count() <= 3
+    for citation in article.claim_citations.all():
+        assert citation.passage in article.body
+    assert {"russia", "north-korea", "ukraine", "china", "iran"} <= set(article.actors.values_list("slug", flat=True))
+
+
+def test_scheduled_story_is_not_rescheduled_by_a_later_run(demo):
+    planned = Article.objects.get(slug=SCHEDULED["slug"]).publish_at
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        call_command("load_demo", stdout=io.StringIO())
+    assert Article.objects.get(slug=SCHEDULED["slug"]).publish_at == planned
+
+
+def test_scheduled_story_that_went_live_is_left_alone(demo):
+    article = Article.objects.get(slug=SCHEDULED["slug"])
+    with time_machine.travel(article.publish_at + datetime.timedelta(hours=1)):
+        assert Article.objects.public().filter(pk=article.pk).exists()
+        before = _dump()
+        call_command("load_demo", stdout=io.StringIO())
+        assert _dump() == before
+
+
+def test_a_withdrawn_story_stays_withdrawn(demo):
+    editor = get_user_model().objects.get(username=DEMO_EDITOR_USERNAME)
+    article_withdraw(article=Article.objects.get(slug=ARTICLE["slug"]), by=editor)
+    call_command("load_demo", stdout=io.StringIO())
+    assert Article.objects.get(slug=ARTICLE["slug"]).status == Article.Status.WITHDRAWN
+
+
+def test_a_live_story_whose_text_drifted_gets_its_text_back_and_stays_live(demo):
+    article = Article.objects.get(slug=ARTICLE["slug"])
+    original, events = article.body, _events(article)
+    Article.objects.filter(pk=article.pk).update(body="<p>Edited by hand.</p>")
+    call_command("load_demo", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert article.body == original
+    assert article.is_live and _events(article) == events
+    assert article.version == 2
 
 
 def test_command_refuses_without_demo_content_setting(settings):

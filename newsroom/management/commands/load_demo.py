@@ -1,13 +1,16 @@
-"""Load the demo story and the demo editor account (development only)."""
+"""Load the demo story and the demo newsroom accounts (development only)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.demo import DEMO_EDITOR_PASSWORD, DEMO_EDITOR_USERNAME, load_demo
+from newsroom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo story, its actors, ties and claims, and a demo editor account. Safe to run again."
+    help = (
+        "Load the demo story, its actors, ties and claims, and demo editor, reporter and fact-checker "
+        "accounts. Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the workspace is served.")
@@ -15,16 +18,26 @@ class Command(BaseCommand):
     def handle(self, *args, url: str, **options):
         if not settings.DEMO_CONTENT:
             raise CommandError(
-                "Demo content is off in these settings: it creates an editor with a published password. "
+                "Demo content is off in these settings: it creates accounts with a published password. "
                 "Set DEMO_CONTENT=1 (or DEBUG=1) on a development machine only."
             )
         result = load_demo()
         self.stdout.write(
             f"Demo content: {result.created} rows created, {result.updated} updated "
-            f"({', '.join(article.title for article in result.articles)})."
+            f"({', '.join(f'{article.title} [{_state(article)}]' for article in result.articles)})."
         )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo editor: log in at {url.rstrip('/')}/admin/ as {DEMO_EDITOR_USERNAME} / {DEMO_EDITOR_PASSWORD}"
+        admin_url = f"{url.rstrip('/')}/admin/"
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo {account.title.lower()}: log in at {admin_url} as {account.username} / {DEMO_PASSWORD}"
+                )
             )
-        )
+
+
+def _state(article) -> str:
+    if article.is_live:
+        return "live"
+    if article.is_scheduled:
+        return "scheduled"
+    return article.get_status_display().lower()
