@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -30,6 +31,49 @@ class ArticleQuerySet(models.QuerySet):
 
     def citing(self, claim) -> ArticleQuerySet:
         return self.filter(claim_citations__claim=claim)
+
+    def with_publication_date(self) -> ArticleQuerySet:
+        """Annotate ``published_at``: when readers first saw the story. A story withdrawn
+        and published again keeps its first date, as readers may have cited it."""
+        return self.annotate(published_at=Coalesce("first_published_at", "publish_at"))
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by("-publish_at", "-pk")
+
+    def for_listing(self) -> ArticleQuerySet:
+        # The body is most of a row and no list shows it.
+        return self.with_publication_date().defer("body").newest_first()
+
+    def for_story_page(self) -> ArticleQuerySet:
+        """Everything a story page shows, in a fixed number of queries whatever its size.
+
+        Claims, sources, relationships and actors are read through ``.public()``
+        although what a live article cites is public by construction: the page
+        then states the rule itself instead of relying on how the closure is derived.
+        """
+        from newsroom.models import ArticleClaim, Correction
+        from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
+
+        links = (
+            ClaimRelationship.objects.filter(relationship__in=Relationship.objects.public())
+            .select_related("relationship__subject", "relationship__object", "relationship__type")
+            .order_by("pk")
+        )
+        citations = (
+            ArticleClaim.objects.filter(claim__in=Claim.objects.public())
+            .select_related("claim", "claim__attributed_to")
+            .prefetch_related(
+                Prefetch("claim__sources", queryset=Source.objects.public(), to_attr="public_sources"),
+                Prefetch("claim__relationship_links", queryset=links, to_attr="public_relationship_links"),
+            )
+            .order_by("position", "pk")
+        )
+        corrections = Correction.objects.order_by("published_at", "pk")
+        return self.with_publication_date().prefetch_related(
+            Prefetch("corrections", queryset=corrections, to_attr="public_corrections"),
+            Prefetch("actors", queryset=Actor.objects.public().order_by("name"), to_attr="public_actors"),
+            Prefetch("claim_citations", queryset=citations, to_attr="public_citations"),
+        )
 
 
 def live_article_claims() -> Q:

@@ -52,6 +52,10 @@ class RelationshipQuerySet(models.QuerySet):
     def involving(self, actor) -> RelationshipQuerySet:
         return self.filter(Q(subject=actor) | Q(object=actor))
 
+    def with_parties(self) -> RelationshipQuerySet:
+        """Both actors and the type, which every reading of a tie needs."""
+        return self.select_related("subject", "object", "type")
+
     def public(self) -> RelationshipQuerySet:
         from relations.models import Claim, ClaimRelationship
 
@@ -65,6 +69,14 @@ class ClaimQuerySet(models.QuerySet):
 
     def about(self, actor) -> ClaimQuerySet:
         return self.filter(actors=actor)
+
+    def concerning(self, actor) -> ClaimQuerySet:
+        """Claims about the actor or attributed to it. A subquery rather than a join,
+        so that a claim both about and by the actor comes back once, without DISTINCT."""
+        from relations.models import Claim
+
+        about = Claim.actors.through.objects.filter(actor=actor).values("claim")
+        return self.filter(Q(pk__in=about) | Q(attributed_to=actor))
 
 
 class SourceQuerySet(models.QuerySet):

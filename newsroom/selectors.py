@@ -1,0 +1,35 @@
+"""Reads for the public pages that join the knowledge graph to live stories."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from newsroom.models import Article
+from relations.models import Actor, Claim, Relationship
+
+# An actor page is not an archive: the newest stories say what it is in the news for.
+ACTOR_PAGE_STORIES = 50
+
+
+def public_actors() -> QuerySet[Actor]:
+    return Actor.objects.public().prefetch_related("aliases")
+
+
+def actor_public_relationships(actor: Actor) -> list[Relationship]:
+    return list(Relationship.objects.public().involving(actor).with_parties().order_by("type__name", "pk"))
+
+
+def actor_public_claims(actor: Actor) -> list[Claim]:
+    """Public claims about the actor or attributed to it, each with ``live_stories`` citing it."""
+    live_stories = Prefetch("articles", queryset=Article.objects.public().for_listing(), to_attr="live_stories")
+    return list(
+        Claim.objects.public()
+        .concerning(actor)
+        .select_related("attributed_to")
+        .prefetch_related(live_stories)
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def actor_live_stories(actor: Actor, *, limit: int = ACTOR_PAGE_STORIES) -> list[Article]:
+    return list(Article.objects.public().about(actor).for_listing()[:limit])

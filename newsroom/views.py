@@ -1,0 +1,64 @@
+"""The readers' pages: the front page, a story, an actor."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView
+
+from newsroom import selectors
+from newsroom.models import Article
+
+STORIES_PER_PAGE = 20
+
+
+@method_decorator(require_safe, name="dispatch")
+class HomeView(ListView):
+    # ListView answers 404 for a page number that is not a number or out of range.
+    template_name = "newsroom/home.html"
+    context_object_name = "stories"
+    paginate_by = STORIES_PER_PAGE
+
+    def get_queryset(self):
+        # Built per request: "live" depends on the clock.
+        return Article.objects.public().for_listing()
+
+
+@method_decorator(require_safe, name="dispatch")
+class StoryView(DetailView):
+    template_name = "newsroom/story.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.public().for_story_page()
+
+    def render_to_response(self, context, **response_kwargs) -> HttpResponse:
+        response = super().render_to_response(context, **response_kwargs)
+        modified = self.object.last_modified_at or self.object.published_at
+        response["Last-Modified"] = http_date(modified.timestamp())
+        return response
+
+
+@method_decorator(require_safe, name="dispatch")
+class ActorView(DetailView):
+    template_name = "newsroom/actor.html"
+    context_object_name = "actor"
+
+    def get_queryset(self):
+        return selectors.public_actors()
+
+    def get_context_data(self, **kwargs):
+        actor = self.object
+        return super().get_context_data(
+            relationships=selectors.actor_public_relationships(actor),
+            claims=selectors.actor_public_claims(actor),
+            stories=selectors.actor_live_stories(actor),
+            **kwargs,
+        )
+
+
+home = HomeView.as_view()
+story = StoryView.as_view()
+actor = ActorView.as_view()

@@ -1,0 +1,93 @@
+"""The public pages read the database a fixed number of times, however much they show."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsroom.models import Article, Correction
+from tests.factories import (
+    ActorAliasFactory,
+    ActorFactory,
+    ArticleClaimFactory,
+    ArticleFactory,
+    ClaimFactory,
+    ClaimRelationshipFactory,
+    EditorFactory,
+    RelationshipFactory,
+    SourceFactory,
+    VerifiedClaimFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Front page: the count, the page. Story: the article, then corrections, actors,
+# citations with their claims, the claims' sources, their relationships. Actor: the
+# actor, its aliases, relationships, claims, the stories citing them, its stories.
+HOME_QUERIES = 2
+STORY_QUERIES = 6
+ACTOR_QUERIES = 6
+SIZES = [1, 30]
+
+
+def _live(article: Article, minutes_ago: int = 60) -> Article:
+    when = timezone.now() - timedelta(minutes=minutes_ago)
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED,
+        publish_at=when,
+        first_published_at=when,
+        last_published_at=when,
+        last_modified_at=when,
+    )
+    return article
+
+
+def _claim_with_everything(**fields):
+    claim = VerifiedClaimFactory(attributed_to=ActorFactory(kind="person"), **fields)
+    claim.sources.add(SourceFactory(), SourceFactory())
+    ClaimRelationshipFactory(claim=claim, relationship=RelationshipFactory())
+    return claim
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_home_queries_do_not_grow_with_stories(client, django_assert_max_num_queries, n):
+    for minutes in range(n):
+        article = _live(ArticleFactory(), minutes_ago=minutes + 1)
+        article.actors.add(ActorFactory())
+        ArticleClaimFactory(article=article, claim=_claim_with_everything())
+    with django_assert_max_num_queries(HOME_QUERIES):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_story_page_queries_do_not_grow_with_claims_actors_or_corrections(client, django_assert_max_num_queries, n):
+    article = ArticleFactory()
+    editor = EditorFactory()
+    for position in range(n):
+        ArticleClaimFactory(article=article, claim=_claim_with_everything(), position=position)
+        article.actors.add(ActorFactory())
+        Correction.objects.create(article=article, by=editor, text=f"Correction {position}.")
+    _live(article)
+    with django_assert_max_num_queries(STORY_QUERIES):
+        assert client.get(f"/stories/{article.slug}/").status_code == 200
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_actor_page_queries_do_not_grow_with_relationships_claims_or_stories(client, django_assert_max_num_queries, n):
+    actor = ActorFactory(slug="the-actor")
+    for minutes in range(n):
+        ActorAliasFactory(actor=actor)
+        about = _claim_with_everything()
+        about.actors.add(actor)
+        by = ClaimFactory(attributed_to=actor, kind="assessment")
+        ClaimRelationshipFactory(claim=by, relationship=RelationshipFactory(subject=actor))
+        ClaimRelationshipFactory(claim=by, relationship=RelationshipFactory(object=actor))
+        for claim in (about, by):
+            citing = _live(ArticleFactory(), minutes_ago=minutes + 1)
+            ArticleClaimFactory(article=citing, claim=claim)
+            citing.actors.add(actor)
+    with django_assert_max_num_queries(ACTOR_QUERIES):
+        response = client.get("/actors/the-actor/")
+    assert response.status_code == 200
+    assert len(response.context["relationships"]) == 2 * n
+    assert len(response.context["claims"]) == 2 * n

@@ -1,0 +1,41 @@
+"""A reader opens the demo story in a real browser, on a phone and on a desktop."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from newsroom.demo_content import ARTICLE
+from newsroom.models import Article
+from newsroom.services import article_add_correction, article_publish
+from tests.factories import EditorFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def story_url(live_server, settings) -> str:
+    settings.DEMO_CONTENT = True
+    call_command("load_demo", stdout=io.StringIO())
+    editor = EditorFactory()
+    article = Article.objects.get(slug=ARTICLE["slug"])
+    if not article.is_live:
+        article = article_publish(article=article, by=editor)
+    article_add_correction(article=article, by=editor, text="An earlier version gave the wrong month for the treaty.")
+    return f"{live_server.url}/stories/{article.slug}/"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_story_fits_the_screen_and_is_styled(page, story_url, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(story_url)
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text().startswith("An 'axis' in name only?")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The stylesheet loaded: the corrections box has a border, which no browser default gives an <aside>.
+    assert page.locator(".corrections").evaluate("el => getComputedStyle(el).borderLeftWidth") == "6px"
+    assert page.locator(".badge").first.is_visible()
+    page.screenshot(path=f"/tmp/newsroom-story-{viewport['width']}.png", full_page=True)
