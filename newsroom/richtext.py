@@ -1,17 +1,34 @@
 """Article bodies are HTML from editors; this is the one place they are made safe.
 
 The allow-list is what a news story needs and nothing that can run code:
-paragraphs, headings, emphasis, lists, quotes, links, simple tables and
-figures. No script, style, iframe, object, form or SVG; no event handlers or
-inline styles; links only to http(s), mailto and tel, with rel="noopener
-noreferrer" added, so a page linked from a story cannot reach back into it.
+
+- tags: paragraphs and line breaks (p, br, hr), headings h2–h4, emphasis
+  (strong, b, em, i, u, s, sub, sup, small, mark, abbr, cite, q, code),
+  blockquote, lists (ul, ol, li), links (a), figures (figure, figcaption)
+  and simple tables (table, caption, thead, tbody, tr, th, td);
+- attributes: a href/title/hreflang, abbr title, blockquote and q cite,
+  ol start/reversed, th scope/colspan/rowspan, td colspan/rowspan; numbers
+  must be numbers, scope one of its four keywords, hreflang a language tag;
+- URLs (href, cite): http, https, mailto and tel, or relative; a link gets
+  rel="noopener noreferrer", so a page linked from a story cannot reach back.
+
+Everything else goes: script, style, iframe, object, embed, SVG, MathML,
+template, noscript and textarea with all they contain; any other tag (form,
+img, meta, base, link…) is unwrapped to its text; event handlers, inline
+styles, ids and classes are dropped, and so are comments.
 """
 
 from __future__ import annotations
 
+import copy
+import re
+
 import nh3
 from django import forms
 from django.db import models
+from django.db.models import Case, Value, When
+from django.db.models.expressions import Col
+from django.db.models.functions import Coalesce, Concat, ConcatPair
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark",
@@ -31,6 +48,31 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Dropped with everything inside them, not just unwrapped: their text is code, not copy.
 CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "template", "noscript", "textarea"}
 
+# nh3 checks the scheme of href (and src, action…) but not of cite, and lets any text
+# through as a number or a keyword; these close that gap.
+_ATTRIBUTE_VALUES = {
+    "start": re.compile(r"-?\d{1,9}"),
+    "colspan": re.compile(r"\d{1,4}"),
+    "rowspan": re.compile(r"\d{1,4}"),
+    "scope": re.compile(r"row|col|rowgroup|colgroup", re.IGNORECASE),
+    "hreflang": re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*"),
+    "reversed": re.compile(r"|reversed", re.IGNORECASE),
+}
+# Browsers drop tabs and newlines anywhere in a URL and control characters and spaces
+# around it before reading its scheme: "jav\tascript:" is javascript:.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_SCHEME = re.compile(r"^[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "cite":
+        match = _URL_SCHEME.match(_URL_IGNORED.sub("", value))
+        return value if match is None or match.group(1).lower() in URL_SCHEMES else None
+    pattern = _ATTRIBUTE_VALUES.get(attribute)
+    if pattern is not None and not pattern.fullmatch(value.strip()):
+        return None
+    return value
+
 
 def sanitise(html: str) -> str:
     """Return ``html`` reduced to the allow-list above. Safe to apply twice."""
@@ -41,10 +83,40 @@ def sanitise(html: str) -> str:
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def _sanitise_expression(expression) -> None:
+    """Sanitise the literal text in a resolved database expression, in place.
+
+    ``update(body=Value(...))`` or ``Concat`` reach the database without passing
+    through ``get_db_prep_save`` as plain strings do. Literals can be cleaned here
+    (a fragment cleaned on its own stays harmless when joined to another), but a
+    function that rewrites text in the database (Replace, Substr…) or a column
+    holding unsanitised text could produce markup no one checked, so they are refused.
+    """
+    if isinstance(expression, Value):
+        if isinstance(expression.value, str):
+            expression.value = sanitise(expression.value)
+        elif expression.value is not None:
+            raise TypeError(f"An HTML body cannot be set from {expression.value!r}.")
+    elif isinstance(expression, Col):
+        if not isinstance(expression.target, SanitisedHTMLField):
+            raise TypeError(f"An HTML body cannot be copied from {expression.target}, which is not sanitised.")
+    elif isinstance(expression, When):
+        _sanitise_expression(expression.result)
+    elif isinstance(expression, Case | Concat | ConcatPair | Coalesce):
+        for source in expression.get_source_expressions():
+            _sanitise_expression(source)
+    else:
+        raise TypeError(
+            f"An HTML body cannot be written with {type(expression).__name__}: its result could not be "
+            "sanitised. Compute the text in Python and save that."
+        )
 
 
 class SanitisedHTMLFormField(forms.CharField):
@@ -54,10 +126,18 @@ class SanitisedHTMLFormField(forms.CharField):
 
 class SanitisedHTMLField(models.TextField):
     """A TextField whose value is sanitised on every way into the database:
-    model saves, bulk_create and queryset ``update()`` alike."""
+    model saves, bulk_create, bulk_update and queryset ``update()`` alike,
+    with a string or with a database expression."""
 
     def pre_save(self, model_instance, add):
-        value = sanitise(getattr(model_instance, self.attname) or "")
+        value = getattr(model_instance, self.attname)
+        if hasattr(value, "resolve_expression"):
+            # Inserts compile expressions without asking get_placeholder; a copy
+            # leaves the caller's expression as it was.
+            value = copy.deepcopy(value)
+            _sanitise_expression(value)
+            return value
+        value = sanitise(value or "")
         # Keep the instance in step with the row, for whatever reads it after saving.
         setattr(model_instance, self.attname, value)
         return value
@@ -66,6 +146,12 @@ class SanitisedHTMLField(models.TextField):
         if isinstance(value, str):
             value = sanitise(value)
         return super().get_db_prep_save(value, connection)
+
+    def get_placeholder(self, value, compiler, connection):
+        # Queryset updates pass each resolved expression through here before compiling it.
+        if hasattr(value, "as_sql"):
+            _sanitise_expression(value)
+        return "%s"
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": SanitisedHTMLFormField, **kwargs})
