@@ -414,6 +414,25 @@ def test_actor_page_reads_a_directed_relationship_from_the_actors_side(client):
     )
 
 
+def test_actor_page_reads_a_symmetric_relationship_the_same_from_both_sides(client):
+    russia = ActorFactory(name="Russia", slug="russia")
+    north_korea = ActorFactory(name="North Korea", slug="north-korea")
+    _public_relationship(subject=russia, object=north_korea, type=SymmetricTypeFactory())
+    assert 'Russia <strong>has a treaty with</strong> <a href="/actors/north-korea/">North Korea</a>' in text_of(
+        client.get("/actors/russia/")
+    )
+    assert 'North Korea <strong>has a treaty with</strong> <a href="/actors/russia/">Russia</a>' in text_of(
+        client.get("/actors/north-korea/")
+    )
+
+
+def test_actor_page_says_since_when_an_active_relationship_began(client):
+    _public_relationship(
+        subject=ActorFactory(slug="iran"), valid_from=datetime.date(2024, 6, 1), valid_from_precision="month"
+    )
+    assert "Since June 2024" in text_of(client.get("/actors/iran/"))
+
+
 def test_actor_page_shows_a_relationships_status_dates_and_summary(client):
     _public_relationship(
         subject=ActorFactory(slug="iran"),
