@@ -1,16 +1,20 @@
 """Health check for load balancers, and a plain answer when the database is away."""
 
 import logging
+import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 @never_cache
@@ -23,8 +27,27 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
     except DatabaseError:
         logger.exception("Health check: database unreachable")
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def service_unavailable() -> HttpResponse:
+    """The static 503 page: it needs no database, no request context and no static files."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # A cache or CDN keeping the outage page would go on serving it after the database is back.
+    add_never_cache_headers(response)
+    return response
+
+
+def _database_unavailable(exception: BaseException | None) -> bool:
+    while exception is not None:
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return True
+        exception = exception.__cause__
+    return False
 
 
 class DatabaseUnavailableMiddleware:
@@ -42,9 +65,20 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not _database_unavailable(exception):
             return None
         logger.error("Database unavailable while serving %s", request.path, exc_info=exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return service_unavailable()
+
+
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
+    """``handler500``: the 503 page for a database failure the middleware never saw.
+
+    ``process_exception`` only sees exceptions from views. One raised by another
+    middleware (a session saved on the way out) or while rendering an error page
+    reaches Django's last-resort handler instead, which calls this while the
+    exception is still being handled.
+    """
+    if _database_unavailable(sys.exc_info()[1]):
+        return service_unavailable()
+    return defaults.server_error(request, template_name=template_name)
