@@ -10,3 +10,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("newsroom.urls")),
 ]
+
+# A database failure outside a view (in a middleware, on the way out) still gets the plain 503 page.
+handler500 = "config.health.server_error"
