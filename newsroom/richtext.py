@@ -26,9 +26,8 @@ import re
 import nh3
 from django import forms
 from django.db import models
-from django.db.models import Case, Value, When
-from django.db.models.expressions import Col
-from django.db.models.functions import Coalesce, Concat, ConcatPair
+from django.db.models import Case, Value
+from django.db.models.functions import Cast
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark",
@@ -91,32 +90,31 @@ def sanitise(html: str) -> str:
 
 
 def _sanitise_expression(expression) -> None:
-    """Sanitise the literal text in a resolved database expression, in place.
+    """Sanitise the text of ``Value("...")`` in place; refuse any other expression.
 
-    ``update(body=Value(...))`` or ``Concat`` reach the database without passing
-    through ``get_db_prep_save`` as plain strings do. Literals can be cleaned here
-    (a fragment cleaned on its own stays harmless when joined to another), but a
-    function that rewrites text in the database (Replace, Substr…) or a column
-    holding unsanitised text could produce markup no one checked, so they are refused.
+    ``update(body=Value(...))`` reaches the database without passing through
+    ``get_db_prep_save`` as a plain string does, and so does ``bulk_update``
+    (a CASE of values). Any other expression (a column,
+    Concat, Replace…) computes the text inside the database, where no one checks
+    it, so it is refused: compute the text in Python and save that.
     """
-    if isinstance(expression, Value):
-        if isinstance(expression.value, str):
-            expression.value = sanitise(expression.value)
-        elif expression.value is not None:
-            raise TypeError(f"An HTML body cannot be set from {expression.value!r}.")
-    elif isinstance(expression, Col):
-        if not isinstance(expression.target, SanitisedHTMLField):
-            raise TypeError(f"An HTML body cannot be copied from {expression.target}, which is not sanitised.")
-    elif isinstance(expression, When):
-        _sanitise_expression(expression.result)
-    elif isinstance(expression, Case | Concat | ConcatPair | Coalesce):
-        for source in expression.get_source_expressions():
-            _sanitise_expression(source)
-    else:
-        raise TypeError(
-            f"An HTML body cannot be written with {type(expression).__name__}: its result could not be "
-            "sanitised. Compute the text in Python and save that."
-        )
+    if isinstance(expression, Value) and isinstance(expression.value, str | None):
+        expression.value = sanitise(expression.value or "")
+        return
+    if isinstance(expression, Cast):
+        # PostgreSQL's bulk_update casts its CASE to the column type.
+        _sanitise_expression(expression.source_expressions[0])
+        return
+    if isinstance(expression, Case):
+        # bulk_update writes each row's value as CASE WHEN pk = … THEN value.
+        for when in expression.cases:
+            _sanitise_expression(when.result)
+        _sanitise_expression(expression.default)
+        return
+    raise TypeError(
+        f"An HTML body cannot be written with {type(expression).__name__}: its result could not be "
+        "sanitised. Compute the text in Python and save that."
+    )
 
 
 class SanitisedHTMLFormField(forms.CharField):

@@ -188,15 +188,6 @@ def test_update_with_a_value_expression_is_sanitised():
 
 
 @pytest.mark.django_db
-def test_update_joining_fragments_in_the_database_cannot_assemble_a_tag():
-    article = ArticleFactory(body="<p>Story.</p>")
-    Article.objects.filter(pk=article.pk).update(body=Concat(F("body"), Value("<scr"), Value("ipt>alert(1)</script>")))
-    stored = _stored_body(article)
-    assert stored.startswith("<p>Story.</p>")
-    assert_harmless(stored)
-
-
-@pytest.mark.django_db
 def test_create_with_a_value_expression_is_sanitised():
     article = Article(title="T", slug="t", body=Value('<img src=x onerror="alert(1)"><p>kept</p>'))
     article.save()
@@ -206,8 +197,12 @@ def test_create_with_a_value_expression_is_sanitised():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "expression",
-    [F("standfirst"), Replace(F("body"), Value("&lt;"), Value("<"))],
-    ids=["unsanitised-column", "text-rewriting-function"],
+    [
+        F("standfirst"),
+        Replace(F("body"), Value("&lt;"), Value("<")),
+        Concat(F("body"), Value("<scr"), Value("ipt>alert(1)</script>")),
+    ],
+    ids=["unsanitised-column", "text-rewriting-function", "joined-in-the-database"],
 )
 def test_update_with_an_expression_that_cannot_be_checked_is_refused(expression):
     article = ArticleFactory(standfirst="<script>alert(1)</script>", body="<p>&lt;script&gt;</p>")
