@@ -28,6 +28,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import ForeignObjectRel, ProtectedError, RestrictedError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -256,6 +257,25 @@ def _restore_children(parent: models.Model, versions: list[Version], by: Abstrac
 # --- Comparing with the current object ---------------------------------------
 
 
+def _label(model_field: Any) -> str:
+    if isinstance(model_field, ForeignObjectRel):
+        return capfirst(model_field.name.replace("_", " "))
+    return capfirst(model_field.verbose_name)
+
+
+def _keys(value: Any) -> set:
+    return set(value) if isinstance(value, list | tuple | set) else set()
+
+
+def _keys_differ(model_field: Any, version1: Version, version2: Version) -> bool:
+    if isinstance(model_field, models.ForeignKey):
+        return version1.field_dict.get(model_field.attname) != version2.field_dict.get(model_field.attname)
+    if isinstance(model_field, models.ManyToManyField):
+        name = model_field.attname
+        return _keys(version1.field_dict.get(name)) != _keys(version2.field_dict.get(name))
+    return True
+
+
 @dataclass
 class ChildRow:
     state: str  # "same", "changed", "removed" (exists now, not in the revision), "restored"
@@ -351,7 +371,7 @@ def _children_diffs(obj: models.Model, now: list[Version], then: list[Version]) 
                     "changed" if changes else "same", now=before.object_repr, then=after.object_repr, changes=changes
                 )
             )
-        diffs.append(ChildrenDiff(label=capfirst(relation.name.replace("_", " ")), rows=rows))
+        diffs.append(ChildrenDiff(label=_label(relation), rows=rows))
     return diffs
 
 
@@ -370,6 +390,7 @@ class HistoryAdmin(CompareVersionAdmin):
     """
 
     object_history_template = "admin/history/object_history.html"
+    compare_template = "admin/history/compare.html"
     restore_confirmation_template = "admin/history/restore_confirmation.html"
     # Django's own change list: reversion's adds a "Recover deleted" link to the closed views.
     change_list_template = None
@@ -388,14 +409,30 @@ class HistoryAdmin(CompareVersionAdmin):
     def compare(self, obj, version1, version2):
         diff, has_unfollowed_fields = super().compare(obj, version1, version2)
         # reversion-compare reports a foreign key as changed whenever any other
-        # field changed; keep it only when the key itself did.
-        diff = [
-            entry
-            for entry in diff
-            if not isinstance(entry["field"], models.ForeignKey)
-            or version1.field_dict.get(entry["field"].attname) != version2.field_dict.get(entry["field"].attname)
-        ]
+        # field changed, and a many-to-many field whenever one revision happens
+        # to hold versions of the related objects and the other does not; keep
+        # them only when the stored keys themselves differ.
+        diff = [entry for entry in diff if _keys_differ(entry["field"], version1, version2)]
+        for entry in diff:
+            entry["label"] = _label(entry["field"])
         return diff, has_unfollowed_fields
+
+    def compare_ManyToManyField(self, obj_compare):
+        # By stored keys and today's names (or the last known name of one since deleted),
+        # so that an unchanged item never shows as both removed and added.
+        model_field = obj_compare.field
+        before, after = _keys(obj_compare.value1), _keys(obj_compare.value2)
+        names = {pk: str(o) for pk, o in model_field.related_model._base_manager.in_bulk(before | after).items()}
+
+        def named(keys):
+            return sorted(names.get(pk) or _last_known_name(model_field.related_model, pk) for pk in keys)
+
+        change_info = {
+            "removed_items": named(before - after),
+            "added_items": named(after - before),
+            "same_items": named(before & after),
+        }
+        return render_to_string("reversion-compare/compare_generic_many_to_many.html", {"change_info": change_info})
 
     def recoverlist_view(self, request, extra_context=None):
         raise PermissionDenied

@@ -193,6 +193,23 @@ def test_comparing_claim_revisions_does_not_report_an_unchanged_attribution(edit
     assert changed == {"text"}
 
 
+def test_comparing_does_not_report_unchanged_tags_when_one_revision_holds_the_tagged_actors(editor_client):
+    # A revision that saved the actors too (as the demo loader's does) once made every tag look removed and re-added.
+    article = ArticleFactory()
+    actor = ActorFactory()
+    with reversion.create_revision():
+        article.actors.add(actor)
+        article.save()
+    with reversion.create_revision():
+        actor.save()
+        article.title = "Retitled"
+        article.save()
+    older, newer = _versions(article).last(), _versions(article).first()
+    response = editor_client.get(_url(article, "compare"), {"version_id1": older.pk, "version_id2": newer.pk})
+    changed = {entry["field"].name for entry in response.context["compare_data"]}
+    assert changed == {"title"}
+
+
 # --- Restoring ---------------------------------------------------------------
 
 
