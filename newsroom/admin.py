@@ -148,12 +148,7 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
         return super().get_queryset(request).annotate(claim_count=Count("claim_citations"))
 
     def has_change_permission(self, request, obj=None):
-        # What readers can see (or saw) changes only in an editor's hands.
-        if (
-            obj is not None
-            and obj.status in (Status.PUBLISHED, Status.WITHDRAWN)
-            and not services.can_publish(request.user)
-        ):
+        if obj is not None and not obj.editable_by(request.user):
             return False
         return super().has_change_permission(request, obj)
 
@@ -318,7 +313,11 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
 
     def _tag(self, request, articles) -> None:
         for article in articles:
-            added = services.article_tag_mentioned_actors(article=article)
+            try:
+                added = services.article_tag_mentioned_actors(article=article, by=request.user)
+            except PermissionDenied as refused:
+                self.message_user(request, f"{article}: {refused}", messages.ERROR)
+                continue
             if added:
                 names = ", ".join(actor.name for actor in added)
                 self.message_user(request, f"{article}: tagged {names}.", messages.SUCCESS)

@@ -138,28 +138,30 @@ def _load_story(result: DemoResult) -> None:
         claim.relationship_links.exclude(relationship__in=[relationships[k] for k in stances]).delete()
         claims[key] = claim
 
-    story = _article(upsert, claims, content.ARTICLE, content.PARAGRAPHS)
+    story = _article(upsert, claims, content.ARTICLE, content.PARAGRAPHS, by=result.editor)
     story = _submit(story, result)
     story = _publish(story, result)
 
-    brief = _article(upsert, claims, content.BRIEF, content.BRIEF_PARAGRAPHS)
+    brief = _article(upsert, claims, content.BRIEF, content.BRIEF_PARAGRAPHS, by=result.editor)
     brief = _submit(brief, result)
 
-    scheduled = _article(upsert, claims, content.SCHEDULED, content.SCHEDULED_PARAGRAPHS)
+    scheduled = _article(upsert, claims, content.SCHEDULED, content.SCHEDULED_PARAGRAPHS, by=result.editor)
     scheduled = _submit(scheduled, result)
     scheduled = _publish(scheduled, result, publish_at=timezone.now() + SCHEDULED_AFTER)
 
     result.articles.extend([story, brief, scheduled])
 
 
-def _article(upsert: _Upserter, claims: dict[str, Claim], fields: dict, paragraphs: list) -> Article:
+def _article(
+    upsert: _Upserter, claims: dict[str, Claim], fields: dict, paragraphs: list, *, by: AbstractUser
+) -> Article:
     """The article's text and citations, whatever its workflow state."""
     body = "\n".join(f"<p>{html.escape(text, quote=False)}</p>" for text, _ in paragraphs)
     article = upsert(Article, {"slug": fields["slug"]}, **{k: v for k, v in fields.items() if k != "slug"}, body=body)
     cited = [(passage, claim_key) for passage, claim_key in paragraphs if claim_key]
     for position, (passage, claim_key) in enumerate(cited, start=1):
         upsert(ArticleClaim, {"article": article, "claim": claims[claim_key]}, position=position, passage=passage)
-    article_tag_mentioned_actors(article=article)
+    article_tag_mentioned_actors(article=article, by=by)
     return article
 
 

@@ -92,6 +92,12 @@ class Article(VersionedModel):
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
+    def editable_by(self, user) -> bool:
+        """What readers can see, or saw, changes only in the hands of someone who may publish."""
+        if self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN):
+            return user.has_perm("newsroom.publish_article")
+        return user.has_perm("newsroom.change_article")
+
     def ensure_publishable(self) -> None:
         """Raise a ValidationError an editor can act on if the article may not go live."""
         problems = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,11 +35,21 @@ def article_mentioned_actors(*, article: Article) -> list[Actor]:
 
 
 @transaction.atomic
-def article_tag_mentioned_actors(*, article: Article) -> list[Actor]:
+def article_tag_mentioned_actors(*, article: Article, by: AbstractBaseUser) -> list[Actor]:
     """Tag the article with every actor its text mentions; returns those newly tagged."""
+    if not article.editable_by(by):
+        raise PermissionDenied(_("You may not change this article: ask an editor."))
     already = set(article.actors.values_list("pk", flat=True))
     new = [actor for actor in article_mentioned_actors(article=article) if actor.pk not in already]
-    article.actors.add(*new)
+    if new:
+        # The tags are part of the article's content: keep them in its history.
+        with reversion.create_revision():
+            article.actors.add(*new)
+            reversion.add_to_revision(article)
+            # Inside a larger change (an admin save, the demo) that change's own account stands.
+            if not reversion.get_comment():
+                reversion.set_user(by)
+                reversion.set_comment(_("Tagged the actors its text mentions"))
     return new
 
 

@@ -1,28 +1,34 @@
 """Helpers for tests that drive admin forms the way a browser does."""
 
+from django import forms
 
-def admin_form_data(response, *, extra_forms: int = 0) -> dict:
-    """The admin change form of ``response`` as the browser would submit it, untouched.
 
-    ``extra_forms`` keeps that many blank extra rows of each inline, for tests that fill one in.
-    """
-    form = response.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    for name, field in form.fields.items():
-        if hasattr(field, "queryset") and isinstance(data.get(name), list):
-            data[name] = [getattr(value, "pk", value) for value in data[name]]
-    if "actors" in form.fields:
-        data["actors"] = [a.pk for a in form.instance.actors.all()]
+def _widget_values(name: str, widget: forms.Widget, value) -> dict:
+    if isinstance(widget, forms.MultiWidget):
+        parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+        return {
+            f"{name}{suffix}": "" if part is None else str(part)
+            for suffix, part in zip(widget.widgets_names, parts, strict=True)
+        }
+    if isinstance(widget, forms.CheckboxInput):
+        return {name: "on"} if value else {}
+    if value is None:
+        return {name: ""}
+    if isinstance(value, list | tuple):
+        return {name: [str(item) for item in value]}
+    return {name: str(value)}
+
+
+def admin_form_data(response) -> dict:
+    """What the change form of ``response`` would post untouched: every field, inline row
+    (blank extra rows included, which the admin ignores while unchanged) and management form."""
+    forms_on_page = [response.context["adminform"].form]
     for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data |= {f"{management.prefix}-{k}": v for k, v in management.initial.items()}
-        extra = formset.extra_forms[:extra_forms]
-        data[f"{management.prefix}-TOTAL_FORMS"] = management.initial["INITIAL_FORMS"] + len(extra)
-        # Blank rows post their initial values, as a browser does; unchanged, they are ignored.
-        for subform in [*formset.initial_forms, *extra]:
-            for name in subform.fields:
-                value = subform[name].value()
-                if value is not None:
-                    data[subform.add_prefix(name)] = getattr(value, "pk", value)
+        forms_on_page += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms_on_page:
+        for name, form_field in form.fields.items():
+            bound = form[name]
+            widget = getattr(form_field.widget, "widget", form_field.widget)  # related-field wrappers
+            data.update(_widget_values(bound.html_name, widget, bound.value()))
     return data

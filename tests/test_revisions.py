@@ -4,15 +4,14 @@ import datetime
 
 import pytest
 import reversion
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from newsroom.models import Article
-from relations.history import revision_restore
 from relations.models import Claim, ClaimRelationship
+from relations.revisions import revision_restore
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -27,6 +26,7 @@ from tests.factories import (
     SourceFactory,
     VerifiedClaimFactory,
 )
+from tests.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -39,39 +39,9 @@ def _url(obj, view: str, *args) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk, *args])
 
 
-def _widget_values(name: str, widget: forms.Widget, value) -> dict:
-    if isinstance(widget, forms.MultiWidget):
-        parts = value if isinstance(value, list | tuple) else widget.decompress(value)
-        return {
-            f"{name}{suffix}": "" if part is None else str(part)
-            for suffix, part in zip(widget.widgets_names, parts, strict=True)
-        }
-    if isinstance(widget, forms.CheckboxInput):
-        return {name: "on"} if value else {}
-    if value is None:
-        return {name: ""}
-    if isinstance(value, list | tuple):
-        return {name: [str(item) for item in value]}
-    return {name: str(value)}
-
-
-def _form_data(response) -> dict:
-    """What the change form would post unchanged: every field, inline and management form."""
-    forms_on_page = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms_on_page += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms_on_page:
-        for name, form_field in form.fields.items():
-            bound = form[name]
-            widget = getattr(form_field.widget, "widget", form_field.widget)  # related-field wrappers
-            data.update(_widget_values(bound.html_name, widget, bound.value()))
-    return data
-
-
 def _save_in_admin(client, obj, **changes):
     """Open the change form, apply ``changes`` (form field names), save; return the response."""
-    data = _form_data(client.get(_url(obj, "change")))
+    data = admin_form_data(client.get(_url(obj, "change")))
     data.update(changes)
     response = client.post(_url(obj, "change"), data)
     assert response.status_code == 302, response.context and [
@@ -292,7 +262,7 @@ def test_restore_is_recorded_as_a_new_revision_by_the_restorer(client, edited_ar
 
 def test_a_form_opened_before_the_restore_is_refused_after_it(editor_client, edited_article):
     article, _, _ = edited_article
-    stale = _form_data(editor_client.get(_url(article, "change")))
+    stale = admin_form_data(editor_client.get(_url(article, "change")))
     editor_client.post(_url(article, "revision", _oldest(article).pk))
     stale["title"] = "Written over the restore"
     response = editor_client.post(_url(article, "change"), stale)

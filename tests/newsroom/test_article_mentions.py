@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from newsroom.models import Article
 from newsroom.services import article_tag_mentioned_actors
-from tests.factories import ActorAliasFactory, ActorFactory, ArticleFactory
+from tests.factories import ActorAliasFactory, ActorFactory, ArticleFactory, EditorFactory
 from tests.helpers import admin_form_data
 
 BODY = (
@@ -32,15 +32,15 @@ def _change_url(article: Article) -> str:
 
 def test_service_tags_every_mentioned_actor_from_the_text_without_markup(actors):
     article = ArticleFactory(title="Allies at arm's length", body=BODY)
-    added = article_tag_mentioned_actors(article=article)
+    added = article_tag_mentioned_actors(article=article, by=EditorFactory())
     assert added == [actors["russia"], actors["north_korea"], actors["iran"]]
     assert set(article.actors.all()) == {actors["russia"], actors["north_korea"], actors["iran"]}
 
 
 def test_service_is_idempotent(actors):
     article = ArticleFactory(body=BODY)
-    article_tag_mentioned_actors(article=article)
-    assert article_tag_mentioned_actors(article=article) == []
+    article_tag_mentioned_actors(article=article, by=EditorFactory())
+    assert article_tag_mentioned_actors(article=article, by=EditorFactory()) == []
     assert article.actors.count() == 3
 
 

@@ -242,3 +242,39 @@ class TestVerificationRoles:
             claim_set_verification(claim=claim, state="verified", by=ReporterFactory())
         claim.refresh_from_db()
         assert claim.verification == "unverified"
+
+
+class TestWhoMayChangeWhatReadersSee:
+    @pytest.mark.parametrize("state", ["live", "scheduled", "withdrawn"])
+    def test_a_reporter_cannot_tag_actors_on_an_article_past_review(self, state):
+        article = article_in(state)
+        with pytest.raises(PermissionDenied):
+            services.article_tag_mentioned_actors(article=article, by=ReporterFactory())
+
+    def test_tagging_keeps_a_revision_by_the_tagger(self):
+        from reversion.models import Version
+
+        from tests.factories import ActorFactory
+
+        ActorFactory(name="Iran", slug="iran")
+        reporter = ReporterFactory()
+        article = ArticleFactory(body="<p>Iran sent drones.</p>")
+        assert [a.name for a in services.article_tag_mentioned_actors(article=article, by=reporter)] == ["Iran"]
+        revision = Version.objects.get_for_object(article).get().revision
+        assert revision.user == reporter
+
+    def test_a_reporter_cannot_restore_a_live_articles_revision(self):
+        import reversion
+        from reversion.models import Version
+
+        from relations.revisions import revision_restore
+
+        article = ArticleFactory(title="Before")
+        with reversion.create_revision():
+            article.save()
+        services.article_publish(article=article, by=EditorFactory())
+        Article.objects.filter(pk=article.pk).update(title="After")
+        with pytest.raises(PermissionDenied):
+            revision_restore(version=Version.objects.get_for_object(article).get(), by=ReporterFactory())
+        article.refresh_from_db()
+        assert article.title == "After"

@@ -190,7 +190,7 @@ class TestEditorInTheAdmin:
         editor = RoleEditorFactory()
         article = live_article()
         client = signed_in(editor)
-        data = admin_form_data(client.get(change_url(article)), extra_forms=1)
+        data = admin_form_data(client.get(change_url(article)))
         data["corrections-0-text"] = "An earlier version misdated the treaty."
         assert client.post(change_url(article), data).status_code == 302
         correction = Correction.objects.get(article=article)
