@@ -23,7 +23,8 @@ from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin, LockedEditForm
 
 TAG_MENTIONS = "_tag_mentions"
-WORKFLOW = "_workflow"
+# Each workflow button posts its own name (the admin's own buttons do the same: _continue, _addanother).
+WORKFLOW_ACTIONS = ("submit", "return", "publish", "withdraw")
 Status = Article.Status
 
 
@@ -47,6 +48,10 @@ class CorrectionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return obj is not None and obj.status == Status.PUBLISHED and services.can_publish(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        # An article never published has no corrections to show: no empty table on drafts.
+        return obj is not None and obj.first_published_at is not None and super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -216,7 +221,7 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
                 buttons.append(("publish", _("Save and reschedule"), "default"))
                 buttons.append(("return", _("Unschedule (back to draft)"), ""))
             elif obj.is_live:
-                buttons.append(("withdraw", _("Withdraw from the site"), "deletelink"))
+                buttons.append(("withdraw", _("Withdraw from the site"), "withdraw"))
             elif obj.status == Status.WITHDRAWN:
                 buttons.append(("return", _("Return to draft"), ""))
         return buttons
@@ -226,7 +231,6 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
         extra_context = extra_context or {}
         if obj is not None:
             extra_context["workflow_buttons"] = self.workflow_buttons(request, obj)
-            extra_context["workflow_field"] = WORKFLOW
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -250,7 +254,7 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
         if TAG_MENTIONS in request.POST:
             self._tag(request, [obj])
             return HttpResponseRedirect(request.path)
-        action = request.POST.get(WORKFLOW)
+        action = next((name for name in WORKFLOW_ACTIONS if f"_workflow_{name}" in request.POST), None)
         if action:
             if not self._transition(request, obj, action, publish_at=getattr(obj, "requested_go_live_at", None)):
                 self.message_user(request, _("Your edits were saved."), messages.INFO)

@@ -40,7 +40,7 @@ class Article(VersionedModel):
         null=True,
         blank=True,
         db_index=True,
-        help_text=_("When the article goes live. Leave empty to publish at once; a future time schedules it."),
+        help_text=_("When the article goes (or went) live: set by publishing or scheduling it."),
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_published_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(
                 blank=True,
                 db_index=True,
-                help_text="When the article goes live. Leave empty to publish at once; a future time schedules it.",
+                help_text="When the article goes (or went) live: set by publishing or scheduling it.",
                 null=True,
             ),
         ),

@@ -92,7 +92,9 @@ class TestButtonsByRole:
 class TestServerRefuses:
     def test_a_reporter_posting_publish_anyway_leaves_the_article_unpublished(self):
         article = ArticleFactory()
-        response = post_form(signed_in(ReporterFactory()), article, _workflow="publish", title="Changed title")
+        response = post_form(
+            signed_in(ReporterFactory()), article, _workflow_publish="Save and publish", title="Changed title"
+        )
         assert response.status_code == 302
         article.refresh_from_db()
         assert article.status == "draft"
@@ -138,7 +140,7 @@ class TestEditorInTheAdmin:
     def test_publishes_a_story_in_review(self):
         editor = RoleEditorFactory()
         article = services.article_submit_for_review(article=ArticleFactory(), by=ReporterFactory())
-        response = post_form(signed_in(editor), article, _workflow="publish")
+        response = post_form(signed_in(editor), article, _workflow_publish="Save and publish")
         assert response.status_code == 302
         article.refresh_from_db()
         assert article.is_live
@@ -150,7 +152,7 @@ class TestEditorInTheAdmin:
         response = post_form(
             signed_in(RoleEditorFactory()),
             article,
-            _workflow="publish",
+            _workflow_publish="Save and publish",
             go_live_at_0=when.strftime("%d/%m/%Y"),
             go_live_at_1=when.strftime("%H:%M:%S"),
         )
@@ -164,7 +166,7 @@ class TestEditorInTheAdmin:
         response = post_form(
             signed_in(RoleEditorFactory()),
             article,
-            _workflow="publish",
+            _workflow_publish="Save and publish",
             title="Not saved",
             go_live_at_0="01/01/2020",
             go_live_at_1="10:00:00",
@@ -179,7 +181,7 @@ class TestEditorInTheAdmin:
         citation = ArticleClaimFactory(article=article, claim__text="Pyongyang sent no troops at all.")
         claim_set_verification(claim=citation.claim, state=Claim.Verification.FALSE, by=EditorFactory())
         client = signed_in(RoleEditorFactory())
-        response = post_form(client, article, _workflow="publish")
+        response = post_form(client, article, _workflow_publish="Save and publish")
         page = client.get(response["Location"]).content.decode()
         assert "Pyongyang sent no troops at all." in page
         assert "was not moved" in page

@@ -42,15 +42,15 @@ def test_reporter_submits_editor_publishes_reader_reads(new_page, live_server):
 
     reporter = sign_in(new_page, live_server, "rita")
     reporter.goto(f"{live_server.url}/admin/newsroom/article/{article.pk}/change/")
-    assert reporter.locator("button[value=publish]").count() == 0
-    reporter.click("button[value=submit]")
+    assert reporter.locator("input[name=_workflow_publish]").count() == 0
+    reporter.click("input[name=_workflow_submit]")
     assert "is now in review" in reporter.locator(".messagelist").inner_text()
 
     editor = sign_in(new_page, live_server, "eddie")
     queue = editor.locator("#queue-review")
     assert "submitted by rita" in queue.inner_text()
     queue.get_by_role("link", name="Moscow and Pyongyang sign a defence pact").click()
-    editor.click("button[value=publish]")
+    editor.click("input[name=_workflow_publish]")
     assert "is now published" in editor.locator(".messagelist").inner_text()
 
     reader = new_page()
