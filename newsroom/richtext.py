@@ -121,6 +121,10 @@ class SanitisedHTMLFormField(forms.CharField):
     def clean(self, value):
         return sanitise(super().clean(value) or "")
 
+    def has_changed(self, initial, data):
+        # Browsers post a textarea with CRLF line ends; compared as stored, an untouched body is unchanged.
+        return sanitise(initial or "") != sanitise(data or "")
+
 
 class SanitisedHTMLField(models.TextField):
     """A TextField whose value is sanitised on every way into the database:

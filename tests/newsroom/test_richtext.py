@@ -266,3 +266,9 @@ def test_story_markup_survives_a_save():
 
 def test_other_tags_are_unwrapped_to_their_text():
     assert sanitise('<h1>Headline</h1><div class="x" id="y"><span>Text</span></div>') == "HeadlineText"
+
+
+def test_an_untouched_body_posted_with_browser_line_ends_is_not_a_change():
+    stored = sanitise("<p>One.</p>\n<p>Two.</p>")
+    assert not SanitisedHTMLFormField().has_changed(stored, stored.replace("\n", "\r\n"))
+    assert SanitisedHTMLFormField().has_changed(stored, "<p>One.</p>")
