@@ -7,27 +7,32 @@ from django.db.models import Prefetch, QuerySet
 from newsroom.models import Article
 from relations.models import Actor, Claim, Relationship
 
-# An actor page is not an archive: the newest stories say what it is in the news for.
+# An actor page is not an archive: the newest stories say what it is in the news for,
+# and the lists of ties and claims are bounded like any public list.
 ACTOR_PAGE_STORIES = 50
+ACTOR_PAGE_LIST = 100
 
 
 def public_actors() -> QuerySet[Actor]:
     return Actor.objects.public().prefetch_related("aliases")
 
 
-def actor_public_relationships(actor: Actor) -> list[Relationship]:
-    return list(Relationship.objects.public().involving(actor).with_parties().order_by("type__name", "pk"))
+def actor_public_relationships(actor: Actor, *, limit: int = ACTOR_PAGE_LIST) -> list[Relationship]:
+    """At most ``limit`` ties, and one more to tell the page that the list goes on."""
+    ties = Relationship.objects.public().involving(actor).with_parties().order_by("type__name", "pk")
+    return list(ties[: limit + 1])
 
 
-def actor_public_claims(actor: Actor) -> list[Claim]:
-    """Public claims about the actor or attributed to it, each with ``live_stories`` citing it."""
+def actor_public_claims(actor: Actor, *, limit: int = ACTOR_PAGE_LIST) -> list[Claim]:
+    """The newest public claims about the actor or attributed to it, each with ``live_stories``
+    citing it: at most ``limit``, and one more to tell the page that the list goes on."""
     live_stories = Prefetch("articles", queryset=Article.objects.public().for_listing(), to_attr="live_stories")
     return list(
         Claim.objects.public()
         .concerning(actor)
         .select_related("attributed_to")
         .prefetch_related(live_stories)
-        .order_by("-updated_at", "-pk")
+        .order_by("-updated_at", "-pk")[: limit + 1]
     )
 
 

@@ -51,9 +51,15 @@ class ActorView(DetailView):
 
     def get_context_data(self, **kwargs):
         actor = self.object
+        limit = selectors.ACTOR_PAGE_LIST
+        relationships = selectors.actor_public_relationships(actor, limit=limit)
+        claims = selectors.actor_public_claims(actor, limit=limit)
         return super().get_context_data(
-            relationships=selectors.actor_public_relationships(actor),
-            claims=selectors.actor_public_claims(actor),
+            relationships=relationships[:limit],
+            more_relationships=len(relationships) > limit,
+            claims=claims[:limit],
+            more_claims=len(claims) > limit,
+            list_limit=limit,
             stories=selectors.actor_live_stories(actor),
             **kwargs,
         )

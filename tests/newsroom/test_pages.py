@@ -500,3 +500,21 @@ def test_public_pages_refuse_writes(client, path):
 def test_public_pages_answer_head(client):
     article = live_article()
     assert client.head(f"/stories/{article.slug}/").status_code == 200
+
+
+def test_actor_page_lists_are_bounded_and_say_so(client, monkeypatch):
+    from newsroom import selectors
+
+    monkeypatch.setattr(selectors, "ACTOR_PAGE_LIST", 2)
+    actor = ActorFactory(name="Iran", slug="iran")
+    article = ArticleFactory()
+    for _ in range(3):
+        citation = ArticleClaimFactory(article=article)
+        citation.claim.actors.add(actor)
+        ClaimRelationshipFactory(claim=citation.claim, relationship=RelationshipFactory(subject=actor))
+    article_publish(article=article, by=EditorFactory())
+    response = client.get(f"/actors/{actor.slug}/")
+    assert len(response.context["relationships"]) == len(response.context["claims"]) == 2
+    html = response.content.decode()
+    assert "Only the first 2 ties are listed here." in html
+    assert "Only the 2 most recent claims are listed here." in html
