@@ -24,7 +24,7 @@ from relations.locking import LockedEditAdmin, LockedEditForm
 
 TAG_MENTIONS = "_tag_mentions"
 # Each workflow button posts its own name (the admin's own buttons do the same: _continue, _addanother).
-WORKFLOW_ACTIONS = ("submit", "return", "publish", "withdraw")
+WORKFLOW_BUTTONS = ("submit", "return", "publish", "publish_now", "withdraw")
 Status = Article.Status
 
 
@@ -47,11 +47,12 @@ class CorrectionInline(admin.TabularInline):
     verbose_name_plural = _("public corrections")
 
     def has_add_permission(self, request, obj=None):
-        return obj is not None and obj.status == Status.PUBLISHED and services.can_publish(request.user)
+        return obj is not None and services.can_correct(article=obj, user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        # An article never published has no corrections to show: no empty table on drafts.
-        return obj is not None and obj.first_published_at is not None and super().has_view_permission(request, obj)
+        # An article readers never saw has no corrections to show: no empty table on drafts.
+        been_live = obj is not None and obj.first_published_at is not None and obj.first_published_at <= timezone.now()
+        return been_live and super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -88,6 +89,12 @@ class ArticleAdminForm(LockedEditForm):
         widget=AdminSplitDateTime,
         help_text=_("Used by “Publish”: leave empty to publish at once, or set a future time to schedule."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.is_scheduled:
+            # Saving a scheduled article keeps its time unless the editor changes it.
+            self.fields["go_live_at"].initial = self.instance.publish_at
 
     def clean_go_live_at(self):
         value = self.cleaned_data["go_live_at"]
@@ -141,7 +148,7 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and services.can_publish(request.user) and not obj.is_live and obj.status != "withdrawn":
+        if obj is not None and services.PUBLISH in services.available_transitions(article=obj, user=request.user):
             return fieldsets
         # Only someone who may publish, on an article not yet live, has a publication time to choose.
         return [
@@ -206,32 +213,30 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
     # The workflow on the change page ------------------------------------------------
 
     def workflow_buttons(self, request, obj: Article) -> list[tuple[str, str, str]]:
-        """(action, label, css class) for each transition this user may make from the article's state."""
-        may_edit = request.user.has_perm(services.CHANGE_PERMISSION)
-        may_publish = services.can_publish(request.user)
+        """(button, label, css class) for each move this user may make from the article's state."""
         buttons = []
-        if obj.status == Status.DRAFT and may_edit:
-            buttons.append(("submit", _("Save and submit for review"), ""))
-        if obj.status == Status.IN_REVIEW and may_edit:
-            buttons.append(("return", _("Save and return to draft"), ""))
-        if may_publish:
-            if obj.status in (Status.DRAFT, Status.IN_REVIEW):
-                buttons.append(("publish", _("Save and publish"), "default"))
-            elif obj.is_scheduled:
+        for action in services.available_transitions(article=obj, user=request.user):
+            if action == services.SUBMIT:
+                buttons.append(("submit", _("Save and submit for review"), ""))
+            elif action == services.RETURN:
+                label = {
+                    Status.IN_REVIEW: _("Save and return to draft"),
+                    Status.WITHDRAWN: _("Return to draft"),
+                }.get(obj.status, _("Unschedule (back to draft)"))
+                buttons.append(("return", label, ""))
+            elif action == services.PUBLISH and obj.is_scheduled:
                 buttons.append(("publish", _("Save and reschedule"), "default"))
-                buttons.append(("return", _("Unschedule (back to draft)"), ""))
-            elif obj.is_live:
+                buttons.append(("publish_now", _("Publish now"), ""))
+            elif action == services.PUBLISH:
+                buttons.append(("publish", _("Save and publish"), "default"))
+            elif action == services.WITHDRAW:
                 buttons.append(("withdraw", _("Withdraw from the site"), "withdraw"))
-            elif obj.status == Status.WITHDRAWN:
-                buttons.append(("return", _("Return to draft"), ""))
         return buttons
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra_context = extra_context or {}
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            extra_context["workflow_buttons"] = self.workflow_buttons(request, obj)
-        return super().change_view(request, object_id, form_url, extra_context)
+            context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         # Kept for response_change, which runs the workflow action once everything is saved.
@@ -254,9 +259,13 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
         if TAG_MENTIONS in request.POST:
             self._tag(request, [obj])
             return HttpResponseRedirect(request.path)
-        action = next((name for name in WORKFLOW_ACTIONS if f"_workflow_{name}" in request.POST), None)
-        if action:
-            if not self._transition(request, obj, action, publish_at=getattr(obj, "requested_go_live_at", None)):
+        button = next((name for name in WORKFLOW_BUTTONS if f"_workflow_{name}" in request.POST), None)
+        if button:
+            if button == "publish_now":
+                action, publish_at = "publish", timezone.now()
+            else:
+                action, publish_at = button, getattr(obj, "requested_go_live_at", None)
+            if not self._transition(request, obj, action, publish_at=publish_at):
                 self.message_user(request, _("Your edits were saved."), messages.INFO)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
@@ -268,9 +277,6 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
             "publish": lambda: services.article_publish(article=article, by=request.user, publish_at=publish_at),
             "withdraw": lambda: services.article_withdraw(article=article, by=request.user),
         }
-        if action not in operations:
-            self.message_user(request, _("Unknown workflow action."), messages.ERROR)
-            return False
         try:
             result = operations[action]()
         except (PermissionDenied, ValidationError) as error:
@@ -308,7 +314,7 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
     @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         for article in queryset:
-            self._transition(request, article, "publish")
+            self._transition(request, article, "publish", publish_at=timezone.now())
 
     @admin.action(description=_("Withdraw selected articles from the site"), permissions=["publish"])
     def withdraw(self, request, queryset):

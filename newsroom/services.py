@@ -53,9 +53,50 @@ def article_tag_mentioned_actors(*, article: Article, by: AbstractBaseUser) -> l
     return new
 
 
-def _require(user: AbstractBaseUser, permission: str, action: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied(_("You may not %(action)s articles: ask an editor.") % {"action": action})
+# The workflow, stated once: from which states each move may be made, and what
+# permission it takes from there. The services enforce it; the admin asks
+# ``available_transitions`` which buttons to show.
+SUBMIT, RETURN, PUBLISH, WITHDRAW = "submit", "return", "publish", "withdraw"
+_FROM = {
+    SUBMIT: lambda article: article.status == Status.DRAFT,
+    RETURN: lambda article: article.status in (Status.IN_REVIEW, Status.WITHDRAWN) or article.is_scheduled,
+    PUBLISH: lambda article: article.status in (Status.DRAFT, Status.IN_REVIEW) or article.is_scheduled,
+    WITHDRAW: lambda article: article.is_live,
+}
+_NAMES = {
+    SUBMIT: _("submitted for review"),
+    RETURN: _("returned to draft"),
+    PUBLISH: _("published"),
+    WITHDRAW: _("withdrawn"),
+}
+
+
+def _permission(action: str, article: Article) -> str:
+    # Sending back work in review is part of writing; everything touching what readers see is an editor's.
+    if action == SUBMIT or (action == RETURN and article.status == Status.IN_REVIEW):
+        return CHANGE_PERMISSION
+    return PUBLISH_PERMISSION
+
+
+def available_transitions(*, article: Article, user: AbstractBaseUser) -> list[str]:
+    """The moves ``user`` may make on ``article`` as it stands, in workflow order."""
+    return [
+        action
+        for action, allowed_from in _FROM.items()
+        if allowed_from(article) and user.has_perm(_permission(action, article))
+    ]
+
+
+def _check(article: Article, action: str, by: AbstractBaseUser) -> None:
+    if not by.has_perm(_permission(action, article)):
+        raise PermissionDenied(_("You may not do this: ask an editor."))
+    if not _FROM[action](article):
+        if action == WITHDRAW and article.is_scheduled:
+            raise ValidationError(_("This article is not live yet: unschedule it instead of withdrawing it."))
+        status = article.get_status_display().lower()
+        raise ValidationError(
+            _("A %(status)s article cannot be %(action)s.") % {"status": status, "action": _NAMES[action]}
+        )
 
 
 def _locked(article: Article) -> Article:
@@ -64,11 +105,11 @@ def _locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-def _refuse(article: Article, action: str) -> None:
-    raise ValidationError(
-        _("A %(status)s article cannot be %(action)s.")
-        % {"status": article.get_status_display().lower(), "action": action}
-    )
+def _save(article: Article, fields: list[str]) -> None:
+    # Every move counts as an edit: a change form opened before it is then refused
+    # instead of writing the old state back over it.
+    article.version += 1
+    article.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _record(article: Article, *, kind: str, by: AbstractBaseUser, from_status: str, note: str = "") -> ArticleEvent:
@@ -79,12 +120,10 @@ def _record(article: Article, *, kind: str, by: AbstractBaseUser, from_status: s
 
 @transaction.atomic
 def article_submit_for_review(*, article: Article, by: AbstractBaseUser) -> Article:
-    _require(by, CHANGE_PERMISSION, _("submit"))
     article = _locked(article)
-    if article.status != Status.DRAFT:
-        _refuse(article, _("submitted for review"))
+    _check(article, SUBMIT, by)
     article.status = Status.IN_REVIEW
-    article.save(update_fields=["status", "updated_at"])
+    _save(article, ["status"])
     _record(article, kind=ArticleEvent.Kind.SUBMITTED, by=by, from_status=Status.DRAFT)
     return article
 
@@ -94,95 +133,84 @@ def article_return_to_draft(*, article: Article, by: AbstractBaseUser, note: str
     """Send an article back for more work: from review, from withdrawal, or off the schedule
     before it goes live. Taking a live article down is ``article_withdraw``."""
     article = _locked(article)
+    _check(article, RETURN, by)
     previous = article.status
-    if previous == Status.IN_REVIEW:
-        _require(by, CHANGE_PERMISSION, _("return"))
-    elif previous == Status.WITHDRAWN or article.is_scheduled:
-        _require(by, PUBLISH_PERMISSION, _("unschedule or rework withdrawn"))
-    else:
-        _refuse(article, _("returned to draft"))
-    article.status = Status.DRAFT
-    fields = ["status", "updated_at"]
-    if previous == Status.PUBLISHED:
-        # It never went live: readers were told nothing, so nothing was published.
+    fields = ["status"]
+    if article.is_scheduled:
+        # It never went live this time: readers were told nothing.
         article.publish_at = None
         fields.append("publish_at")
-    article.save(update_fields=fields)
+        if article.first_published_at > timezone.now():
+            article.first_published_at = article.last_published_at = article.last_modified_at = None
+            fields += ["first_published_at", "last_published_at", "last_modified_at"]
+    article.status = Status.DRAFT
+    _save(article, fields)
     _record(article, kind=ArticleEvent.Kind.RETURNED, by=by, from_status=previous, note=note)
     return article
 
 
 @transaction.atomic
 def article_publish(*, article: Article, by: AbstractBaseUser, publish_at: datetime.datetime | None = None) -> Article:
-    """Publish now, or schedule for ``publish_at`` (the article is live once it has passed).
+    """Publish a draft or an article in review now, or schedule it for ``publish_at``
+    (it is live once that moment has passed, with no job to run).
 
-    Also reschedules an article that is scheduled but not yet live.
+    A scheduled article is rescheduled to ``publish_at``, which it must then be
+    given (pass the current time to publish it at once): an empty time there
+    would otherwise break its embargo.
     """
-    _require(by, PUBLISH_PERMISSION, _("publish"))
     article = _locked(article)
-    previous = article.status
-    if previous not in (Status.DRAFT, Status.IN_REVIEW) and not article.is_scheduled:
-        _refuse(article, _("published"))
+    _check(article, PUBLISH, by)
     now = timezone.now()
+    if publish_at is None and article.is_scheduled:
+        raise ValidationError(_("Give the new publication time, or publish it now."))
     if publish_at is not None and timezone.is_naive(publish_at):
         raise ValidationError(_("The publication time needs a time zone."))
     when = max(publish_at or now, now)
     article.ensure_publishable()
+    previous = article.status
     article.status = Status.PUBLISHED
     article.publish_at = when
-    if article.first_published_at is None or article.first_published_at > when:
+    # A first publication still in the future never happened: it moves with the schedule.
+    if article.first_published_at is None or article.first_published_at > now:
         article.first_published_at = when
-    article.last_published_at = when
-    article.last_modified_at = when
-    article.save(
-        update_fields=[
-            "status",
-            "publish_at",
-            "first_published_at",
-            "last_published_at",
-            "last_modified_at",
-            "updated_at",
-        ]
-    )
+    article.last_published_at = article.last_modified_at = when
+    _save(article, ["status", "publish_at", "first_published_at", "last_published_at", "last_modified_at"])
     scheduled = when > now
-    _record(
-        article,
-        kind=ArticleEvent.Kind.SCHEDULED if scheduled else ArticleEvent.Kind.PUBLISHED,
-        by=by,
-        from_status=previous,
-        note=_("Goes live %(when)s") % {"when": timezone.localtime(when).strftime("%d %b %Y %H:%M %Z")}
-        if scheduled
-        else "",
-    )
+    note = ""
+    if scheduled:
+        note = _("Goes live %(when)s") % {"when": timezone.localtime(when).strftime("%d %b %Y %H:%M %Z")}
+    kind = ArticleEvent.Kind.SCHEDULED if scheduled else ArticleEvent.Kind.PUBLISHED
+    _record(article, kind=kind, by=by, from_status=previous, note=note)
     return article
 
 
 @transaction.atomic
 def article_withdraw(*, article: Article, by: AbstractBaseUser, note: str = "") -> Article:
-    """Take a published article off the site (it answers 404 to readers from then on)."""
-    _require(by, PUBLISH_PERMISSION, _("withdraw"))
+    """Take a live article off the site (it answers 404 to readers from then on)."""
     article = _locked(article)
-    if article.is_scheduled:
-        raise ValidationError(_("This article is not live yet: unschedule it instead of withdrawing it."))
-    if article.status != Status.PUBLISHED:
-        _refuse(article, _("withdrawn"))
+    _check(article, WITHDRAW, by)
     article.status = Status.WITHDRAWN
-    article.save(update_fields=["status", "updated_at"])
+    _save(article, ["status"])
     _record(article, kind=ArticleEvent.Kind.WITHDRAWN, by=by, from_status=Status.PUBLISHED, note=note)
     return article
 
 
+def can_correct(*, article: Article, user: AbstractBaseUser) -> bool:
+    return article.is_live and can_publish(user)
+
+
 @transaction.atomic
 def article_add_correction(*, article: Article, by: AbstractBaseUser, text: str) -> Correction:
-    """Append a dated public correction to a published article; readers see it as an update."""
-    _require(by, PUBLISH_PERMISSION, _("correct"))
+    """Append a dated public correction to a live article; readers see it as an update."""
     article = _locked(article)
-    if article.status != Status.PUBLISHED:
-        raise ValidationError(_("Only a published article takes corrections; edit a draft directly."))
+    if not can_publish(by):
+        raise PermissionDenied(_("Only editors correct published articles."))
+    if not article.is_live:
+        raise ValidationError(_("Only a live article takes corrections; edit one that is not live directly."))
     correction = Correction(article=article, by=by, text=text.strip())
     correction.full_clean()
     correction.save()
     article.last_modified_at = correction.published_at
-    article.save(update_fields=["last_modified_at", "updated_at"])
+    _save(article, ["last_modified_at"])
     _record(article, kind=ArticleEvent.Kind.CORRECTED, by=by, from_status=article.status, note=correction.text)
     return correction

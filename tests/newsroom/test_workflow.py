@@ -3,14 +3,19 @@
 import datetime
 
 import pytest
+import reversion
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from reversion.models import Version
 
 from newsroom import services
 from newsroom.models import Article, ArticleEvent, Correction
 from relations.models import Claim
+from relations.revisions import revision_restore
+from relations.services import claim_set_verification
 from tests.factories import (
+    ActorFactory,
     ArticleClaimFactory,
     ArticleFactory,
     EditorFactory,
@@ -113,8 +118,6 @@ def test_publishing_refuses_an_article_citing_a_false_or_retracted_claim_and_nam
     article = article_in("in_review")
     citation = ArticleClaimFactory(article=article, claim__text="The treaty was signed in 1950.")
     services_user = EditorFactory()
-    from relations.services import claim_set_verification
-
     claim_set_verification(claim=citation.claim, state=verdict, by=services_user)
     with pytest.raises(ValidationError) as refused:
         services.article_publish(article=article, by=RoleEditorFactory())
@@ -228,15 +231,11 @@ class TestCorrections:
 
 class TestVerificationRoles:
     def test_a_fact_checker_sets_a_verdict(self):
-        from relations.services import claim_set_verification
-
         checker = FactCheckerFactory()
         claim = claim_set_verification(claim=ArticleClaimFactory().claim, state="verified", by=checker)
         assert claim.verified_by == checker
 
     def test_a_reporter_cannot_set_a_verdict(self):
-        from relations.services import claim_set_verification
-
         claim = ArticleClaimFactory().claim
         with pytest.raises(PermissionDenied):
             claim_set_verification(claim=claim, state="verified", by=ReporterFactory())
@@ -252,10 +251,6 @@ class TestWhoMayChangeWhatReadersSee:
             services.article_tag_mentioned_actors(article=article, by=ReporterFactory())
 
     def test_tagging_keeps_a_revision_by_the_tagger(self):
-        from reversion.models import Version
-
-        from tests.factories import ActorFactory
-
         ActorFactory(name="Iran", slug="iran")
         reporter = ReporterFactory()
         article = ArticleFactory(body="<p>Iran sent drones.</p>")
@@ -264,11 +259,6 @@ class TestWhoMayChangeWhatReadersSee:
         assert revision.user == reporter
 
     def test_a_reporter_cannot_restore_a_live_articles_revision(self):
-        import reversion
-        from reversion.models import Version
-
-        from relations.revisions import revision_restore
-
         article = ArticleFactory(title="Before")
         with reversion.create_revision():
             article.save()
@@ -278,3 +268,60 @@ class TestWhoMayChangeWhatReadersSee:
             revision_restore(version=Version.objects.get_for_object(article).get(), by=ReporterFactory())
         article.refresh_from_db()
         assert article.title == "After"
+
+
+class TestScheduleEdges:
+    NOW = datetime.datetime(2025, 6, 2, 8, 0, tzinfo=datetime.UTC)
+
+    def at(self, hours: float) -> datetime.datetime:
+        return self.NOW + datetime.timedelta(hours=hours)
+
+    def test_rescheduling_without_a_time_is_refused_so_the_embargo_holds(self):
+        with time_machine.travel(self.NOW, tick=False):
+            article = services.article_publish(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.at(24))
+            with pytest.raises(ValidationError, match="new publication time"):
+                services.article_publish(article=article, by=RoleEditorFactory())
+            article.refresh_from_db()
+            assert article.is_scheduled and article.publish_at == self.at(24)
+
+    def test_postponing_moves_the_first_publication_with_it(self):
+        editor = RoleEditorFactory()
+        with time_machine.travel(self.NOW, tick=False):
+            article = services.article_publish(article=ArticleFactory(), by=editor, publish_at=self.at(24))
+            article = services.article_publish(article=article, by=editor, publish_at=self.at(48))
+        assert article.first_published_at == article.last_published_at == self.at(48)
+
+    def test_unscheduling_forgets_a_publication_that_never_happened(self):
+        editor = RoleEditorFactory()
+        with time_machine.travel(self.NOW, tick=False):
+            article = services.article_publish(article=ArticleFactory(), by=editor, publish_at=self.at(24))
+            article = services.article_return_to_draft(article=article, by=editor)
+        assert (article.first_published_at, article.last_published_at, article.last_modified_at) == (None, None, None)
+        with time_machine.travel(self.at(72), tick=False):
+            article = services.article_publish(article=article, by=editor)
+        assert article.first_published_at == self.at(72)
+
+    def test_a_scheduled_article_takes_no_correction_before_it_is_live(self):
+        with time_machine.travel(self.NOW, tick=False):
+            article = services.article_publish(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.at(24))
+            with pytest.raises(ValidationError, match="live"):
+                services.article_add_correction(article=article, by=RoleEditorFactory(), text="Fixed.")
+        assert not Correction.objects.exists()
+
+    def test_every_move_counts_as_an_edit(self):
+        article = ArticleFactory()
+        versions = [article.version]
+        editor = RoleEditorFactory()
+        for move in (services.article_submit_for_review, services.article_publish, services.article_withdraw):
+            versions.append(move(article=article, by=editor).version)
+        assert versions == [1, 2, 3, 4]
+
+
+def test_available_transitions_follow_role_and_state():
+    assert services.available_transitions(article=article_in("draft"), user=ReporterFactory()) == ["submit"]
+    assert services.available_transitions(article=article_in("draft"), user=RoleEditorFactory()) == [
+        "submit",
+        "publish",
+    ]
+    assert services.available_transitions(article=article_in("live"), user=RoleEditorFactory()) == ["withdraw"]
+    assert services.available_transitions(article=article_in("live"), user=FactCheckerFactory()) == []

@@ -78,7 +78,7 @@ class TestButtonsByRole:
             article=ArticleFactory(), by=EditorFactory(), publish_at=timezone.now() + datetime.timedelta(days=1)
         )
         response = signed_in(RoleEditorFactory()).get(change_url(article))
-        assert buttons(response) == ["Save and reschedule", "Unschedule (back to draft)"]
+        assert buttons(response) == ["Unschedule (back to draft)", "Save and reschedule", "Publish now"]
 
     def test_only_editors_get_the_publish_and_withdraw_actions(self):
         url = reverse("admin:newsroom_article_changelist")
@@ -201,7 +201,45 @@ class TestEditorInTheAdmin:
         assert article.last_modified_at == correction.published_at
 
 
+class TestScheduledInTheAdmin:
+    @pytest.fixture
+    def scheduled(self):
+        when = timezone.now() + datetime.timedelta(days=1)
+        return services.article_publish(article=ArticleFactory(), by=EditorFactory(), publish_at=when)
+
+    def test_saving_and_rescheduling_without_touching_the_time_keeps_the_embargo(self, scheduled):
+        response = post_form(signed_in(RoleEditorFactory()), scheduled, title="Typo fixed", _workflow_publish="Save")
+        assert response.status_code == 302
+        publish_at = scheduled.publish_at
+        scheduled.refresh_from_db()
+        assert scheduled.title == "Typo fixed"
+        assert scheduled.is_scheduled
+        assert abs(scheduled.publish_at - publish_at) < datetime.timedelta(seconds=1)
+
+    def test_publish_now_publishes_a_scheduled_article_at_once(self, scheduled):
+        assert (
+            post_form(signed_in(RoleEditorFactory()), scheduled, _workflow_publish_now="Publish now").status_code == 302
+        )
+        scheduled.refresh_from_db()
+        assert scheduled.is_live
+
+    def test_no_correction_can_be_added_before_it_is_live(self, scheduled):
+        response = signed_in(RoleEditorFactory()).get(change_url(scheduled))
+        assert "corrections-TOTAL_FORMS" not in response.content.decode()
+
+
 class TestNoLostUpdates:
+    def test_a_form_opened_before_a_withdrawal_cannot_put_the_article_back(self):
+        article = live_article()
+        client = signed_in(RoleEditorFactory())
+        stale = admin_form_data(client.get(change_url(article)))
+        services.article_withdraw(article=article, by=EditorFactory())
+        response = client.post(change_url(article), stale | {"title": "Late edit"})
+        assert "after you opened it" in response.content.decode()
+        article.refresh_from_db()
+        assert article.status == "withdrawn"
+        assert article.title != "Late edit"
+
     @pytest.mark.parametrize("kind", ["article", "claim"])
     def test_the_second_of_two_editors_is_refused_and_the_first_keeps_their_work(self, kind):
         obj = ArticleFactory() if kind == "article" else ClaimFactory()
