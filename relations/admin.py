@@ -41,14 +41,39 @@ class ActorAliasFormSet(forms.BaseInlineFormSet):
             seen.add(key)
 
 
-class ActorAliasInline(admin.TabularInline):
+class PublicContentAdmin(admin.ModelAdmin):
+    """Rows readers can see are read-only to those who may not change what readers see."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.editable_by(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+
+class PublicContentInline(admin.TabularInline):
+    """Rows of a parent readers can see follow the parent's rule."""
+
+    def _parent_editable(self, request, obj) -> bool:
+        return obj is None or obj.editable_by(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+class ActorAliasInline(PublicContentInline):
     model = ActorAlias
     formset = ActorAliasFormSet
     extra = 1
 
 
 @admin.register(Actor)
-class ActorAdmin(LockedEditAdmin, HistoryAdmin):
+class ActorAdmin(PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
     ordering = ["name"]
     list_display = ["name", "kind", "aliases_list", "wikidata_id", "relationship_count", "claim_count"]
     list_filter = ["kind"]
@@ -93,24 +118,38 @@ class RelationshipTypeAdmin(admin.ModelAdmin):
         return obj.relationship_count
 
 
-class ClaimRelationshipInline(admin.TabularInline):
+class ClaimRelationshipInline(PublicContentInline):
     model = ClaimRelationship
     extra = 1
     autocomplete_fields = ["relationship"]
 
 
 class RelationshipClaimInline(admin.TabularInline):
-    """The claims that bear on a relationship, seen from the relationship."""
+    """The claims that bear on a relationship, seen from the relationship.
+
+    Read-only: a stance belongs to its claim and is edited there, so that one
+    version counter (the claim's) guards it against lost updates.
+    """
 
     model = ClaimRelationship
     extra = 0
-    autocomplete_fields = ["claim"]
+    fields = ["claim", "stance"]
+    readonly_fields = ["claim", "stance"]
     verbose_name = _("claim bearing on this relationship")
     verbose_name_plural = _("claims bearing on this relationship")
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Relationship)
-class RelationshipAdmin(LockedEditAdmin, HistoryAdmin):
+class RelationshipAdmin(PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
     ordering = ["subject__name", "type__name", "object__name"]
     list_display = ["__str__", "type", "status", "valid_from_display", "valid_until_display", "claim_count"]
     list_filter = ["status", "type__category", "type"]
@@ -148,7 +187,7 @@ class RelationshipAdmin(LockedEditAdmin, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(LockedEditAdmin, HistoryAdmin):
+class SourceAdmin(PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
     ordering = ["-published_on", "title"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "url", "claim_count"]
@@ -206,8 +245,16 @@ class ClaimAdmin(LockedEditAdmin, HistoryAdmin):
             )
         )
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.editable_by(request.user):
+            # A fact-checker may still give a claim readers can see its verdict, and only that.
+            return request.user.has_perm(VERIFY_PERMISSION) and super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not obj.editable_by(request.user):
+            return [*readonly, "text", "kind", "quote", "attributed_to", "actors", "sources", "internal_note"]
         if not request.user.has_perm(VERIFY_PERMISSION):
             # Reporters see the verdict but cannot set it; the service refuses them anyway.
             readonly = ["verification", *readonly]

@@ -14,9 +14,10 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import ForeignObjectRel
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -28,6 +29,7 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 from reversion_compare.admin import CompareVersionAdmin
+from reversion_compare.forms import SelectDiffForm
 from reversion_compare.helpers import html_diff
 
 from relations.revisions import (
@@ -218,6 +220,27 @@ class HistoryAdmin(CompareVersionAdmin):
             "same_items": named(before & after),
         }
         return render_to_string("reversion-compare/compare_generic_many_to_many.html", {"change_info": change_info})
+
+    def compare_view(self, request, object_id, extra_context=None):
+        """reversion-compare's comparison, for an object this user may see and two of its revisions.
+
+        Its own view reads the object by primary key, past the admin's queryset and
+        permissions: a malformed id raised ValueError (a 500) and any staff member
+        could read any object's history. The object and the revision ids are
+        checked here first; the view then finds them as it expects.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("No %(name)s with this id.") % {"name": self.opts.verbose_name})
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        form = SelectDiffForm(request.GET)
+        if not form.is_valid():
+            raise BadRequest("Two revision ids are needed to compare.")
+        ids = {form.cleaned_data["version_id1"], form.cleaned_data["version_id2"]}
+        if Version.objects.get_for_object(obj).filter(pk__in=ids).count() != len(ids):
+            raise Http404(_("These are not revisions of this %(name)s.") % {"name": self.opts.verbose_name})
+        return super().compare_view(request, quote(obj.pk), extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
         raise PermissionDenied

@@ -7,12 +7,15 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from relations import dates
 from relations.querysets import ActorQuerySet, ClaimQuerySet, RelationshipQuerySet, SourceQuerySet
 
 WIKIDATA_ID_RE = r"^Q[1-9][0-9]*$"
+# Declared on Claim (a permission needs a model), it covers every public row of the graph.
+EDIT_PUBLIC_PERMISSION = "relations.edit_public"
 
 
 class TimeStampedModel(models.Model):
@@ -34,6 +37,15 @@ class VersionedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    @cached_property
+    def is_public(self) -> bool:
+        return self.pk is not None and type(self).objects.public().filter(pk=self.pk).exists()
+
+    def editable_by(self, user) -> bool:
+        """What readers can see changes only in the hands of someone who may change it for them:
+        a reporter may edit a claim or an actor until live content reaches it."""
+        return user.has_perm(EDIT_PUBLIC_PERMISSION) or not self.is_public
 
 
 class Actor(VersionedModel):
@@ -301,7 +313,10 @@ class Claim(VersionedModel):
 
     class Meta:
         ordering = ["-updated_at"]
-        permissions = [("verify_claim", "Can set a claim's verification state")]
+        permissions = [
+            ("verify_claim", "Can set a claim's verification state"),
+            ("edit_public", "Can change the claims, relationships, actors and sources readers can see"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
             models.CheckConstraint(

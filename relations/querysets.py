@@ -8,7 +8,7 @@ live content shows directly), their sources, and every actor any of these names.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from relations import visibility
 
@@ -77,6 +77,34 @@ class ClaimQuerySet(models.QuerySet):
 
         about = Claim.actors.through.objects.filter(actor=actor).values("claim")
         return self.filter(Q(pk__in=about) | Q(attributed_to=actor))
+
+    def for_display(self) -> ClaimQuerySet:
+        """Everything a claim shows readers (``templates/newsroom/_claim.html``), in a fixed
+        number of queries: who it is attributed to, ``public_sources`` and
+        ``public_relationship_links`` with both parties and the type."""
+        return self.select_related("attributed_to").prefetch_related(*claim_display_prefetches())
+
+
+def claim_display_prefetches(through: str = "") -> list[Prefetch]:
+    """The prefetches of ``ClaimQuerySet.for_display()`` for claims reached through ``through``
+    (``"claim__"`` from an article's citations), so that a page joining its claims into
+    another query reads them no more often than a list of claims does.
+
+    Sources and relationships are read through ``.public()`` although those of a public
+    claim are public by construction: the page then states the rule itself instead of
+    relying on how the closure is derived.
+    """
+    from relations.models import ClaimRelationship, Relationship, Source
+
+    links = (
+        ClaimRelationship.objects.filter(relationship__in=Relationship.objects.public())
+        .select_related("relationship__subject", "relationship__object", "relationship__type")
+        .order_by("pk")
+    )
+    return [
+        Prefetch(f"{through}sources", queryset=Source.objects.public(), to_attr="public_sources"),
+        Prefetch(f"{through}relationship_links", queryset=links, to_attr="public_relationship_links"),
+    ]
 
 
 class SourceQuerySet(models.QuerySet):

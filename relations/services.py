@@ -28,5 +28,7 @@ def claim_set_verification(*, claim: Claim, state: str, by: AbstractBaseUser, co
     else:
         claim.verified_by, claim.verified_at = by, timezone.now()
     if commit:
-        claim.save(update_fields=["verification", "verified_by", "verified_at", "updated_at"])
+        # A verdict counts as an edit: a claim form opened before it cannot write the old one back.
+        claim.version += 1
+        claim.save(update_fields=["verification", "verified_by", "verified_at", "version", "updated_at"])
     return claim

@@ -1,11 +1,14 @@
 """The newsroom's roles as groups: Reporter, Editor, Fact-checker.
 
-- Reporter writes drafts, claims, relationships, actors and sources, and
-  submits articles for review; cannot delete, publish or set verdicts.
+- Reporter writes drafts, claims, relationships, actors and sources (until
+  published content shows them), and submits articles for review; cannot
+  delete, publish or set verdicts.
 - Editor can do everything in the workspace: publish, schedule, withdraw,
-  correct, set verdicts, delete, and extend the relationship vocabulary.
+  correct, set verdicts, delete, extend the relationship vocabulary, and
+  change the claims, relationships, actors and sources readers can see.
 - Fact-checker reads everything and sets claims' verification states (and
-  may fix a claim's wording or add sources while doing so).
+  may fix a claim's wording or add sources while no published content
+  shows it yet).
 """
 
 from django.db import migrations
@@ -42,6 +45,7 @@ ROLES = {
         "newsroom.view_articleevent",
         "newsroom.publish_article",
         "relations.verify_claim",
+        "relations.edit_public",
     ],
     FACT_CHECKER: [
         *(f"{app}.view_{model}" for app, models in CONTENT.items() for model in models),

@@ -13,7 +13,10 @@ class Migration(migrations.Migration):
             name="claim",
             options={
                 "ordering": ["-updated_at"],
-                "permissions": [("verify_claim", "Can set a claim's verification state")],
+                "permissions": [
+                    ("verify_claim", "Can set a claim's verification state"),
+                    ("edit_public", "Can change the claims, relationships, actors and sources readers can see"),
+                ],
             },
         ),
         migrations.AddField(

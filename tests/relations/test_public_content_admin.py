@@ -1,0 +1,116 @@
+"""What readers can see of the knowledge graph changes only in an editor's hands;
+fact-checkers still give public claims their verdicts."""
+
+import pytest
+import reversion
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from reversion.models import Version
+
+from newsroom import services
+from relations.revisions import revision_restore
+from tests.factories import (
+    ActorFactory,
+    ArticleClaimFactory,
+    ArticleFactory,
+    ClaimRelationshipFactory,
+    EditorFactory,
+    FactCheckerFactory,
+    ReporterFactory,
+    RoleEditorFactory,
+)
+from tests.helpers import admin_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def public_claim():
+    citation = ArticleClaimFactory(claim__text="Iran supplied drones to Russia.")
+    services.article_publish(article=citation.article, by=EditorFactory())
+    return citation.claim
+
+
+@pytest.fixture
+def draft_claim():
+    return ArticleClaimFactory(claim__text="Only a draft cites this.").claim
+
+
+def test_a_reporter_edits_a_claim_only_drafts_cite(draft_claim):
+    client = signed_in(ReporterFactory())
+    data = admin_form_data(client.get(change_url(draft_claim))) | {"text": "Reworded in the draft."}
+    assert client.post(change_url(draft_claim), data).status_code == 302
+    draft_claim.refresh_from_db()
+    assert draft_claim.text == "Reworded in the draft."
+
+
+def test_a_reporter_sees_a_public_claim_read_only_and_cannot_post_to_it(public_claim):
+    client = signed_in(ReporterFactory())
+    assert not client.get(change_url(public_claim)).context["has_change_permission"]
+    data = admin_form_data(signed_in(EditorFactory()).get(change_url(public_claim))) | {"text": "Reworded live."}
+    assert client.post(change_url(public_claim), data).status_code == 403
+    public_claim.refresh_from_db()
+    assert public_claim.text == "Iran supplied drones to Russia."
+
+
+def test_a_reporter_cannot_pull_a_hidden_actor_onto_the_site_through_a_public_claim(public_claim):
+    hidden = ActorFactory(slug="hidden-source")
+    data = admin_form_data(signed_in(EditorFactory()).get(change_url(public_claim))) | {"actors": [hidden.pk]}
+    signed_in(ReporterFactory()).post(change_url(public_claim), data)
+    assert Client().get("/actors/hidden-source/").status_code == 404
+
+
+def test_a_fact_checker_sets_the_verdict_of_a_public_claim_and_nothing_else(public_claim):
+    checker = FactCheckerFactory()
+    client = signed_in(checker)
+    response = client.get(change_url(public_claim))
+    assert set(response.context["adminform"].form.fields) == {"verification", "version_seen"}
+    data = admin_form_data(response) | {"verification": "verified", "text": "Reworded live."}
+    assert client.post(change_url(public_claim), data).status_code == 302
+    public_claim.refresh_from_db()
+    assert (public_claim.verification, public_claim.verified_by) == ("verified", checker)
+    assert public_claim.text == "Iran supplied drones to Russia."
+
+
+def test_an_editor_edits_a_public_claim(public_claim):
+    client = signed_in(RoleEditorFactory())
+    data = admin_form_data(client.get(change_url(public_claim))) | {"text": "Iran supplied drones and missiles."}
+    assert client.post(change_url(public_claim), data).status_code == 302
+    public_claim.refresh_from_db()
+    assert public_claim.text == "Iran supplied drones and missiles."
+
+
+def test_a_public_actor_and_its_aliases_are_read_only_to_a_reporter():
+    actor = ActorFactory()
+    article = ArticleFactory()
+    article.actors.add(actor)
+    services.article_publish(article=article, by=EditorFactory())
+    response = signed_in(ReporterFactory()).get(change_url(actor))
+    assert not response.context["has_change_permission"]
+    assert not any(inline.has_add_permission for inline in response.context["inline_admin_formsets"])
+
+
+def test_a_reporter_cannot_restore_an_old_revision_of_a_public_claim(public_claim):
+    with reversion.create_revision():
+        public_claim.save()
+    with pytest.raises(PermissionDenied):
+        revision_restore(version=Version.objects.get_for_object(public_claim).first(), by=ReporterFactory())
+
+
+def test_stances_are_read_only_on_the_relationship_page(public_claim):
+    link = ClaimRelationshipFactory(claim=public_claim)
+    response = signed_in(EditorFactory()).get(change_url(link.relationship))
+    (inline,) = response.context["inline_admin_formsets"]
+    assert not inline.has_change_permission and not inline.has_add_permission
+    assert "claim_links-0-stance" not in response.content.decode()
