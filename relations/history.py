@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
@@ -165,6 +166,13 @@ def _children_diffs(obj: models.Model, now: list[Version], then: list[Version]) 
 # --- Admin -------------------------------------------------------------------
 
 
+class RevisionPairForm(SelectDiffForm):
+    # Bounded to a 64-bit key: a larger number overflows the database driver
+    # (a 500) instead of merely matching nothing.
+    version_id1 = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    version_id2 = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class HistoryAdmin(CompareVersionAdmin):
     """History, field-by-field comparison of any two revisions, and a safe restore.
 
@@ -234,13 +242,13 @@ class HistoryAdmin(CompareVersionAdmin):
             raise Http404(_("No %(name)s with this id.") % {"name": self.opts.verbose_name})
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        form = SelectDiffForm(request.GET)
+        form = RevisionPairForm(request.GET)
         if not form.is_valid():
             raise BadRequest("Two revision ids are needed to compare.")
         ids = {form.cleaned_data["version_id1"], form.cleaned_data["version_id2"]}
         if Version.objects.get_for_object(obj).filter(pk__in=ids).count() != len(ids):
             raise Http404(_("These are not revisions of this %(name)s.") % {"name": self.opts.verbose_name})
-        return super().compare_view(request, quote(obj.pk), extra_context)
+        return super().compare_view(request, object_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
         raise PermissionDenied

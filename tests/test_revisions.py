@@ -24,6 +24,7 @@ from tests.factories import (
     RelationshipFactory,
     ReporterFactory,
     SourceFactory,
+    StaffFactory,
     VerifiedClaimFactory,
 )
 from tests.helpers import admin_form_data
@@ -407,3 +408,73 @@ def test_recovering_deleted_records_is_closed(editor_client):
 def test_change_list_offers_no_recover_link(editor_client):
     response = editor_client.get(reverse("admin:newsroom_article_changelist"))
     assert "recover" not in response.content.decode().lower()
+
+
+# --- The compare page refuses what it cannot compare ---------------------------
+
+
+def _compare_url(obj, object_id) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_compare", args=[object_id])
+
+
+def _both(obj) -> dict[str, int]:
+    versions = list(_versions(obj))
+    return {"version_id1": versions[-1].pk, "version_id2": versions[0].pk}
+
+
+@pytest.mark.parametrize("make", VERSIONED_OBJECTS.values(), ids=VERSIONED_OBJECTS.keys())
+@pytest.mark.parametrize("object_id", ["abc", "999999", "-1"])
+def test_comparing_revisions_of_a_malformed_or_unknown_object_answers_404(editor_client, make, object_id):
+    obj = make()
+    assert editor_client.get(_compare_url(obj, object_id), _both(obj)).status_code == 404
+
+
+@pytest.mark.parametrize("make", VERSIONED_OBJECTS.values(), ids=VERSIONED_OBJECTS.keys())
+def test_comparing_two_revisions_renders_for_each_versioned_model(editor_client, make):
+    obj = make()
+    assert editor_client.get(_compare_url(obj, obj.pk), _both(obj)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"version_id1": "1"},
+        {"version_id1": "abc", "version_id2": "2"},
+        {"version_id1": "0", "version_id2": "1"},
+        {"version_id1": "1.5", "version_id2": "2"},
+        {"version_id1": "1", "version_id2": str(2**70)},
+    ],
+)
+def test_comparing_without_two_revision_ids_answers_400(editor_client, query):
+    article = _versioned(ArticleFactory(), title="Retitled")
+    assert editor_client.get(_compare_url(article, article.pk), query).status_code == 400
+
+
+def test_comparing_revisions_of_another_object_answers_404(editor_client):
+    article = _versioned(ArticleFactory(), title="Retitled")
+    other = _versioned(ArticleFactory(), title="Also retitled")
+    mixed = {"version_id1": _oldest(article).pk, "version_id2": _oldest(other).pk}
+    assert editor_client.get(_compare_url(article, article.pk), mixed).status_code == 404
+    assert editor_client.get(_compare_url(article, article.pk), _both(other)).status_code == 404
+
+
+def test_comparing_with_an_unknown_revision_answers_404(editor_client):
+    article = _versioned(ArticleFactory(), title="Retitled")
+    query = {"version_id1": _oldest(article).pk, "version_id2": 999999}
+    assert editor_client.get(_compare_url(article, article.pk), query).status_code == 404
+
+
+def test_comparing_needs_permission_to_view_the_object(client):
+    article = _versioned(ArticleFactory(title="Embargoed draft"), title="Embargoed draft, retitled")
+    client.force_login(StaffFactory(roles=[]))
+    response = client.get(_compare_url(article, article.pk), _both(article))
+    assert response.status_code == 403
+    assert "Embargoed" not in response.content.decode()
+
+
+def test_a_fact_checker_may_compare_what_they_may_read(client):
+    article = _versioned(ArticleFactory(), title="Retitled")
+    client.force_login(FactCheckerFactory())
+    assert client.get(_compare_url(article, article.pk), _both(article)).status_code == 200
