@@ -42,12 +42,29 @@ def service_unavailable() -> HttpResponse:
     return response
 
 
-def _database_unavailable(exception: BaseException | None) -> bool:
+def _database_error(exception: BaseException | None) -> bool:
     while exception is not None:
         if isinstance(exception, DATABASE_UNAVAILABLE):
             return True
         exception = exception.__cause__
     return False
+
+
+def _database_reachable() -> bool:
+    """Whether the default database answers now. Never raises: it runs while another
+    exception is being handled, and must not replace it."""
+    try:
+        connection.ensure_connection()
+        return connection.is_usable()
+    except Exception:
+        return False
+
+
+def _database_unavailable(exception: BaseException | None) -> bool:
+    # A deadlock, a statement timeout or SQLite's "database is locked" raise OperationalError
+    # too, with the database perfectly reachable: those are bugs to see as 500s in the logs,
+    # not an outage to hide behind the 503 page.
+    return _database_error(exception) and not _database_reachable()
 
 
 class DatabaseUnavailableMiddleware:

@@ -104,8 +104,25 @@ urlpatterns = [
 handler500 = server_error
 
 
+class _LostConnection:
+    """The default connection as an outage leaves it: it cannot connect, nor answer."""
+
+    connection = None
+
+    def ensure_connection(self):
+        raise OperationalError("connection refused")
+
+    def is_usable(self):
+        return False
+
+
+@pytest.fixture
+def database_lost(monkeypatch):
+    monkeypatch.setattr("config.health.connection", _LostConnection())
+
+
 @pytest.mark.urls(__name__)
-def test_a_view_losing_the_database_answers_the_plain_503_page(client):
+def test_a_view_losing_the_database_answers_the_plain_503_page(client, database_lost):
     response = client.get("/lost/")
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
@@ -123,12 +140,74 @@ def test_other_errors_are_left_to_the_500_page():
 
 
 @pytest.mark.urls(__name__)
-def test_a_middleware_losing_the_database_answers_503_through_the_error_handler(settings):
+def test_a_middleware_losing_the_database_answers_503_through_the_error_handler(settings, database_lost):
     settings.MIDDLEWARE = [f"{__name__}._SessionStoreLosingTheDatabase", *settings.MIDDLEWARE]
     response = Client(raise_request_exception=False).get("/fine/")
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert PLAIN_PAGE_TEXT in response.content.decode()
+
+
+def _view_waiting_on_a_lock(request):
+    raise OperationalError("database is locked")
+
+
+urlpatterns.append(path("locked/", _view_waiting_on_a_lock))
+
+
+class _SessionStoreWaitingOnALock(_SessionStoreLosingTheDatabase):
+    def __call__(self, request):
+        self.get_response(request)
+        raise OperationalError("deadlock detected")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_an_operational_error_with_the_database_reachable_is_left_to_the_500_page():
+    # A lock, a deadlock or a statement timeout is a bug to see in the logs, not an outage.
+    response = Client(raise_request_exception=False).get("/locked/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert "Retry-After" not in response
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_middleware_error_with_the_database_reachable_is_left_to_the_500_page(settings):
+    settings.MIDDLEWARE = [f"{__name__}._SessionStoreWaitingOnALock", *settings.MIDDLEWARE]
+    response = Client(raise_request_exception=False).get("/fine/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+class _ConnectionFailingItsCheck(_LostConnection):
+    def ensure_connection(self):
+        pass
+
+    def is_usable(self):
+        raise RuntimeError("the check itself failed")
+
+
+@pytest.mark.urls(__name__)
+def test_a_connection_check_that_fails_counts_as_the_database_lost(client, monkeypatch):
+    monkeypatch.setattr("config.health.connection", _ConnectionFailingItsCheck())
+    response = client.get("/lost/")
+    assert response.status_code == 503
+    assert PLAIN_PAGE_TEXT in response.content.decode()
+
+
+# Plain HTTP from a load balancer, with the production HTTPS redirect on.
+
+
+@pytest.mark.django_db
+def test_healthz_answers_plain_http_probes_while_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    home = client.get("/")
+    assert home.status_code == 301
+    assert home["Location"] == "https://testserver/"
 
 
 # The database down for real: production settings, PostgreSQL on a port nobody listens on.
