@@ -47,25 +47,20 @@ class ArticleQuerySet(models.QuerySet):
     def for_story_page(self) -> ArticleQuerySet:
         """Everything a story page shows, in a fixed number of queries whatever its size.
 
-        Claims, sources, relationships and actors are read through ``.public()``
-        although what a live article cites is public by construction: the page
-        then states the rule itself instead of relying on how the closure is derived.
+        Claims and actors are read through ``.public()`` although what a live article
+        cites is public by construction: the page then states the rule itself instead
+        of relying on how the closure is derived.
         """
         from newsroom.models import ArticleClaim, Correction
-        from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
+        from relations.models import Actor, Claim
+        from relations.querysets import claim_display_prefetches
 
-        links = (
-            ClaimRelationship.objects.filter(relationship__in=Relationship.objects.public())
-            .select_related("relationship__subject", "relationship__object", "relationship__type")
-            .order_by("pk")
-        )
+        # The claims are joined into the citations' query rather than read through
+        # ``Claim.objects.for_display()``, which would cost one more query.
         citations = (
             ArticleClaim.objects.filter(claim__in=Claim.objects.public())
-            .select_related("claim", "claim__attributed_to")
-            .prefetch_related(
-                Prefetch("claim__sources", queryset=Source.objects.public(), to_attr="public_sources"),
-                Prefetch("claim__relationship_links", queryset=links, to_attr="public_relationship_links"),
-            )
+            .select_related("claim__attributed_to")
+            .prefetch_related(*claim_display_prefetches(through="claim__"))
             .order_by("position", "pk")
         )
         corrections = Correction.objects.order_by("published_at", "pk")

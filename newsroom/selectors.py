@@ -24,13 +24,14 @@ def actor_public_relationships(actor: Actor, *, limit: int = ACTOR_PAGE_LIST) ->
 
 
 def actor_public_claims(actor: Actor, *, limit: int = ACTOR_PAGE_LIST) -> list[Claim]:
-    """The newest public claims about the actor or attributed to it, each with ``live_stories``
-    citing it: at most ``limit``, and one more to tell the page that the list goes on."""
+    """The newest public claims about the actor or attributed to it, each with what
+    ``ClaimQuerySet.for_display()`` reads and the ``live_stories`` citing it: at most
+    ``limit``, and one more to tell the page that the list goes on."""
     live_stories = Prefetch("articles", queryset=Article.objects.public().for_listing(), to_attr="live_stories")
     return list(
         Claim.objects.public()
         .concerning(actor)
-        .select_related("attributed_to")
+        .for_display()
         .prefetch_related(live_stories)
         .order_by("-updated_at", "-pk")[: limit + 1]
     )

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom import richtext
 from newsroom.models import Article
 from relations.models import Actor
 
@@ -84,6 +85,17 @@ def news_article_data(context, article: Article) -> dict[str, Any]:
 @register.simple_tag(takes_context=True)
 def absolute_url(context, view_name: str, *args: Any) -> str:
     return context["request"].build_absolute_uri(reverse(view_name, args=args))
+
+
+@register.filter
+def sanitised(html: str) -> SafeString:
+    """``html`` reduced to the rich-text allow-list, for output unescaped.
+
+    Bodies are sanitised on every way into the database, but a row written before
+    that (or by raw SQL, or restored from an old dump) never went through it; the
+    page must not trust the database to have done so.
+    """
+    return mark_safe(richtext.sanitise(html))
 
 
 @register.filter

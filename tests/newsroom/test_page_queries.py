@@ -23,10 +23,11 @@ pytestmark = pytest.mark.django_db
 
 # Front page: the count, the page. Story: the article, then corrections, actors,
 # citations with their claims, the claims' sources, their relationships. Actor: the
-# actor, its aliases, relationships, claims, the stories citing them, its stories.
+# actor, its aliases, relationships, claims, the claims' sources, their relationships,
+# the stories citing them, its stories.
 HOME_QUERIES = 2
 STORY_QUERIES = 6
-ACTOR_QUERIES = 6
+ACTOR_QUERIES = 8
 SIZES = [1, 30]
 
 
@@ -91,3 +92,5 @@ def test_actor_page_queries_do_not_grow_with_relationships_claims_or_stories(cli
     assert response.status_code == 200
     assert len(response.context["relationships"]) == 2 * n
     assert len(response.context["claims"]) == 2 * n
+    assert response.content.decode().count('class="source"') == 2 * n
+    assert response.content.decode().count('class="claim-tie"') == 3 * n

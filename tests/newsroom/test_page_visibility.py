@@ -88,7 +88,11 @@ def world(db) -> World:
     public_actor = ActorFactory(name="Iran", slug="iran", description="Islamic Republic of Iran.")
     public_claim = ClaimFactory(text="Iran sent drones to Russia.", internal_note=f"{CANARY} internal note")
     public_claim.actors.add(public_actor)
-    ClaimRelationshipFactory(claim=public_claim, relationship=RelationshipFactory(subject=public_actor))
+    public_claim.sources.add(SourceFactory(title="Report on the drones"))
+    ClaimRelationshipFactory(
+        claim=public_claim,
+        relationship=RelationshipFactory(subject=public_actor, object=ActorFactory(name="Russia", slug="russia")),
+    )
     live = ArticleFactory(title="The live story", slug="the-live-story")
     ArticleClaimFactory(article=live, claim=public_claim)
     live.actors.add(public_actor)
@@ -146,6 +150,18 @@ def test_public_actor_page_leaves_out_what_only_non_live_stories_say_about_it(cl
     assert "Iran sent drones to Russia." in html
     assert html.count('href="/stories/') == 2  # the live story: once as citing the claim, once as about Iran
     _assert_no_canary(response)
+
+
+def test_actor_pages_show_public_claims_sources_and_ties_but_not_those_only_non_live_stories_reach(client, world):
+    # The claims on an actor page now show their sources and the ties they bear on: the
+    # public claim's own are there, and nothing that only a non-live story's claim reaches.
+    canaries = [f"{CANARY} {kind} source" for kind in NOT_LIVE] + [f"{CANARY} publisher", f"{CANARY} tie"]
+    iran = client.get("/actors/iran/").content.decode()
+    assert "Report on the drones" in iran
+    assert '<a href="/actors/iran/">Iran</a>' in iran and '<a href="/actors/russia/">Russia</a>' in iran
+    for actor in Actor.objects.public():
+        html = client.get(f"/actors/{actor.slug}/").content.decode()
+        assert not [canary for canary in canaries if canary in html], actor.slug
 
 
 @pytest.mark.parametrize("kind", NOT_LIVE)

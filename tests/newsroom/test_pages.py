@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
@@ -22,6 +23,7 @@ from tests.factories import (
     ClaimRelationshipFactory,
     EditorFactory,
     RelationshipFactory,
+    RelationshipTypeFactory,
     SourceFactory,
     SymmetricTypeFactory,
     VerifiedClaimFactory,
@@ -170,7 +172,9 @@ def test_story_page_says_updated_when_corrected_after_publication(client):
 
 
 def test_story_page_shows_corrections_dated_in_order(client):
-    article = live_article()
+    # Published before the corrections' dates: only a live article takes corrections.
+    with time_machine.travel(NOW, tick=False):
+        article = live_article()
     editor = EditorFactory()
     with time_machine.travel(NOW + timedelta(days=400), tick=False):
         article_add_correction(article=article, by=editor, text="First correction of the date.")
@@ -466,6 +470,27 @@ def test_actor_page_lists_public_claims_about_it_and_by_it_with_their_citing_sto
     assert html.count('<li><a href="/stories/drones-over-kyiv/">Drones over Kyiv</a></li>') == 2
 
 
+def test_actor_page_shows_a_claims_sources_and_the_relationships_it_bears_on(client):
+    iran = ActorFactory(name="Iran", slug="iran")
+    russia = ActorFactory(name="Russia", slug="russia")
+    claim = ClaimFactory(text="Iran sent drones to Russia.")
+    claim.actors.add(iran)
+    claim.sources.add(SourceFactory(title="Drones for oil", publisher="Reuters", url="https://example.org/drones"))
+    supply = RelationshipFactory(subject=iran, object=russia, type=RelationshipTypeFactory(label="supplies arms to"))
+    ClaimRelationshipFactory(claim=claim, relationship=supply, stance=ClaimRelationship.Stance.SUPPORTS)
+    article = ArticleFactory()
+    ArticleClaimFactory(article=article, claim=claim)
+    article_publish(article=article, by=EditorFactory())
+    html = text_of(client.get("/actors/iran/"))
+    claims = html[html.index('id="claims-title"') : html.index('id="stories-title"')]
+    assert '<a href="https://example.org/drones" rel="noopener noreferrer">Drones for oil</a>' in claims
+    assert '<span class="publisher">Reuters</span>' in claims
+    assert (
+        '<span class="stance stance-supports">Supports</span> <a href="/actors/iran/">Iran</a> '
+        'supplies arms to <a href="/actors/russia/">Russia</a>'
+    ) in claims
+
+
 def test_actor_page_lists_live_stories_about_it_newest_first(client):
     iran = ActorFactory(slug="iran")
     older = live_at(timezone.now() - timedelta(days=2), title="Older story about Iran")
@@ -518,3 +543,19 @@ def test_actor_page_lists_are_bounded_and_say_so(client, monkeypatch):
     html = response.content.decode()
     assert "Only the first 2 ties are listed here." in html
     assert "Only the 2 most recent claims are listed here." in html
+
+
+# Defence in depth
+
+
+def test_story_page_sanitises_a_body_that_reached_the_database_unsanitised(client):
+    article = live_article(body="<p>Clean.</p>")
+    raw = '<p>Kept.</p><img src=x onerror=alert(1)><script>alert("body")</script>'
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE newsroom_article SET body = %s WHERE id = %s", [raw, article.pk])
+    html = text_of(client.get(f"/stories/{article.slug}/"))
+    prose = html[html.index('<div class="prose">') : html.index("</div>", html.index('<div class="prose">'))]
+    assert "<p>Kept.</p>" in prose
+    assert "onerror" not in html
+    assert "alert(" not in html
+    assert "<script>" not in prose
