@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime
 import html
-import importlib
 from dataclasses import dataclass, field
 
 import reversion
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
@@ -16,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from newsroom import demo_content as content
+from newsroom import roles
 from newsroom.models import Article, ArticleClaim
 from newsroom.services import article_publish, article_submit_for_review, article_tag_mentioned_actors
 from relations.models import (
@@ -28,8 +27,6 @@ from relations.models import (
     Source,
 )
 from relations.services import claim_set_verification
-
-roles = importlib.import_module("newsroom.migrations.0003_roles")
 
 # Demo only: load_demo refuses to run unless settings.DEMO_CONTENT is on.
 DEMO_PASSWORD = "axis-at-a-glance"
@@ -220,12 +217,8 @@ def _demo_user(account: DemoAccount, result: DemoResult) -> AbstractUser:
 
 
 def _role(name: str) -> Group:
-    group = Group.objects.filter(name=name).first()
-    if group is None:
-        # `manage.py flush` empties the tables migrations filled too; put the roles back.
-        roles.create_roles(apps, None)
-        group = Group.objects.get(name=name)
-    return group
+    # `manage.py flush` empties the tables migrations filled too: put the roles back.
+    return roles.ensure_roles()[name]
 
 
 class _Upserter:

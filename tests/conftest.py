@@ -75,7 +75,6 @@ def page(browser):
 @pytest.fixture
 def roles(transactional_db):
     """The Reporter, Editor and Fact-checker groups, for transactional tests that flushed them."""
-    from django.apps import apps
+    from newsroom.roles import ensure_roles
 
-    migration = importlib.import_module("newsroom.migrations.0003_roles")
-    migration.create_roles(apps, None)
+    ensure_roles()
