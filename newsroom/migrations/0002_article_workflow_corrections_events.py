@@ -8,6 +8,21 @@ from django.db import migrations, models
 import newsroom.richtext
 
 
+def bring_existing_articles_in_line(apps, schema_editor):
+    """Articles written before this migration: sanitise their bodies, which were stored as
+    typed, and give published ones the publication time the new constraint requires."""
+    # The cleaner of the day, not a frozen copy: it only ever removes markup, and running it
+    # on a body already clean changes nothing.
+    from newsroom.richtext import sanitise
+
+    Article = apps.get_model("newsroom", "Article")
+    for article in Article.objects.only("pk", "body", "status", "publish_at", "first_published_at", "updated_at"):
+        article.body = sanitise(article.body)
+        if article.status == "published" and article.publish_at is None:
+            article.publish_at = article.first_published_at or article.updated_at
+        Article.objects.filter(pk=article.pk).update(body=article.body, publish_at=article.publish_at)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("newsroom", "0001_initial"),
@@ -124,6 +139,7 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
+        migrations.RunPython(bring_existing_articles_in_line, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="article",
             index=models.Index(fields=["status", "-publish_at"], name="article_status_publish_at"),

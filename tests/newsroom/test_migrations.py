@@ -1,0 +1,48 @@
+"""Articles written before the workflow existed come through its migration safe and consistent."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("newsroom", "0001_initial"), ("relations", "0002_relationshiptype_starting_vocabulary")]
+AFTER = [("newsroom", "0002_article_workflow_corrections_events")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def legacy_article():
+    old_apps = migrate(BEFORE)
+    went_live = datetime.datetime(2025, 5, 1, 9, 0, tzinfo=datetime.UTC)
+    article = old_apps.get_model("newsroom", "Article").objects.create(
+        title="Old story",
+        slug="old-story",
+        body='<p onclick="steal()">Kept.</p><script>alert(1)</script><img src=x onerror=alert(1)>',
+        status="published",
+        first_published_at=went_live,
+        last_published_at=went_live,
+    )
+    yield article.pk, went_live
+    migrate(migrate_to_latest())
+
+
+def migrate_to_latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+def test_an_old_body_is_sanitised_and_a_published_article_gets_its_publication_time(legacy_article):
+    pk, went_live = legacy_article
+    new_apps = migrate(AFTER)
+    article = new_apps.get_model("newsroom", "Article").objects.get(pk=pk)
+    assert article.body == "<p>Kept.</p>"
+    assert article.publish_at == went_live
