@@ -90,7 +90,7 @@ class Article(VersionedModel):
 
     @property
     def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+        return self.status == self.Status.PUBLISHED and self.publish_at is not None and self.publish_at > timezone.now()
 
     def editable_by(self, user) -> bool:
         """What readers can see, or saw, changes only in the hands of someone who may publish."""

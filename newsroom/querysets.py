@@ -29,9 +29,6 @@ class ArticleQuerySet(models.QuerySet):
     def about(self, actor) -> ArticleQuerySet:
         return self.filter(actors=actor)
 
-    def citing(self, claim) -> ArticleQuerySet:
-        return self.filter(claim_citations__claim=claim)
-
     def with_publication_date(self) -> ArticleQuerySet:
         """Annotate ``published_at``: when readers first saw the story. A story withdrawn
         and published again keeps its first date, as readers may have cited it."""

@@ -69,7 +69,7 @@ class LockedEditAdmin(admin.ModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or any(VERSION_FIELD in options["fields"] for _, options in fieldsets):
             return fieldsets
-        # Hidden, so the row does not show; it has to be in a fieldset to be in the form at all.
+        # The admin renders only the fields its fieldsets name; the row itself stays hidden.
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
 

@@ -67,9 +67,6 @@ class ClaimQuerySet(models.QuerySet):
     def public(self) -> ClaimQuerySet:
         return self.filter(visibility.roots("claim"))
 
-    def about(self, actor) -> ClaimQuerySet:
-        return self.filter(actors=actor)
-
     def concerning(self, actor) -> ClaimQuerySet:
         """Claims about the actor or attributed to it. A subquery rather than a join,
         so that a claim both about and by the actor comes back once, without DISTINCT."""
