@@ -5,6 +5,8 @@ which checks the user's permission again: hiding a button is a courtesy, the
 service is the rule.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -50,9 +52,10 @@ class CorrectionInline(admin.TabularInline):
         return obj is not None and services.can_correct(article=obj, user=request.user)
 
     def has_view_permission(self, request, obj=None):
-        # An article readers never saw has no corrections to show: no empty table on drafts.
-        been_live = obj is not None and obj.first_published_at is not None and obj.first_published_at <= timezone.now()
-        return been_live and super().has_view_permission(request, obj)
+        # Not on drafts that were never published. Shown from scheduling on, not from going
+        # live, so that a form opened before the article went live still carries the table.
+        published = obj is not None and obj.first_published_at is not None
+        return published and super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -98,7 +101,8 @@ class ArticleAdminForm(LockedEditForm):
 
     def clean_go_live_at(self):
         value = self.cleaned_data["go_live_at"]
-        if value is not None and value < timezone.now():
+        # Only publishing uses the time: a plain save of an article whose time has just passed goes through.
+        if value is not None and "_workflow_publish" in self.data and value < timezone.now():
             raise ValidationError(_("That time has passed. Leave it empty to publish at once."))
         return value
 
@@ -268,6 +272,18 @@ class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
             if not self._transition(request, obj, action, publish_at=publish_at):
                 self.message_user(request, _("Your edits were saved."), messages.INFO)
             return HttpResponseRedirect(request.path)
+        requested = getattr(obj, "requested_go_live_at", None)
+        # The form shows the time to the second: an untouched one differs from the stored one by less.
+        if (
+            obj.is_scheduled
+            and requested is not None
+            and abs(requested - obj.publish_at) >= datetime.timedelta(seconds=1)
+        ):
+            self.message_user(
+                request,
+                _("The new publication time was not applied: use “Save and reschedule” to move it."),
+                messages.WARNING,
+            )
         return super().response_change(request, obj)
 
     def _transition(self, request, article: Article, action: str, *, publish_at=None) -> bool:

@@ -11,13 +11,16 @@ from django.utils import timezone
 
 
 class ArticleQuerySet(models.QuerySet):
-    def public(self, *, at: datetime.datetime | None = None) -> ArticleQuerySet:
+    def public(self, *, at: datetime.datetime | None = None, or_scheduled: bool = False) -> ArticleQuerySet:
         """Live articles: published, with a publish-at that has passed.
 
         Scheduling needs no job: a scheduled article is simply not live yet.
         The clock is read in Python, not with the database's NOW(), so that
         every query in one request agrees on the moment and tests can freeze it.
+        ``or_scheduled`` adds the articles scheduled to go live later.
         """
+        if or_scheduled:
+            return self.filter(status="published")
         return self.filter(status="published", publish_at__lte=at or timezone.now())
 
     def scheduled(self, *, at: datetime.datetime | None = None) -> ArticleQuerySet:
@@ -68,13 +71,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-def live_article_claims() -> Q:
+def live_article_claims(*, or_scheduled: bool = False) -> Q:
     from newsroom.models import Article, ArticleClaim
 
-    return Q(pk__in=ArticleClaim.objects.filter(article__in=Article.objects.public()).values("claim"))
+    articles = Article.objects.public(or_scheduled=or_scheduled)
+    return Q(pk__in=ArticleClaim.objects.filter(article__in=articles).values("claim"))
 
 
-def live_article_actors() -> Q:
+def live_article_actors(*, or_scheduled: bool = False) -> Q:
     from newsroom.models import Article
 
-    return Q(pk__in=Article.actors.through.objects.filter(article__in=Article.objects.public()).values("actor"))
+    articles = Article.objects.public(or_scheduled=or_scheduled)
+    return Q(pk__in=Article.actors.through.objects.filter(article__in=articles).values("actor"))

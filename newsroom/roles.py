@@ -16,16 +16,18 @@ REPORTER, EDITOR, FACT_CHECKER = _definition.REPORTER, _definition.EDITOR, _defi
 
 
 def ensure_roles() -> dict[str, Group]:
-    """Create any missing role group with its permissions; returns the groups by name."""
+    """Create any missing role group and give each its missing permissions (none is taken
+    away: a newsroom may have granted more); returns the groups by name."""
     groups = {}
     for name, codenames in ROLES.items():
-        group, created = Group.objects.get_or_create(name=name)
-        if created:
-            wanted = {tuple(codename.split(".")) for codename in codenames}
-            group.permissions.set(
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = {tuple(codename.split(".")) for codename in codenames}
+        group.permissions.add(
+            *(
                 permission
                 for permission in Permission.objects.select_related("content_type")
                 if (permission.content_type.app_label, permission.codename) in wanted
             )
+        )
         groups[name] = group
     return groups

@@ -140,7 +140,7 @@ def article_return_to_draft(*, article: Article, by: AbstractBaseUser, note: str
         # It never went live this time: readers were told nothing.
         article.publish_at = None
         fields.append("publish_at")
-        if article.first_published_at > timezone.now():
+        if article.first_published_at is None or article.first_published_at > timezone.now():
             article.first_published_at = article.last_published_at = article.last_modified_at = None
             fields += ["first_published_at", "last_published_at", "last_modified_at"]
     article.status = Status.DRAFT

@@ -138,6 +138,14 @@ class RelationshipClaimInline(admin.TabularInline):
     verbose_name = _("claim bearing on this relationship")
     verbose_name_plural = _("claims bearing on this relationship")
 
+    def get_queryset(self, request):
+        # Each row names its claim and, in its title, the relationship with both actors and the type.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("claim", "relationship__subject", "relationship__object", "relationship__type")
+        )
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -254,7 +262,8 @@ class ClaimAdmin(LockedEditAdmin, HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if obj is not None and not obj.editable_by(request.user):
-            return [*readonly, "text", "kind", "quote", "attributed_to", "actors", "sources", "internal_note"]
+            # The internal note stays open: it is where a fact-checker says why, and readers never see it.
+            return [*readonly, "text", "kind", "quote", "attributed_to", "actors", "sources"]
         if not request.user.has_perm(VERIFY_PERMISSION):
             # Reporters see the verdict but cannot set it; the service refuses them anyway.
             readonly = ["verification", *readonly]

@@ -39,13 +39,15 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
     @cached_property
-    def is_public(self) -> bool:
-        return self.pk is not None and type(self).objects.public().filter(pk=self.pk).exists()
+    def is_published(self) -> bool:
+        """Live content reaches it, or content scheduled to go live does."""
+        return self.pk is not None and type(self).objects.public(or_scheduled=True).filter(pk=self.pk).exists()
 
     def editable_by(self, user) -> bool:
-        """What readers can see changes only in the hands of someone who may change it for them:
-        a reporter may edit a claim or an actor until live content reaches it."""
-        return user.has_perm(EDIT_PUBLIC_PERMISSION) or not self.is_public
+        """What readers see, or will see once scheduled content goes live, changes only in the
+        hands of someone who may change it for them: a reporter may edit a claim or an actor
+        until published content reaches it."""
+        return user.has_perm(EDIT_PUBLIC_PERMISSION) or not self.is_published
 
 
 class Actor(VersionedModel):

@@ -1,6 +1,7 @@
 """Reusable reads on the knowledge graph, including the public closure (DESIGN.md).
 
-``.public()`` on each queryset is the one statement of what the public may see:
+``.public()`` on each queryset is the one statement of what the public may see
+(with ``or_scheduled=True``: or will see once scheduled content goes live):
 claims that live content cites, the relationships those claims bear on (or that
 live content shows directly), their sources, and every actor any of these names.
 """
@@ -25,13 +26,13 @@ class ActorQuerySet(models.QuerySet):
             claim_count=models.Subquery(_count_of(claims)),
         )
 
-    def public(self) -> ActorQuerySet:
+    def public(self, *, or_scheduled: bool = False) -> ActorQuerySet:
         from relations.models import Claim, Relationship
 
-        claims = Claim.objects.public()
-        relationships = Relationship.objects.public()
+        claims = Claim.objects.public(or_scheduled=or_scheduled)
+        relationships = Relationship.objects.public(or_scheduled=or_scheduled)
         return self.filter(
-            visibility.roots("actor")
+            visibility.roots("actor", or_scheduled=or_scheduled)
             | Q(pk__in=claims.values("actors"))
             | Q(pk__in=claims.filter(attributed_to__isnull=False).values("attributed_to"))
             | Q(pk__in=relationships.values("subject"))
@@ -56,16 +57,17 @@ class RelationshipQuerySet(models.QuerySet):
         """Both actors and the type, which every reading of a tie needs."""
         return self.select_related("subject", "object", "type")
 
-    def public(self) -> RelationshipQuerySet:
+    def public(self, *, or_scheduled: bool = False) -> RelationshipQuerySet:
         from relations.models import Claim, ClaimRelationship
 
-        supported = ClaimRelationship.objects.filter(claim__in=Claim.objects.public()).values("relationship")
-        return self.filter(visibility.roots("relationship") | Q(pk__in=supported))
+        claims = Claim.objects.public(or_scheduled=or_scheduled)
+        supported = ClaimRelationship.objects.filter(claim__in=claims).values("relationship")
+        return self.filter(visibility.roots("relationship", or_scheduled=or_scheduled) | Q(pk__in=supported))
 
 
 class ClaimQuerySet(models.QuerySet):
-    def public(self) -> ClaimQuerySet:
-        return self.filter(visibility.roots("claim"))
+    def public(self, *, or_scheduled: bool = False) -> ClaimQuerySet:
+        return self.filter(visibility.roots("claim", or_scheduled=or_scheduled))
 
     def concerning(self, actor) -> ClaimQuerySet:
         """Claims about the actor or attributed to it. A subquery rather than a join,
@@ -105,7 +107,7 @@ def claim_display_prefetches(through: str = "") -> list[Prefetch]:
 
 
 class SourceQuerySet(models.QuerySet):
-    def public(self) -> SourceQuerySet:
+    def public(self, *, or_scheduled: bool = False) -> SourceQuerySet:
         from relations.models import Claim
 
-        return self.filter(pk__in=Claim.objects.public().values("sources"))
+        return self.filter(pk__in=Claim.objects.public(or_scheduled=or_scheduled).values("sources"))

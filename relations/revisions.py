@@ -121,6 +121,11 @@ def revision_restore(*, version: Version, by: AbstractBaseUser) -> models.Model:
         raise _cannot_restore([_("it conflicts with the current data (%(error)s).") % {"error": error}]) from error
     except (RevertError, DeserializationError) as error:
         raise _cannot_restore([str(error)]) from error
+    # Restored links can bring an object into published content (a relationship linked
+    # back to a public claim): what the restore made must still be the user's to change.
+    restored = model._base_manager.get(pk=obj.pk)
+    if hasattr(restored, "editable_by") and not restored.editable_by(by):
+        raise PermissionDenied(_("Restoring this revision would change what readers see, which only an editor may do."))
     return obj
 
 

@@ -6,6 +6,9 @@ article's cited claims and tagged actors, a fact box's published items).
 ``relations.querysets`` derives the rest of the closure from these roots, so
 the visibility rule is written once and this app never imports its users.
 The functions are called at query time because "live" depends on the clock.
+With ``or_scheduled`` they also count content scheduled to go live: what
+readers will see without anyone having to act again, which only editors may
+change.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 
 from django.db.models import Q
 
-Root = Callable[[], Q]
+Root = Callable[..., Q]  # root(*, or_scheduled: bool) -> Q
 
 _roots: dict[str, list[Root]] = {"claim": [], "relationship": [], "actor": []}
 
@@ -24,9 +27,9 @@ def register(kind: str, root: Root) -> None:
         _roots[kind].append(root)
 
 
-def roots(kind: str) -> Q:
+def roots(kind: str, *, or_scheduled: bool = False) -> Q:
     # Q(pk__in=[]) matches nothing: with no content app installed nothing is public.
     condition = Q(pk__in=[])
     for root in _roots[kind]:
-        condition |= root()
+        condition |= root(or_scheduled=or_scheduled)
     return condition

@@ -4,23 +4,32 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest
 
 import newsroom.richtext
 
 
 def bring_existing_articles_in_line(apps, schema_editor):
     """Articles written before this migration: sanitise their bodies, which were stored as
-    typed, and give published ones the publication time the new constraint requires."""
+    typed, and give published ones the publication times the workflow keeps."""
     # The cleaner of the day, not a frozen copy: it only ever removes markup, and running it
     # on a body already clean changes nothing.
     from newsroom.richtext import sanitise
 
     Article = apps.get_model("newsroom", "Article")
-    for article in Article.objects.only("pk", "body", "status", "publish_at", "first_published_at", "updated_at"):
-        article.body = sanitise(article.body)
-        if article.status == "published" and article.publish_at is None:
-            article.publish_at = article.first_published_at or article.updated_at
-        Article.objects.filter(pk=article.pk).update(body=article.body, publish_at=article.publish_at)
+    for pk, body in Article.objects.values_list("pk", "body").iterator(chunk_size=500):
+        clean = sanitise(body)
+        if clean != body:
+            Article.objects.filter(pk=pk).update(body=clean)
+    published = Article.objects.filter(status="published")
+    published.filter(publish_at__isnull=True).update(publish_at=Coalesce("first_published_at", "updated_at"))
+    published.filter(first_published_at__isnull=True).update(first_published_at=F("publish_at"))
+    # Never before the first publication: the table's own check constraint says so.
+    published.filter(last_published_at__isnull=True).update(
+        last_published_at=Greatest("publish_at", "first_published_at")
+    )
+    published.filter(last_modified_at__isnull=True).update(last_modified_at=F("last_published_at"))
 
 
 class Migration(migrations.Migration):

@@ -46,3 +46,14 @@ def test_an_old_body_is_sanitised_and_a_published_article_gets_its_publication_t
     article = new_apps.get_model("newsroom", "Article").objects.get(pk=pk)
     assert article.body == "<p>Kept.</p>"
     assert article.publish_at == went_live
+
+
+@pytest.mark.usefixtures("legacy_article")
+def test_an_old_published_article_without_dates_gets_consistent_ones():
+    old_apps = migrate(BEFORE)
+    went_live = datetime.datetime(2025, 4, 1, 9, 0, tzinfo=datetime.UTC)
+    undated = old_apps.get_model("newsroom", "Article").objects.create(
+        title="Undated", slug="undated", body="<p>x</p>", status="published", publish_at=went_live
+    )
+    article = migrate(AFTER).get_model("newsroom", "Article").objects.get(pk=undated.pk)
+    assert article.first_published_at == article.last_published_at == article.last_modified_at == went_live

@@ -4,6 +4,7 @@ two editors cannot overwrite each other, and the start page is the editorial que
 import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -208,13 +209,42 @@ class TestScheduledInTheAdmin:
         return services.article_publish(article=ArticleFactory(), by=EditorFactory(), publish_at=when)
 
     def test_saving_and_rescheduling_without_touching_the_time_keeps_the_embargo(self, scheduled):
-        response = post_form(signed_in(RoleEditorFactory()), scheduled, title="Typo fixed", _workflow_publish="Save")
+        client = signed_in(RoleEditorFactory())
+        response = post_form(client, scheduled, title="Typo fixed", _workflow_publish="Save and reschedule")
         assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert "is scheduled: it goes live" in page and "was not moved" not in page
         publish_at = scheduled.publish_at
         scheduled.refresh_from_db()
         assert scheduled.title == "Typo fixed"
         assert scheduled.is_scheduled
         assert abs(scheduled.publish_at - publish_at) < datetime.timedelta(seconds=1)
+
+    def test_a_plain_save_does_not_move_the_time_and_says_so(self, scheduled):
+        client = signed_in(RoleEditorFactory())
+        later = timezone.localtime(scheduled.publish_at) + datetime.timedelta(days=2)
+        response = post_form(
+            client, scheduled, go_live_at_0=later.strftime("%d/%m/%Y"), go_live_at_1=later.strftime("%H:%M:%S")
+        )
+        assert "was not applied" in client.get(response["Location"]).content.decode()
+        publish_at = scheduled.publish_at
+        scheduled.refresh_from_db()
+        assert scheduled.publish_at == publish_at
+
+    def test_a_form_opened_before_the_time_passed_still_saves(self, scheduled):
+        client = signed_in(RoleEditorFactory())
+        data = admin_form_data(client.get(change_url(scheduled))) | {"title": "Saved once live"}
+        with time_machine.travel(scheduled.publish_at + datetime.timedelta(minutes=10)):
+            assert client.post(change_url(scheduled), data).status_code == 302
+        scheduled.refresh_from_db()
+        assert scheduled.title == "Saved once live"
+
+    def test_an_article_scheduled_before_the_workflow_can_be_unscheduled(self):
+        article = ArticleFactory(status="published", publish_at=timezone.now() + datetime.timedelta(days=1))
+        response = post_form(signed_in(RoleEditorFactory()), article, _workflow_return="Unschedule (back to draft)")
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert (article.status, article.publish_at, article.first_published_at) == ("draft", None, None)
 
     def test_publish_now_publishes_a_scheduled_article_at_once(self, scheduled):
         assert (
@@ -225,7 +255,10 @@ class TestScheduledInTheAdmin:
 
     def test_no_correction_can_be_added_before_it_is_live(self, scheduled):
         response = signed_in(RoleEditorFactory()).get(change_url(scheduled))
-        assert "corrections-TOTAL_FORMS" not in response.content.decode()
+        corrections = next(
+            inline for inline in response.context["inline_admin_formsets"] if inline.formset.prefix == "corrections"
+        )
+        assert not corrections.has_add_permission
 
 
 class TestNoLostUpdates:

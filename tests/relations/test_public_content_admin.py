@@ -1,15 +1,20 @@
 """What readers can see of the knowledge graph changes only in an editor's hands;
 fact-checkers still give public claims their verdicts."""
 
+import datetime
+
 import pytest
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from newsroom import services
+from relations.models import ClaimRelationship, Relationship
 from relations.revisions import revision_restore
+from relations.services import claim_set_verification
 from tests.factories import (
     ActorFactory,
     ArticleClaimFactory,
@@ -19,6 +24,7 @@ from tests.factories import (
     FactCheckerFactory,
     ReporterFactory,
     RoleEditorFactory,
+    SourceFactory,
 )
 from tests.helpers import admin_form_data
 
@@ -75,7 +81,7 @@ def test_a_fact_checker_sets_the_verdict_of_a_public_claim_and_nothing_else(publ
     checker = FactCheckerFactory()
     client = signed_in(checker)
     response = client.get(change_url(public_claim))
-    assert set(response.context["adminform"].form.fields) == {"verification", "version_seen"}
+    assert set(response.context["adminform"].form.fields) == {"verification", "internal_note", "version_seen"}
     data = admin_form_data(response) | {"verification": "verified", "text": "Reworded live."}
     assert client.post(change_url(public_claim), data).status_code == 302
     public_claim.refresh_from_db()
@@ -114,3 +120,54 @@ def test_stances_are_read_only_on_the_relationship_page(public_claim):
     (inline,) = response.context["inline_admin_formsets"]
     assert not inline.has_change_permission and not inline.has_add_permission
     assert "claim_links-0-stance" not in response.content.decode()
+
+
+def test_what_a_scheduled_article_cites_is_read_only_to_a_reporter():
+    citation = ArticleClaimFactory(claim__text="Embargoed claim.")
+    services.article_publish(
+        article=citation.article, by=EditorFactory(), publish_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    claim = citation.claim
+    data = admin_form_data(signed_in(EditorFactory()).get(change_url(claim))) | {"text": "Changed before going live."}
+    assert signed_in(ReporterFactory()).post(change_url(claim), data).status_code == 403
+    claim.refresh_from_db()
+    assert claim.text == "Embargoed claim."
+
+
+def test_a_reporter_cannot_restore_a_link_that_puts_a_relationship_on_the_site(public_claim):
+    link = ClaimRelationshipFactory(claim=public_claim)
+    relationship = link.relationship
+    with reversion.create_revision():
+        relationship.save()
+    link.delete()
+    relationship = Relationship.objects.get(pk=relationship.pk)
+    assert relationship.editable_by(ReporterFactory())
+    with pytest.raises(PermissionDenied):
+        revision_restore(version=Version.objects.get_for_object(relationship).first(), by=ReporterFactory())
+    assert not ClaimRelationship.objects.filter(relationship=relationship).exists()
+
+
+def test_the_fact_checkers_verdict_leaves_the_rest_of_a_public_claim_as_it_was(public_claim):
+    actor, source = ActorFactory(), SourceFactory()
+    public_claim.actors.add(actor)
+    public_claim.sources.add(source)
+    link = ClaimRelationshipFactory(claim=public_claim, stance="contradicts")
+    client = signed_in(FactCheckerFactory())
+    response = client.get(change_url(public_claim))
+    data = admin_form_data(response) | {"verification": "disputed", "internal_note": "Two sources disagree."}
+    assert client.post(change_url(public_claim), data).status_code == 302
+    public_claim.refresh_from_db()
+    link.refresh_from_db()
+    assert (public_claim.verification, public_claim.internal_note) == ("disputed", "Two sources disagree.")
+    assert list(public_claim.actors.all()) == [actor] and list(public_claim.sources.all()) == [source]
+    assert link.stance == "contradicts"
+
+
+def test_a_verdict_refuses_a_claim_form_opened_before_it(draft_claim):
+    client = signed_in(RoleEditorFactory())
+    stale = admin_form_data(client.get(change_url(draft_claim)))
+    claim_set_verification(claim=draft_claim, state="false", by=FactCheckerFactory())
+    response = client.post(change_url(draft_claim), stale | {"text": "Edited meanwhile."})
+    assert "after you opened it" in response.content.decode()
+    draft_claim.refresh_from_db()
+    assert (draft_claim.verification, draft_claim.text) == ("false", "Only a draft cites this.")
