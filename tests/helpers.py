@@ -1,6 +1,8 @@
 """Helpers for tests that drive admin forms the way a browser does."""
 
 from django import forms
+from django.test import Client
+from django.urls import reverse
 
 
 def _widget_values(name: str, widget: forms.Widget, value) -> dict:
@@ -32,3 +34,14 @@ def admin_form_data(response) -> dict:
             widget = getattr(form_field.widget, "widget", form_field.widget)  # related-field wrappers
             data.update(_widget_values(bound.html_name, widget, bound.value()))
     return data
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def signed_in(user) -> Client:
+    """A client of its own, signed in as ``user``: two of them are two people at two desks."""
+    client = Client()
+    client.force_login(user)
+    return client

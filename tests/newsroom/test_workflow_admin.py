@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,19 +21,9 @@ from tests.factories import (
     ReporterFactory,
     RoleEditorFactory,
 )
-from tests.helpers import admin_form_data
+from tests.helpers import admin_form_data, change_url, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def buttons(response) -> list[str]:

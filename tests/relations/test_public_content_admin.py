@@ -7,7 +7,6 @@ import pytest
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
@@ -26,19 +25,9 @@ from tests.factories import (
     RoleEditorFactory,
     SourceFactory,
 )
-from tests.helpers import admin_form_data
+from tests.helpers import admin_form_data, change_url, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
