@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -24,6 +25,13 @@ class HomeView(ListView):
     def get_queryset(self):
         # Built per request: "live" depends on the clock.
         return Article.objects.public().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"].number
+        # Each page is its own canonical address; other query parameters are not.
+        canonical = self.request.build_absolute_uri(reverse("home"))
+        return {**context, "canonical": f"{canonical}?page={page}" if page > 1 else canonical}
 
 
 @method_decorator(require_safe, name="dispatch")
