@@ -9,8 +9,11 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from newsroom.querysets import live_article_actors, live_article_claims
+        from newsroom import querysets
         from relations import visibility
 
-        visibility.register("claim", live_article_claims)
-        visibility.register("actor", live_article_actors)
+        visibility.register("claim", querysets.live_article_claims)
+        visibility.register("actor", querysets.live_article_actors)
+        visibility.register("claim", querysets.published_factbox_claims)
+        visibility.register("relationship", querysets.published_factbox_relationships)
+        visibility.register("actor", querysets.published_factbox_actors)

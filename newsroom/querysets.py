@@ -51,7 +51,7 @@ class ArticleQuerySet(models.QuerySet):
         cites is public by construction: the page then states the rule itself instead
         of relying on how the closure is derived.
         """
-        from newsroom.models import ArticleClaim, Correction
+        from newsroom.models import ArticleClaim, Correction, FactBoxPlacement
         from relations.models import Actor, Claim
         from relations.querysets import claim_display_prefetches
 
@@ -65,9 +65,29 @@ class ArticleQuerySet(models.QuerySet):
         )
         corrections = Correction.objects.order_by("published_at", "pk")
         return self.with_publication_date().prefetch_related(
+            Prefetch("factbox_placements", queryset=FactBoxPlacement.objects.public(), to_attr="public_factboxes"),
             Prefetch("corrections", queryset=corrections, to_attr="public_corrections"),
             Prefetch("actors", queryset=Actor.objects.public().order_by("name"), to_attr="public_actors"),
             Prefetch("claim_citations", queryset=citations, to_attr="public_citations"),
+        )
+
+
+class FactBoxQuerySet(models.QuerySet):
+    def public(self, *, or_scheduled: bool = False) -> FactBoxQuerySet:
+        """Published boxes. Readers see their published version, never the draft;
+        ``or_scheduled`` is accepted for symmetry: boxes are not scheduled."""
+        return self.filter(status="published", published_version__isnull=False)
+
+
+class FactBoxPlacementQuerySet(models.QuerySet):
+    def public(self) -> FactBoxPlacementQuerySet:
+        """Placements of published boxes, each with the version readers see, in running order."""
+        from newsroom.models import FactBox
+
+        return (
+            self.filter(factbox__in=FactBox.objects.public())
+            .select_related("factbox__published_version")
+            .order_by("position", "pk")
         )
 
 
@@ -83,3 +103,24 @@ def live_article_actors(*, or_scheduled: bool = False) -> Q:
 
     articles = Article.objects.public(or_scheduled=or_scheduled)
     return Q(pk__in=Article.actors.through.objects.filter(article__in=articles).values("actor"))
+
+
+def _published_references(kind: str) -> Q:
+    """Rows the published version of a published box shows: its items and what they name."""
+    from newsroom.models import FactBox, FactBoxReference
+
+    live_versions = FactBox.objects.public().values("published_version")
+    references = FactBoxReference.objects.filter(version__in=live_versions, **{f"{kind}__isnull": False})
+    return Q(pk__in=references.values(kind))
+
+
+def published_factbox_claims(*, or_scheduled: bool = False) -> Q:
+    return _published_references("claim")
+
+
+def published_factbox_relationships(*, or_scheduled: bool = False) -> Q:
+    return _published_references("relationship")
+
+
+def published_factbox_actors(*, or_scheduled: bool = False) -> Q:
+    return _published_references("actor")

@@ -10,7 +10,7 @@ import importlib
 from django.contrib.auth.models import Group, Permission
 
 # The latest migration that defines the roles is their one definition.
-_definition = importlib.import_module("newsroom.migrations.0003_roles")
+_definition = importlib.import_module("newsroom.migrations.0005_factbox_roles")
 ROLES: dict[str, list[str]] = _definition.ROLES
 REPORTER, EDITOR, FACT_CHECKER = _definition.REPORTER, _definition.EDITOR, _definition.FACT_CHECKER
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from newsroom.models import Article, ArticleClaim
+from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem, FactBoxPlacement
 from relations.models import (
     Actor,
     ActorAlias,
@@ -156,3 +156,32 @@ class RoleEditorFactory(StaffFactory):
 
 class FactCheckerFactory(StaffFactory):
     roles = _in_groups("Fact-checker")
+
+
+class FactBoxFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FactBox
+
+    title = factory.Sequence(lambda n: f"Fact box {n}")
+    slug = factory.Sequence(lambda n: f"fact-box-{n}")
+    kind = FactBox.Kind.KEY_FACTS
+    intro = "What to know, at a glance."
+
+
+class FactBoxItemFactory(factory.django.DjangoModelFactory):
+    """A claim item unless ``relationship``, ``actor`` or ``text`` is given (pass ``claim=None`` then)."""
+
+    class Meta:
+        model = FactBoxItem
+
+    factbox = factory.SubFactory(FactBoxFactory)
+    position = factory.Sequence(lambda n: n)
+    claim = factory.SubFactory(ClaimFactory)
+
+
+class FactBoxPlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FactBoxPlacement
+
+    factbox = factory.SubFactory(FactBoxFactory)
+    article = factory.SubFactory(ArticleFactory)

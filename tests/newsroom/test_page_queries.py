@@ -21,12 +21,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Front page: the count, the page. Story: the article, then corrections, actors,
+# Front page: the count, the page. Story: the article, then its fact boxes, corrections, actors,
 # citations with their claims, the claims' sources, their relationships. Actor: the
 # actor, its aliases, relationships, claims, the claims' sources, their relationships,
 # the stories citing them, its stories.
 HOME_QUERIES = 2
-STORY_QUERIES = 6
+STORY_QUERIES = 7
 ACTOR_QUERIES = 8
 SIZES = [1, 30]
 

@@ -1,4 +1,4 @@
-"""Editorial work: articles, the claims they cite, their corrections and their audit trail."""
+"""Articles, the claims they cite, their corrections and their audit trail."""
 
 from html import unescape
 

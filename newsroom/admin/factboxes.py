@@ -1,0 +1,1 @@
+"""Fact boxes in the editors workspace."""

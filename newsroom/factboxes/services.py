@@ -1,0 +1,172 @@
+"""State changes on fact boxes, shared by the admin, the demo loader and commands.
+
+Publishing freezes the draft into a new numbered version; withdrawing takes
+the box off every public path. Both are editors' moves (``publish_factbox``)
+and leave a ``FactBoxEvent``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from newsroom.factboxes.snapshots import Snapshot, build_snapshot
+from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxReference, FactBoxVersion
+from newsroom.models.factboxes import PUBLISH_FACTBOX_PERMISSION
+from relations.models import Actor, Claim, Relationship
+
+Kind = FactBox.Kind
+REFUSED_AS_FACT = (Claim.Verification.FALSE, Claim.Verification.RETRACTED)
+
+
+def can_publish_factbox(user: AbstractBaseUser) -> bool:
+    return user.has_perm(PUBLISH_FACTBOX_PERMISSION)
+
+
+def _entry_name(entry: dict) -> str:
+    content = entry.get(entry["type"])
+    if entry["type"] == "text":
+        name = content
+    elif entry["type"] == "relationship":
+        name = f"{content['subject']['name']} {content['type']['label']} {content['object']['name']}"
+    elif entry["type"] == "actor":
+        name = content["name"]
+    else:
+        name = content["text"]
+    return name if len(name) <= 70 else name[:69] + "…"
+
+
+def publication_problems(box: FactBox, snapshot: Snapshot) -> list[str]:
+    """What keeps the draft from being published, in words an editor can act on."""
+    entries = snapshot.payload["items"]
+    if not entries:
+        return [_("The box has no items yet.")]
+    problems = []
+    types = [entry["type"] for entry in entries]
+    if box.kind == Kind.RELATIONSHIP_MAP and "relationship" not in types:
+        problems.append(_("A relationship map needs at least one relationship."))
+    if box.kind == Kind.ACTOR_PROFILE and types[0] != "actor":
+        problems.append(_("An actor profile starts with the actor it is about: make an actor the first item."))
+    if box.kind == Kind.CLAIM_CHECK:
+        problems += [
+            _("A claim check lists claims only: “%(item)s” is not one.") % {"item": _entry_name(entry)}
+            for entry in entries
+            if entry["type"] != "claim"
+        ]
+    if box.kind == Kind.TIMELINE:
+        problems += [
+            _("Timeline entries need a date: give “%(item)s” one.") % {"item": _entry_name(entry)}
+            for entry in entries
+            if not entry.get("when")
+        ]
+    if box.kind != Kind.CLAIM_CHECK:
+        # Outside a claim check, a box states its claims as facts.
+        problems += [
+            _("“%(item)s” is marked %(state)s: remove it, or show it in a claim check.")
+            % {"item": _entry_name(entry), "state": entry["claim"]["verification_label"].lower()}
+            for entry in entries
+            if entry["type"] == "claim" and entry["claim"]["verification"] in REFUSED_AS_FACT
+        ]
+    return problems
+
+
+@transaction.atomic
+def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion:
+    """Freeze the draft as the next version and show it to readers from now on."""
+    if not can_publish_factbox(by):
+        raise PermissionDenied(_("Only editors publish fact boxes."))
+    # Locked, so that two editors publishing at once get two versions, not one number twice.
+    box = FactBox.objects.select_for_update().get(pk=factbox.pk)
+    snapshot = build_snapshot(box)
+    problems = publication_problems(box, snapshot)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    number = (box.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    payload = {**snapshot.payload, "number": number, "published_at": now.isoformat()}
+    version = FactBoxVersion.objects.create(
+        factbox=box, number=number, payload=payload, published_at=now, published_by=by
+    )
+    for reference in snapshot.references:
+        reference.version = version
+    FactBoxReference.objects.bulk_create(snapshot.references)
+    box.status = FactBox.Status.PUBLISHED
+    box.published_version = version
+    box.first_published_at = box.first_published_at or now
+    box.last_published_at = now
+    # Publishing counts as an edit: a form opened before it cannot write over it unnoticed.
+    box.version += 1
+    box.save(
+        update_fields=[
+            "status",
+            "published_version",
+            "first_published_at",
+            "last_published_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    FactBoxEvent.objects.create(factbox=box, kind=FactBoxEvent.Kind.PUBLISHED, version=version, by=by, at=now)
+    return version
+
+
+@transaction.atomic
+def factbox_withdraw(*, factbox: FactBox, by: AbstractBaseUser, note: str = "") -> FactBox:
+    """Take a published box off every public path: its embeds answer 410 Gone from now on."""
+    if not can_publish_factbox(by):
+        raise PermissionDenied(_("Only editors withdraw fact boxes."))
+    box = FactBox.objects.select_for_update().get(pk=factbox.pk)
+    if not box.is_live:
+        raise ValidationError(_("Only a published box can be withdrawn."))
+    box.status = FactBox.Status.WITHDRAWN
+    box.version += 1
+    box.save(update_fields=["status", "version", "updated_at"])
+    FactBoxEvent.objects.create(
+        factbox=box, kind=FactBoxEvent.Kind.WITHDRAWN, version=box.published_version, by=by, note=note
+    )
+    return box
+
+
+def _free_slug(title: str) -> str:
+    base = slugify(title)[:180] or "relationship-map"
+    taken = set(FactBox.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def factbox_start_relationship_map(
+    *, actors: Sequence[Actor], by: AbstractBaseUser, title: str = "", slug: str = ""
+) -> FactBox:
+    """A draft relationship map of ``actors``: each actor, then every relationship among them."""
+    if not by.has_perm("newsroom.add_factbox"):
+        raise PermissionDenied(_("You may not create fact boxes."))
+    actors = list(dict.fromkeys(actors))
+    if len(actors) < 2:
+        raise ValidationError(_("Choose at least two actors to map the ties among them."))
+    names = [actor.name for actor in actors]
+    title = title.strip() or _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    box = FactBox(kind=Kind.RELATIONSHIP_MAP, title=title, slug=slug or _free_slug(title))
+    box.full_clean()
+    box.save()
+    ties = (
+        Relationship.objects.filter(subject__in=actors, object__in=actors)
+        .with_parties()
+        .order_by("type__category", "type__name", "subject__name", "object__name")
+    )
+    items = [FactBoxItem(factbox=box, actor=actor) for actor in actors] + [
+        FactBoxItem(factbox=box, relationship=tie) for tie in ties
+    ]
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    FactBoxItem.objects.bulk_create(items)
+    return box

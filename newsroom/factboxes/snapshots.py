@@ -1,0 +1,309 @@
+"""Freezing a fact box: the payload readers see, what it was built from, and what changed since.
+
+``build_snapshot`` turns a box's draft items into a self-contained JSON payload
+(schema ``SCHEMA``) and the list of claims, relationships and actors it shows,
+each with the values it shows of them (``shown_values``). Publishing stores
+both; ``review_notes`` later compares the stored values with the current rows
+to tell editors which published boxes need review, and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
+
+from newsroom.models import FactBox, FactBoxItem, FactBoxReference
+from relations import dates
+from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
+
+SCHEMA = 1
+EVIDENCE_STANCES = (ClaimRelationship.Stance.SUPPORTS, ClaimRelationship.Stance.CONTRADICTS)
+Kind = FactBoxReference.Kind
+
+
+@dataclass
+class Snapshot:
+    payload: dict[str, Any]
+    references: list[FactBoxReference] = field(default_factory=list)
+
+
+# --- What readers see of each row, and what of it is watched for review ------------
+
+
+def shown_values(obj: Claim | Relationship | Actor) -> dict[str, Any]:
+    """The values of ``obj`` a published box shows readers: a change to any of them
+    puts the box up for review. Claims and relationships name their actors by id, so
+    that renaming an actor is reported once, as the actor's change."""
+    if isinstance(obj, Claim):
+        return {
+            "text": obj.text,
+            "quote": obj.quote,
+            "kind": obj.kind,
+            "verification": obj.verification,
+            "attributed_to": obj.attributed_to_id,
+        }
+    if isinstance(obj, Relationship):
+        return {
+            "subject": obj.subject_id,
+            "object": obj.object_id,
+            "type": obj.type.label,
+            "status": obj.status,
+            "valid_from": _iso(obj.valid_from),
+            "valid_from_precision": obj.valid_from_precision,
+            "valid_until": _iso(obj.valid_until),
+            "valid_until_precision": obj.valid_until_precision,
+            "summary": obj.summary,
+        }
+    return {"name": obj.name, "kind": obj.kind, "description": obj.description, "slug": obj.slug}
+
+
+FIELD_LABELS = {
+    "text": _("statement"),
+    "quote": _("quote"),
+    "kind": _("kind"),
+    "verification": _("verification state"),
+    "attributed_to": _("attribution"),
+    "subject": _("subject"),
+    "object": _("object"),
+    "type": _("type"),
+    "status": _("status"),
+    "valid_from": _("start date"),
+    "valid_from_precision": _("start date"),
+    "valid_until": _("end date"),
+    "valid_until_precision": _("end date"),
+    "summary": _("summary"),
+    "name": _("name"),
+    "description": _("description"),
+    "slug": _("address"),
+}
+# Short values are worth quoting in the note ("unverified → verified"); prose is not.
+QUOTED_FIELDS = {"verification", "status", "kind", "name", "valid_from", "valid_until", "type", "slug"}
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# --- Building the payload -------------------------------------------------------------
+
+
+def _actor_ref(actor: Actor | None) -> dict[str, Any] | None:
+    if actor is None:
+        return None
+    return {"id": actor.pk, "name": actor.name, "slug": actor.slug, "kind": actor.kind}
+
+
+def _dated(value: datetime.date | None, precision: str) -> dict[str, Any]:
+    return {"date": _iso(value), "precision": precision, "display": dates.display(value, precision)} if value else {}
+
+
+def _sources(claim: Claim) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": source.title,
+            "url": source.url,
+            "publisher": source.publisher,
+            "published_on": _iso(source.published_on),
+        }
+        for source in claim.snapshot_sources
+    ]
+
+
+def _claim(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.pk,
+        "text": claim.text,
+        "quote": claim.quote,
+        "kind": claim.kind,
+        "kind_label": claim.get_kind_display(),
+        "verification": claim.verification,
+        "verification_label": claim.get_verification_display(),
+        "verified_at": claim.verified_at.isoformat() if claim.verified_at else None,
+        "attributed_to": _actor_ref(claim.attributed_to),
+        "sources": _sources(claim),
+    }
+
+
+def _relationship(tie: Relationship) -> dict[str, Any]:
+    return {
+        "id": tie.pk,
+        "subject": _actor_ref(tie.subject),
+        "object": _actor_ref(tie.object),
+        "type": {
+            "name": tie.type.name,
+            "slug": tie.type.slug,
+            "label": tie.type.label,
+            "reverse_label": tie.type.reverse_label,
+            "symmetric": tie.type.symmetric,
+            "category": tie.type.category,
+            "category_label": tie.type.get_category_display(),
+        },
+        "status": tie.status,
+        "status_label": tie.get_status_display(),
+        "valid_from": _dated(tie.valid_from, tie.valid_from_precision),
+        "valid_until": _dated(tie.valid_until, tie.valid_until_precision),
+        "summary": tie.summary,
+        "evidence": [
+            {"stance": link.stance, "stance_label": link.get_stance_display(), **_claim(link.claim)}
+            for link in tie.snapshot_evidence
+        ],
+    }
+
+
+def _actor(actor: Actor) -> dict[str, Any]:
+    return {
+        **_actor_ref(actor),
+        "kind_label": actor.get_kind_display(),
+        "description": actor.description,
+        "wikidata_id": actor.wikidata_id,
+        "aliases": [alias.name for alias in actor.aliases.all()],
+    }
+
+
+def _items(box: FactBox) -> list[FactBoxItem]:
+    """The draft's items with everything the payload reads, in a fixed number of queries."""
+    own_claims = FactBoxItem.objects.filter(factbox=box, claim__isnull=False).values("claim")
+    # A relationship's evidence is what readers could already check, or what the box itself shows:
+    # publishing a box must not publish, as a side effect, a claim that only a draft cites.
+    evidence = (
+        ClaimRelationship.objects.filter(stance__in=EVIDENCE_STANCES)
+        .filter(Q(claim__in=Claim.objects.public()) | Q(claim__in=own_claims))
+        .select_related("claim__attributed_to")
+        .prefetch_related(Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources"))
+        .order_by("stance", "pk")
+    )
+    return list(
+        box.items.select_related(
+            "claim__attributed_to", "relationship__subject", "relationship__object", "relationship__type", "actor"
+        )
+        .prefetch_related(
+            Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources"),
+            Prefetch("relationship__claim_links", queryset=evidence, to_attr="snapshot_evidence"),
+            "actor__aliases",
+        )
+        .order_by("position", "pk")
+    )
+
+
+def _item_payload(item: FactBoxItem) -> dict[str, Any]:
+    if item.claim_id:
+        entry = {"type": "claim", "claim": _claim(item.claim)}
+    elif item.relationship_id:
+        entry = {"type": "relationship", "relationship": _relationship(item.relationship)}
+    elif item.actor_id:
+        entry = {"type": "actor", "actor": _actor(item.actor)}
+    else:
+        entry = {"type": "text", "text": item.text}
+    if item.date:
+        entry["when"] = _dated(item.date, item.date_precision)
+    elif item.relationship_id and item.relationship.valid_from:
+        entry["when"] = _dated(item.relationship.valid_from, item.relationship.valid_from_precision)
+    return entry
+
+
+class _References:
+    """Every row a payload shows, once each, with the values it shows."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, int], FactBoxReference] = {}
+
+    def add(self, obj: Claim | Relationship | Actor | None) -> None:
+        if obj is None:
+            return
+        kind = {Claim: Kind.CLAIM, Relationship: Kind.RELATIONSHIP, Actor: Kind.ACTOR}[type(obj)]
+        if (kind, obj.pk) not in self.found:
+            self.found[kind, obj.pk] = FactBoxReference(
+                kind=kind, label=str(obj)[:300], shown=shown_values(obj), **{kind: obj}
+            )
+
+    def add_claim(self, claim: Claim) -> None:
+        self.add(claim)
+        self.add(claim.attributed_to)
+
+    def add_item(self, item: FactBoxItem) -> None:
+        if item.claim_id:
+            self.add_claim(item.claim)
+        elif item.relationship_id:
+            tie = item.relationship
+            self.add(tie)
+            self.add(tie.subject)
+            self.add(tie.object)
+            for link in tie.snapshot_evidence:
+                self.add_claim(link.claim)
+        elif item.actor_id:
+            self.add(item.actor)
+
+
+def build_snapshot(box: FactBox) -> Snapshot:
+    """The payload the box's draft would publish, and the rows it would show."""
+    items = _items(box)
+    references = _References()
+    for item in items:
+        references.add_item(item)
+    payload = {
+        "schema": SCHEMA,
+        "title": box.title,
+        "slug": box.slug,
+        "kind": box.kind,
+        "kind_label": box.get_kind_display(),
+        "intro": box.intro,
+        "items": [_item_payload(item) for item in items],
+    }
+    return Snapshot(payload=payload, references=list(references.found.values()))
+
+
+def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two payloads show readers the same thing (publication stamps aside)."""
+    stamps = {"number", "published_at"}
+    return {k: v for k, v in a.items() if k not in stamps} == {k: v for k, v in b.items() if k not in stamps}
+
+
+# --- Review -------------------------------------------------------------------------------
+
+
+def _note(reference: FactBoxReference) -> str | None:
+    target = reference.target
+    kind = reference.get_kind_display()
+    if target is None:
+        return _("%(kind)s “%(label)s” was deleted.") % {"kind": kind, "label": reference.label}
+    now = shown_values(target)
+    changed = [name for name, value in reference.shown.items() if now.get(name) != value]
+    if not changed:
+        return None
+    parts: dict[str, str] = {}  # label -> how it reads; a date and its precision are one change
+    for name in changed:
+        label = FIELD_LABELS.get(name, name)
+        if name in QUOTED_FIELDS:
+            parts[label] = f"{label} ({reference.shown[name] or '–'} → {now.get(name) or '–'})"
+        else:
+            parts.setdefault(label, label)
+    return _("%(kind)s “%(label)s”: %(changes)s changed.") % {
+        "kind": kind,
+        "label": reference.label if len(reference.label) <= 80 else reference.label[:79] + "…",
+        "changes": ", ".join(parts.values()),
+    }
+
+
+def review_notes(boxes: Iterable[FactBox]) -> dict[int, list[str]]:
+    """For each published box among ``boxes`` whose published version shows something that
+    has changed since, what changed. One query, however many boxes and references."""
+    versions = {box.published_version_id: box.pk for box in boxes if box.is_live}
+    notes: dict[int, list[str]] = {}
+    references = FactBoxReference.objects.filter(version__in=versions).select_related(
+        "claim", "relationship__type", "actor"
+    )
+    for reference in references.order_by("version", "kind", "pk"):
+        note = _note(reference)
+        if note:
+            notes.setdefault(versions[reference.version_id], []).append(note)
+    return notes
+
+
+def boxes_needing_review() -> list[int]:
+    """The ids of every published box that needs review (the admin's list filter)."""
+    return list(review_notes(FactBox.objects.public().only("pk", "status", "published_version")))
