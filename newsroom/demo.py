@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from newsroom import demo_content as content
 from newsroom import roles
-from newsroom.models import Article, ArticleClaim
+from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map
+from newsroom.factboxes.snapshots import build_snapshot, same_content
+from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem, FactBoxPlacement
 from newsroom.services import article_publish, article_submit_for_review, article_tag_mentioned_actors
 from relations.models import (
     Actor,
@@ -55,6 +57,7 @@ DEMO_ACCOUNTS = (
 class DemoResult:
     users: dict[str, AbstractUser] = field(default_factory=dict)
     articles: list[Article] = field(default_factory=list)
+    factboxes: list[FactBox] = field(default_factory=list)
     created: int = 0
     updated: int = 0
 
@@ -148,6 +151,20 @@ def _load_story(result: DemoResult) -> None:
 
     result.articles.extend([story, brief, scheduled])
 
+    boxes = {content.AXIS_MAP["slug"]: _axis_map(result, actors)}
+    for slug, spec in content.FACTBOXES.items():
+        boxes[slug] = _factbox(upsert, slug, spec, claims=claims, relationships=relationships, actors=actors)
+    for position, (slug, after_paragraph) in enumerate(content.PLACEMENTS, start=1):
+        upsert(
+            FactBoxPlacement,
+            {"factbox": boxes[slug], "article": story},
+            after_paragraph=after_paragraph,
+            position=position,
+        )
+    for box in boxes.values():
+        _publish_box(box, result)
+    result.factboxes.extend(boxes.values())
+
 
 def _article(
     upsert: _Upserter, claims: dict[str, Claim], fields: dict, paragraphs: list, *, by: AbstractUser
@@ -178,6 +195,40 @@ def _publish(article: Article, result: DemoResult, *, publish_at: datetime.datet
         return article
     result.updated += 1
     return article_publish(article=article, by=result.editor, publish_at=publish_at)
+
+
+def _axis_map(result: DemoResult, actors: dict[str, Actor]) -> FactBox:
+    """Started from its actors, the way an editor starts a map; left as it is once it exists."""
+    spec = content.AXIS_MAP
+    box = FactBox.objects.filter(slug=spec["slug"]).first()
+    if box is None:
+        chosen = [actors[slug] for slug in spec["actors"]]
+        box = factbox_start_relationship_map(actors=chosen, by=result.editor, title=spec["title"], slug=spec["slug"])
+        box.intro = spec["intro"]
+        box.save(update_fields=["intro", "updated_at"])
+        result.created += 1 + box.items.count()
+    return box
+
+
+def _factbox(upsert: _Upserter, slug: str, spec: dict, **targets: dict) -> FactBox:
+    box = upsert(FactBox, {"slug": slug}, kind=spec["kind"], title=spec["title"], intro=spec["intro"])
+    for position, (kind, key, *when) in enumerate(spec["items"], start=1):
+        date, precision = when[0] if when else (None, "day")
+        fields = {"claim": None, "relationship": None, "actor": None, "text": ""}
+        fields.update(date=date, date_precision=precision)
+        fields[kind] = key if kind == "text" else targets[f"{kind}s"][key]
+        upsert(FactBoxItem, {"factbox": box, "position": position}, **fields)
+    box.items.filter(position__gt=len(spec["items"])).delete()
+    return box
+
+
+def _publish_box(box: FactBox, result: DemoResult) -> None:
+    """Publish the box when readers do not yet see its draft as it stands."""
+    box.refresh_from_db()
+    if box.is_live and same_content(build_snapshot(box).payload, box.published_version.payload):
+        return
+    factbox_publish(factbox=box, by=result.editor)
+    result.updated += 1
 
 
 def _demo_user(account: DemoAccount, result: DemoResult) -> AbstractUser:

@@ -432,3 +432,57 @@ SCHEDULED_PARAGRAPHS = [
         "china-no-arms",
     ),
 ]
+
+# Fact boxes run alongside the main story. The map is started from its actors,
+# the way an editor starts one, and so holds every tie among them.
+AXIS_MAP = {
+    "slug": "the-axis-at-a-glance",
+    "title": "The 'axis' at a glance",
+    "intro": "Who is tied to whom among China, Russia, Iran and North Korea, and how.",
+    "actors": ["china", "russia", "iran", "north-korea"],
+}
+
+# slug: fields and items; an item is ("claim" | "relationship" | "actor" | "text", key or words[, date]).
+FACTBOXES = {
+    "what-binds-the-four": {
+        "kind": "key_facts",
+        "title": "What binds the four, and what does not",
+        "intro": "The ties that are real, in a few lines.",
+        "items": [
+            ("claim", "only-treaty"),
+            ("claim", "kp-troops"),
+            ("claim", "iran-arms"),
+            ("claim", "iran-oil"),
+            ("claim", "no-help-for-iran"),
+        ],
+    },
+    "checking-the-axis": {
+        "kind": "claim_check",
+        "title": "Checking the talk of an 'axis'",
+        "intro": "What is said about the four, who says it, and where our fact-checkers stand.",
+        "items": [
+            ("claim", "axis-label"),
+            ("claim", "china-no-arms"),
+            ("claim", "gabuev-self-interest"),
+            ("claim", "kimmage-shallow"),
+        ],
+    },
+    "russia-and-north-korea-step-by-step": {
+        "kind": "timeline",
+        "title": "Russia and North Korea, step by step",
+        "intro": "How the war in Ukraine brought Moscow and Pyongyang into a pact.",
+        "items": [
+            ("relationship", "ru-ua-war"),
+            ("relationship", "ru-kp-treaty"),
+            ("claim", "kp-troops", (datetime.date(2024, 1, 1), dates.Precision.YEAR)),
+        ],
+    },
+}
+
+# Where each box runs in the main story: (box slug, after paragraph number or None for beside the story).
+PLACEMENTS = [
+    (AXIS_MAP["slug"], None),
+    ("what-binds-the-four", 7),
+    ("checking-the-axis", 10),
+    ("russia-and-north-korea-step-by-step", 8),
+]

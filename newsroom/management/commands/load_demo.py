@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from newsroom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo story, its actors, ties and claims, and demo editor, reporter and fact-checker "
-        "accounts. Safe to run again."
+        "Load the demo story, its actors, ties and claims, the fact boxes that run with it, and demo editor, "
+        "reporter and fact-checker accounts. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -26,7 +27,10 @@ class Command(BaseCommand):
             f"Demo content: {result.created} rows created, {result.updated} updated "
             f"({', '.join(f'{article.title} [{_state(article)}]' for article in result.articles)})."
         )
-        admin_url = f"{url.rstrip('/')}/admin/"
+        site = url.rstrip("/")
+        for box in result.factboxes:
+            self.stdout.write(f"Fact box “{box.title}”: embed at {site}{reverse('embed_factbox', args=[box.slug])}")
+        admin_url = f"{site}/admin/"
         for account in DEMO_ACCOUNTS:
             self.stdout.write(
                 self.style.SUCCESS(
