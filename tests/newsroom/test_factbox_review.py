@@ -1,0 +1,177 @@
+"""A published box needs review when what it shows changes behind it, and only then."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.snapshots import boxes_needing_review, review_notes
+from newsroom.models import FactBox
+from relations.models import Actor, Claim, Relationship
+from relations.services import claim_set_verification
+from tests.factories import (
+    ActorFactory,
+    ClaimFactory,
+    ClaimRelationshipFactory,
+    FactBoxFactory,
+    FactBoxItemFactory,
+    RelationshipFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(editor):
+    """A map showing a claim, a relationship (with a claim as its evidence) and an actor, published."""
+    box = FactBoxFactory(kind=FactBox.Kind.RELATIONSHIP_MAP)
+    russia = ActorFactory(name="Russia", slug="russia")
+    korea = ActorFactory(name="North Korea", slug="north-korea")
+    tie = RelationshipFactory(subject=russia, object=korea, status=Relationship.Status.ACTIVE)
+    claim = ClaimFactory(
+        text="Only Russia and North Korea have a defence pact.", attributed_to=ActorFactory(name="Gabuev")
+    )
+    ClaimRelationshipFactory(claim=claim, relationship=tie)
+    FactBoxItemFactory(factbox=box, claim=None, actor=russia, position=1)
+    FactBoxItemFactory(factbox=box, claim=None, relationship=tie, position=2)
+    FactBoxItemFactory(factbox=box, claim=claim, position=3)
+    factbox_publish(factbox=box, by=editor)
+    box.refresh_from_db()
+    return box
+
+
+def _notes(box: FactBox) -> list[str]:
+    box.refresh_from_db()
+    return review_notes([box]).get(box.pk, [])
+
+
+def _save(obj, **changes):
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+def test_a_box_just_published_needs_no_review(published):
+    assert _notes(published) == []
+
+
+def test_a_claim_reworded_puts_the_box_up_for_review(published):
+    _save(Claim.objects.get(text__startswith="Only Russia"), text="Russia and North Korea signed a pact.")
+    assert _notes(published) == ["Claim “Only Russia and North Korea have a defence pact.”: statement changed."]
+
+
+def test_a_new_verdict_puts_the_box_up_for_review(published, editor):
+    claim_set_verification(claim=Claim.objects.get(text__startswith="Only Russia"), state="disputed", by=editor)
+    assert _notes(published) == [
+        "Claim “Only Russia and North Korea have a defence pact.”: verification state (unverified → disputed) changed."
+    ]
+
+
+def test_a_new_attribution_puts_the_box_up_for_review(published):
+    _save(Claim.objects.get(text__startswith="Only Russia"), attributed_to=ActorFactory(name="Kimmage"))
+    assert "attribution" in _notes(published)[0]
+
+
+def test_a_relationship_status_change_puts_the_box_up_for_review(published):
+    _save(Relationship.objects.get(), status=Relationship.Status.SUSPENDED)
+    assert _notes(published) == [
+        "Relationship “Russia supplies arms to North Korea”: status (active → suspended) changed."
+    ]
+
+
+def test_new_dates_put_the_box_up_for_review(published):
+    _save(Relationship.objects.get(), valid_from=datetime.date(2024, 6, 1), valid_from_precision="month")
+    assert _notes(published) == [
+        "Relationship “Russia supplies arms to North Korea”: start date (– → 2024-06-01) changed."
+    ]
+
+
+def test_an_end_date_puts_the_box_up_for_review(published):
+    _save(Relationship.objects.get(), valid_until=datetime.date(2025, 1, 1))
+    assert "end date" in _notes(published)[0]
+
+
+def test_a_renamed_actor_puts_the_box_up_for_review_once(published):
+    _save(Actor.objects.get(slug="russia"), name="Russian Federation")
+    assert _notes(published) == ["Actor “Russia”: name (Russia → Russian Federation) changed."]
+
+
+def test_a_renamed_attribution_counts_too(published):
+    _save(Actor.objects.get(name="Gabuev"), name="Alexander Gabuev")
+    assert _notes(published) == ["Actor “Gabuev”: name (Gabuev → Alexander Gabuev) changed."]
+
+
+def test_a_deleted_claim_puts_the_box_up_for_review(published):
+    published.items.filter(claim__isnull=False).delete()
+    Claim.objects.all().delete()
+    assert _notes(published) == ["Claim “Only Russia and North Korea have a defence pact.” was deleted."]
+
+
+def test_changes_readers_do_not_see_leave_the_box_alone(published):
+    claim = Claim.objects.get(text__startswith="Only Russia")
+    _save(claim, internal_note="Check the date with the desk.")
+    claim.sources.add(SourceFactory())
+    _save(Relationship.objects.get(), summary=Relationship.objects.get().summary)
+    _save(Actor.objects.get(slug="russia"), wikidata_id="Q159")
+    assert _notes(published) == []
+
+
+def test_a_save_that_changes_nothing_leaves_the_box_alone(published):
+    for model in (Claim, Relationship, Actor):
+        for obj in model.objects.all():
+            obj.save()
+    assert _notes(published) == []
+
+
+def test_changes_to_rows_the_box_does_not_show_leave_it_alone(published):
+    other = ClaimFactory(text="Unrelated.")
+    _save(other, text="Still unrelated.")
+    assert _notes(published) == []
+
+
+def test_publishing_again_clears_the_review(published, editor):
+    _save(Relationship.objects.get(), status=Relationship.Status.ENDED)
+    assert _notes(published)
+    factbox_publish(factbox=published, by=editor)
+    assert _notes(published) == []
+
+
+def test_a_withdrawn_box_is_not_up_for_review(published, editor):
+    _save(Relationship.objects.get(), status=Relationship.Status.ENDED)
+    factbox_withdraw(factbox=published, by=editor)
+    assert _notes(published) == []
+    assert boxes_needing_review() == []
+
+
+def test_editing_the_draft_is_not_a_reason_for_review(published):
+    published.items.all().delete()
+    assert _notes(published) == []
+
+
+def test_the_boxes_needing_review_are_listed_by_id(published, editor):
+    calm = FactBoxFactory()
+    FactBoxItemFactory(factbox=calm, claim=ClaimFactory())
+    factbox_publish(factbox=calm, by=editor)
+    _save(Actor.objects.get(slug="north-korea"), name="DPRK")
+    assert boxes_needing_review() == [published.pk]
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_review_notes_take_one_query_however_many_boxes(editor, n):
+    boxes = []
+    for _ in range(n):
+        box = FactBoxFactory()
+        for _ in range(5):
+            FactBoxItemFactory(factbox=box, claim=ClaimFactory(attributed_to=ActorFactory()))
+        factbox_publish(factbox=box, by=editor)
+        boxes.append(box)
+    Claim.objects.update(verification="verified", verified_at=timezone.now())
+    boxes = list(FactBox.objects.all())
+    with CaptureQueriesContext(connection) as queries:
+        notes = review_notes(boxes)
+    assert len(queries) == 1
+    assert len(notes) == n and all(len(box_notes) == 5 for box_notes in notes.values())
