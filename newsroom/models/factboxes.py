@@ -45,7 +45,7 @@ class FactBox(VersionedModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     # The version readers see while the box is published (and the last one they saw once withdrawn).
     published_version = models.ForeignKey(
-        "FactBoxVersion", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+        "FactBoxVersion", on_delete=models.RESTRICT, null=True, blank=True, editable=False, related_name="+"
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_published_at = models.DateTimeField(null=True, blank=True, editable=False)

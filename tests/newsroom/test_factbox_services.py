@@ -300,3 +300,12 @@ def test_references_survive_the_deletion_of_what_they_name(box, editor):
     reference = FactBoxReference.objects.get(version=version, kind="claim")
     assert reference.claim is None
     assert reference.label == "Only two of them have a defence pact."
+
+
+def test_a_published_box_can_be_deleted_with_its_versions(box, editor):
+    factbox_publish(factbox=box, by=editor)
+    factbox_publish(factbox=box, by=editor)
+    box.delete()
+    assert not FactBoxVersion.objects.exists()
+    assert not FactBoxReference.objects.exists()
+    assert _public_claims() == set()
