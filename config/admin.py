@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from newsroom.models import Article, ArticleEvent
+from newsroom.factboxes.snapshots import review_notes
+from newsroom.models import Article, ArticleEvent, FactBox
 from relations.models import Claim
 
 QUEUE_LENGTH = 10
@@ -49,5 +50,15 @@ def editorial_queue(user) -> dict:
         "scheduled": Article.objects.scheduled(at=now).order_by("publish_at")[:QUEUE_LENGTH],
         "recently_published": Article.objects.public(at=now).order_by("-publish_at")[:QUEUE_LENGTH],
         "unchecked_claims": unchecked[:QUEUE_LENGTH] if user.has_perm("relations.verify_claim") else None,
+        "factboxes_to_review": factboxes_needing_review() if user.has_perm("newsroom.view_factbox") else None,
         "username": user.get_username(),
     }
+
+
+def factboxes_needing_review() -> dict:
+    """Published fact boxes showing readers something that has changed since, longest waiting
+    first, each with what changed: two queries however many there are."""
+    boxes = list(FactBox.objects.public().only("pk", "title", "status", "published_version", "last_published_at"))
+    notes = review_notes(boxes)
+    flagged = sorted((box for box in boxes if box.pk in notes), key=lambda box: (box.last_published_at, box.pk))
+    return {"boxes": [(box, notes[box.pk]) for box in flagged[:QUEUE_LENGTH]], "count": len(flagged)}

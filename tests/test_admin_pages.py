@@ -6,12 +6,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from newsroom.factboxes.services import factbox_publish
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
     ArticleClaimFactory,
     ClaimFactory,
     ClaimRelationshipFactory,
+    EditorFactory,
+    FactBoxItemFactory,
+    FactBoxPlacementFactory,
     RelationshipFactory,
     RelationshipTypeFactory,
     SourceFactory,
@@ -31,6 +35,13 @@ def _make_rows(n: int) -> None:
         ClaimRelationshipFactory(claim=claim, relationship=relationship)
         citation = ArticleClaimFactory(claim=claim)
         citation.article.actors.add(relationship.subject)
+        # A published box running with the story, flagged for review by a later change to its claim.
+        box = FactBoxItemFactory(claim=claim).factbox
+        FactBoxItemFactory(factbox=box, claim=None, relationship=relationship)
+        FactBoxPlacementFactory(factbox=box, article=citation.article)
+        factbox_publish(factbox=box, by=EditorFactory(username="publisher"))
+        claim.text += " (corrected)"
+        claim.save()
 
 
 def _url(model, view: str, *args) -> str:
