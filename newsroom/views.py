@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from newsroom import selectors
+from newsroom.factboxes.rendering import story_body
 from newsroom.models import Article
 
 STORIES_PER_PAGE = 20
@@ -41,6 +42,10 @@ class StoryView(DetailView):
 
     def get_queryset(self):
         return Article.objects.public().for_story_page()
+
+    def get_context_data(self, **kwargs):
+        # The body is cut where the story's fact boxes go; the boxes are already loaded with the article.
+        return super().get_context_data(body=story_body(self.object.body, self.object.public_factboxes), **kwargs)
 
     def render_to_response(self, context, **response_kwargs) -> HttpResponse:
         response = super().render_to_response(context, **response_kwargs)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from newsroom.factboxes.services import factbox_publish
 from newsroom.models import Article, Correction
 from tests.factories import (
     ActorAliasFactory,
@@ -14,6 +15,9 @@ from tests.factories import (
     ClaimFactory,
     ClaimRelationshipFactory,
     EditorFactory,
+    FactBoxFactory,
+    FactBoxItemFactory,
+    FactBoxPlacementFactory,
     RelationshipFactory,
     SourceFactory,
     VerifiedClaimFactory,
@@ -61,16 +65,25 @@ def test_home_queries_do_not_grow_with_stories(client, django_assert_max_num_que
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_story_page_queries_do_not_grow_with_claims_actors_or_corrections(client, django_assert_max_num_queries, n):
+def test_story_page_queries_do_not_grow_with_claims_actors_corrections_or_fact_boxes(
+    client, django_assert_max_num_queries, n
+):
     article = ArticleFactory()
     editor = EditorFactory()
     for position in range(n):
         ArticleClaimFactory(article=article, claim=_claim_with_everything(), position=position)
         article.actors.add(ActorFactory())
         Correction.objects.create(article=article, by=editor, text=f"Correction {position}.")
+        box = FactBoxFactory()
+        FactBoxItemFactory(factbox=box, claim=_claim_with_everything())
+        FactBoxItemFactory(factbox=box, claim=None, actor=ActorFactory())
+        factbox_publish(factbox=box, by=editor)
+        FactBoxPlacementFactory(factbox=box, article=article, position=position, after_paragraph=position or None)
     _live(article)
     with django_assert_max_num_queries(STORY_QUERIES):
-        assert client.get(f"/stories/{article.slug}/").status_code == 200
+        response = client.get(f"/stories/{article.slug}/")
+    assert response.status_code == 200
+    assert response.content.decode().count('<section class="factbox') == n
 
 
 @pytest.mark.parametrize("n", SIZES)

@@ -1,0 +1,29 @@
+"""Template tags for fact boxes: ``{% factbox payload %}``, and the story page's oEmbed discovery address."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from newsroom.factboxes.rendering import render_factbox
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def factbox(context, payload: dict[str, Any]) -> SafeString:
+    """A box's frozen payload as its HTML fragment, with absolute links built from the request."""
+    return render_factbox(payload, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def oembed_discovery_url(context, view_name: str, *args: Any) -> str:
+    """The oEmbed endpoint's address for the page ``view_name`` names, as discovery links give it."""
+    request = context["request"]
+    page = request.build_absolute_uri(reverse(view_name, args=args))
+    query = urlencode({"url": page, "format": "json"})
+    return f"{request.build_absolute_uri(reverse('oembed'))}?{query}"
