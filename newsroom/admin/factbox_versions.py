@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from newsroom.embeds.oembed import WIDTH, box_height
 from newsroom.models import FactBox, FactBoxVersion
 
 NAME_LENGTH = 90
@@ -159,14 +160,6 @@ class Snippets:
     iframe: SafeString
 
 
-def frame_height(payload: dict[str, Any]) -> int:
-    """A first height for the iframe before embed.js sets the real one (or where scripts do not run)."""
-    items = len(payload.get("items", []))
-    if payload.get("kind") == FactBox.Kind.RELATIONSHIP_MAP:
-        return min(1400, 560 + 40 * items)
-    return min(1400, 160 + 72 * items)
-
-
 def embed_snippets(request: HttpRequest, box: FactBox, version: FactBoxVersion | None = None) -> Snippets:
     """Copy-ready HTML that embeds the box's latest published version, or ``version`` pinned."""
     if version is None:
@@ -190,7 +183,7 @@ def embed_snippets(request: HttpRequest, box: FactBox, version: FactBoxVersion |
         '<script async src="{}"></script>',
         url,
         title,
-        frame_height(payload),
+        box_height(payload, WIDTH),
         script,
     )
     return Snippets(url=url, placeholder=placeholder, iframe=iframe)
