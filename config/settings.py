@@ -138,6 +138,11 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Embeds: who may frame the fact box and story embeds (CSP frame-ancestors sources; "*" is any
+# site), and how long browsers and CDNs may reuse an embed or oEmbed answer before revalidating.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
+EMBED_MAX_AGE = env.int("EMBED_MAX_AGE", default=300)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

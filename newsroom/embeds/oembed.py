@@ -1,0 +1,172 @@
+"""oEmbed 1.0 (https://oembed.com) for our fact box embeds and stories: ``rich`` JSON with a paste-ready snippet."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import split_domain_port, validate_host
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_safe
+
+from newsroom.embeds import lookups
+from newsroom.embeds.assets import assets
+from newsroom.embeds.pages import THEMES, absolute_url
+from newsroom.models import FactBox
+
+PROVIDER_NAME = "Newsroom relations"
+BOX_ROUTES = {"embed_factbox", "embed_factbox_version"}
+STORY_ROUTES = {"story", "embed_story"}
+
+WIDTH = 600
+# Heights for a frame no script resizes (consumers that strip scripts); /embed.js does better.
+BOX_CHROME_HEIGHT = 130
+MAP_HEIGHT = 380
+ITEM_HEIGHTS = {"claim": 110, "relationship": 80, "actor": 130, "text": 52}
+STORY_CARD_HEIGHT = 190
+STORY_BOX_LINE_HEIGHT = 30
+
+
+class OEmbedError(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _dimension(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    if value == "":
+        return None
+    # Digits only (no sign, no decimals); absurd sizes are capped rather than parsed whole.
+    if not (value.isascii() and value.isdigit()) or int(value[:9]) == 0:
+        raise OEmbedError(400, f"{name} must be a positive whole number of pixels.")
+    return int(value) if len(value) <= 9 else 999_999_999
+
+
+def _our_embeddable(request: HttpRequest, url: str) -> tuple[str, dict[str, Any], str] | None:
+    """The route name, arguments and theme of ``url`` when it is one of our fact box or story
+    addresses, on a host this site answers to; None otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+        return None
+    domain, _port = split_domain_port(parts.netloc)
+    ours = parts.netloc.lower() == request.get_host().lower() or validate_host(domain, settings.ALLOWED_HOSTS)
+    prefix = get_script_prefix()
+    if not domain or not ours or not parts.path.startswith(prefix):
+        return None
+    try:
+        match = resolve("/" + parts.path[len(prefix) :])
+    except Resolver404:
+        return None
+    if match.namespace or match.url_name not in BOX_ROUTES | STORY_ROUTES:
+        return None
+    theme = parse_qs(parts.query).get("theme", [""])[-1]
+    return match.url_name, match.kwargs, theme if theme in THEMES else "auto"
+
+
+def snippet(request: HttpRequest, src: str, *, title: str, width: int, height: int, kind: str) -> str:
+    """Paste-ready HTML: the frame, and the script that sizes it wherever scripts run."""
+    return format_html(
+        '<iframe src="{}" title="{}" width="{}" height="{}" loading="lazy" data-newsroom-embed="{}" '
+        'style="width:100%;max-width:{}px;border:0"></iframe>'
+        '<script async src="{}"></script>',
+        src,
+        title,
+        width,
+        height,
+        kind,
+        width,
+        request.build_absolute_uri(reverse("embed_js")),
+    )
+
+
+def _narrow(height: int, width: int) -> int:
+    # A narrower frame wraps more lines.
+    return round(height * min(2.0, WIDTH / width))
+
+
+def box_height(payload: dict[str, Any], width: int) -> int:
+    items = payload.get("items") or []
+    height = BOX_CHROME_HEIGHT + sum(ITEM_HEIGHTS.get(item.get("type"), 80) for item in items)
+    if payload.get("kind") == FactBox.Kind.RELATIONSHIP_MAP:
+        height += MAP_HEIGHT
+    return _narrow(height, width)
+
+
+def story_height(story: dict[str, Any], width: int) -> int:
+    lines = len(story["standfirst"]) // 70 + 1
+    return _narrow(STORY_CARD_HEIGHT + 24 * lines + STORY_BOX_LINE_HEIGHT * (story["boxes_shown"] or 0), width)
+
+
+@require_safe
+def oembed(request: HttpRequest) -> HttpResponse:
+    """The oEmbed answer for one of our fact box or story addresses (``?url=``)."""
+    try:
+        return _answer(request)
+    except OEmbedError as error:
+        return JsonResponse({"error": error.reason}, status=error.status)
+
+
+def _answer(request: HttpRequest) -> HttpResponse:
+    url = request.GET.get("url", "").strip()
+    if not url:
+        raise OEmbedError(400, "The url parameter is required: the address of one of our stories or fact boxes.")
+    # The spec's answer to a format the provider does not serve.
+    if (request.GET.get("format") or "json") != "json":
+        raise OEmbedError(501, "Only format=json is provided.")
+    max_width, max_height = _dimension(request, "maxwidth"), _dimension(request, "maxheight")
+    target = _our_embeddable(request, url)
+    if target is None:
+        raise OEmbedError(404, "That address is not a story or fact box published here.")
+    name, kwargs, theme = target
+    slug, number = kwargs["slug"], kwargs.get("number")
+    width = min(WIDTH, max_width or WIDTH)
+    # Everything else the answer depends on is in its own URL, which caches key on.
+    representation = (request.get_host(), request.is_secure(), theme, assets().fingerprint)
+
+    if name in BOX_ROUTES:
+        row = lookups.latest_version(slug) if number is None else lookups.pinned_version(slug, number)
+        if row is None:
+            raise OEmbedError(404, "No published fact box at that address.")
+        version_id = row.get("version_id", row["published_version_id"])
+        etag, modified = lookups.make_etag("oembed", version_id, *representation), row["published_at"]
+        if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
+            return answer
+        payload = lookups.version_payload(version_id)
+        title, height, kind = payload["title"], box_height(payload, width), "factbox"
+        if number is None:
+            src = absolute_url(request, "embed_factbox", slug, theme=theme)
+        else:
+            src = absolute_url(request, "embed_factbox_version", slug, number, theme=theme)
+    else:
+        story = lookups.live_story(slug)
+        if story is None:
+            raise OEmbedError(404, "No live story at that address.")
+        etag, modified = lookups.story_etag(story, "oembed", *representation), lookups.story_modified(story)
+        if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
+            return answer
+        title, height, kind = story["title"], story_height(story, width), "story"
+        src = absolute_url(request, "embed_story", slug, theme=theme)
+
+    height = min(height, max_height or height)
+    response = JsonResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": PROVIDER_NAME,
+            "provider_url": request.build_absolute_uri(reverse("home")),
+            "title": title,
+            "html": snippet(request, src, title=title, width=width, height=height, kind=kind),
+            "width": width,
+            "height": height,
+            "cache_age": settings.EMBED_MAX_AGE,
+        }
+    )
+    # Public, published data: an editor's browser may ask for it directly.
+    response["Access-Control-Allow-Origin"] = "*"
+    lookups.add_cache_headers(response, etag=etag, last_modified=modified)
+    return response

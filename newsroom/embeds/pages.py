@@ -1,0 +1,211 @@
+"""The embed pages other sites frame (a fact box, a pinned version, a story card) and ``/embed.js``."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from newsroom.embeds import lookups
+from newsroom.embeds.assets import Assets, assets
+from newsroom.models import FactBox
+
+THEMES = ("light", "dark")
+COLOR_SCHEMES = {"light": "light", "dark": "dark", "auto": "light dark"}
+# Who may frame a page when the caller does not say (the admin preview): this site only.
+SAME_SITE = ("'self'",)
+
+
+def requested_theme(request: HttpRequest) -> str:
+    """``light`` or ``dark`` when ``?theme=`` asks for one; anything else follows the reader's setting."""
+    theme = request.GET.get("theme", "")
+    return theme if theme in THEMES else "auto"
+
+
+def content_security_policy(page_assets: Assets, frame_ancestors) -> str:
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"style-src {page_assets.style_source}",
+            f"script-src {page_assets.script_source}",
+            "img-src 'self' data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors {}".format(" ".join(frame_ancestors) or "'none'"),
+        ]
+    )
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    theme: str,
+    status: int = 200,
+    oembed_url: str | None = None,
+    frame_ancestors=SAME_SITE,
+) -> HttpResponse:
+    page_assets = assets()
+    # No context processors: an embed reads no user and no session, so it sets no cookie and
+    # does not vary on one. The fact box tag needs only ``request``.
+    html = render_to_string(
+        template,
+        {
+            **context,
+            "request": request,
+            "theme": theme,
+            "color_scheme": COLOR_SCHEMES[theme],
+            "oembed_url": oembed_url,
+            # Our own files, checked when read; verbatim, since the CSP hashes are of their exact text.
+            "inline_css": mark_safe(page_assets.css),
+            "inline_script": mark_safe(page_assets.script),
+        },
+    )
+    response = HttpResponse(html, status=status)
+    response["Content-Security-Policy"] = content_security_policy(page_assets, frame_ancestors)
+    return response
+
+
+def embed_page(
+    request: HttpRequest,
+    payload: dict[str, Any],
+    *,
+    theme: str,
+    newer_url: str | None = None,
+    oembed_url: str | None = None,
+    frame_ancestors=SAME_SITE,
+) -> HttpResponse:
+    """The self-contained page showing a fact box ``payload``: a published version, or a draft's
+    for the admin preview. It sends no caching headers, and only this site may frame it unless
+    ``frame_ancestors`` says otherwise; the public views add both."""
+    return _page(
+        request,
+        "newsroom/embed/factbox.html",
+        {"payload": payload, "newer_url": newer_url},
+        theme=theme,
+        oembed_url=oembed_url,
+        frame_ancestors=frame_ancestors,
+    )
+
+
+def absolute_url(request: HttpRequest, name: str, *args: object, theme: str = "auto") -> str:
+    url = request.build_absolute_uri(reverse(name, args=args))
+    return f"{url}?{urlencode({'theme': theme})}" if theme in THEMES else url
+
+
+def _oembed_link(request: HttpRequest) -> str:
+    query = urlencode({"url": request.build_absolute_uri(request.path), "format": "json"})
+    return f"{request.build_absolute_uri(reverse('oembed'))}?{query}"
+
+
+def _unavailable(request: HttpRequest, theme: str, **box: object) -> HttpResponse:
+    """410 Gone for a withdrawn box, which a framing site shows as such; 404 for anything else."""
+    if not FactBox.objects.filter(status=FactBox.Status.WITHDRAWN, **box).exists():
+        raise Http404("No published fact box here.")
+    response = _page(
+        request,
+        "newsroom/embed/gone.html",
+        {"home_url": request.build_absolute_uri(reverse("home"))},
+        theme=theme,
+        status=410,
+        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
+    )
+    lookups.add_cache_headers(response)
+    return response
+
+
+@require_safe
+@xframe_options_exempt
+def factbox_embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The latest published version of a box, as a page other sites may frame."""
+    theme = requested_theme(request)
+    row = lookups.latest_version(slug)
+    if row is None:
+        return _unavailable(request, theme, slug=slug)
+    etag = lookups.make_etag("box", row["published_version_id"], theme, assets().fingerprint)
+    if answer := lookups.not_modified(request, etag=etag, last_modified=row["published_at"]):
+        return answer
+    response = embed_page(
+        request,
+        lookups.version_payload(row["published_version_id"]),
+        theme=theme,
+        oembed_url=_oembed_link(request),
+        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
+    )
+    lookups.add_cache_headers(response, etag=etag, last_modified=row["published_at"])
+    return response
+
+
+@require_safe
+@xframe_options_exempt
+def factbox_version_embed(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Version ``number`` of a published box, pinned: it says so when a newer one is out."""
+    theme = requested_theme(request)
+    row = lookups.pinned_version(slug, number)
+    if row is None:
+        return _unavailable(request, theme, slug=slug, versions__number=number)
+    latest = row["version_id"] == row["published_version_id"]
+    # A newer publication changes this page too (the note), hence the current version in both validators.
+    etag = lookups.make_etag("pinned", row["version_id"], row["published_version_id"], theme, assets().fingerprint)
+    modified = max(row["published_at"], row["last_published_at"] or row["published_at"])
+    if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
+        return answer
+    response = embed_page(
+        request,
+        lookups.version_payload(row["version_id"]),
+        theme=theme,
+        newer_url=None if latest else absolute_url(request, "embed_factbox", slug, theme=theme),
+        oembed_url=_oembed_link(request),
+        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
+    )
+    lookups.add_cache_headers(response, etag=etag, last_modified=modified)
+    return response
+
+
+@require_safe
+@xframe_options_exempt
+def story_embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """A small card for a live story: what oEmbed consumers show for a story's address."""
+    theme = requested_theme(request)
+    story = lookups.live_story(slug)
+    if story is None:
+        raise Http404("No live story here.")
+    etag = lookups.story_etag(story, theme, assets().fingerprint)
+    modified = lookups.story_modified(story)
+    if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
+        return answer
+    context = {
+        "story": story,
+        "story_url": absolute_url(request, "story", slug),
+        "box_titles": lookups.story_box_titles(story),
+    }
+    response = _page(
+        request,
+        "newsroom/embed/story.html",
+        context,
+        theme=theme,
+        oembed_url=_oembed_link(request),
+        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
+    )
+    lookups.add_cache_headers(response, etag=etag, last_modified=modified)
+    return response
+
+
+@require_safe
+def embed_js(request: HttpRequest) -> HttpResponse:
+    """The script host pages include to turn placeholders and iframes into self-sizing embeds."""
+    script = assets().host_script
+    etag = lookups.make_etag("embed.js", script)
+    if answer := lookups.not_modified(request, etag=etag):
+        return answer
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    lookups.add_cache_headers(response, etag=etag)
+    return response
