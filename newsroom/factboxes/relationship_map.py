@@ -19,6 +19,7 @@ BADGE_RADIUS = 10
 ARROW_ROOM = 3  # the arrow's tip stops short of the node's rim
 PADDING = 12
 MIN_RADIUS = 95
+PAIR_DISTANCE = 150  # two actors side by side: room for both labels, and a picture not too wide to read on a phone
 MIN_NEIGHBOUR_DISTANCE = 115  # between adjacent actors on the circle, so their labels do not collide
 
 # Each category has a colour and a dash pattern: the map reads in greyscale too.
@@ -163,6 +164,8 @@ def wrap_label(name: str, width: int = LABEL_CHARS, max_lines: int = 2) -> tuple
 def circle_radius(count: int) -> float:
     if count < 2:
         return 0.0
+    if count == 2:
+        return PAIR_DISTANCE / 2
     return max(MIN_RADIUS, MIN_NEIGHBOUR_DISTANCE / 2 / math.sin(math.pi / count))
 
 

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsroom import richtext
 from newsroom.factboxes import relationship_map
-from newsroom.templatetags.newsroom_public import PUBLISHER_NAME, SCHEMA_TYPES, web_url
+from newsroom.templatetags.newsroom_public import PUBLISHER_NAME, web_url
 
 KINDS = ("key_facts", "relationship_map", "timeline", "actor_profile", "claim_check")
 TEMPLATE = "newsroom/factbox/box.html"
@@ -179,7 +179,8 @@ def claim_reviews(claims: Iterable[dict[str, Any]], *, page_url: str, published:
         reviewed: dict[str, Any] = {"@type": "Claim"}
         if value["attributed_to"]:
             who = value["attributed_to"]
-            author = {"@type": SCHEMA_TYPES.get(who["kind"], "Thing"), "name": who["name"]}
+            # A claim's author is a person or a body speaking; a country speaks through its government.
+            author = {"@type": "Person" if who["kind"] == "person" else "Organization", "name": who["name"]}
             if who["url"]:
                 author["url"] = who["url"]
             reviewed["author"] = author
@@ -218,9 +219,12 @@ def _published_at(value: str | None) -> datetime.datetime | None:
 
 
 def dom_id(payload: dict[str, Any]) -> str:
-    """The prefix of the ids inside the box: unique per box on a page, and safe in an attribute."""
+    """The prefix of the ids inside the box, safe in an attribute: unique per box and version, so that
+    two versions of one box (or a version and the draft's preview) can share a page."""
     slug = payload.get("slug") or ""
-    return "fb-" + (slug if SLUG_RE.fullmatch(slug) else "box")
+    number = payload.get("number")
+    version = f"v{number}" if isinstance(number, int) else "preview"
+    return f"fb-{slug if SLUG_RE.fullmatch(slug) else 'box'}-{version}"
 
 
 def _timeline(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

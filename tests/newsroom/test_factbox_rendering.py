@@ -194,7 +194,7 @@ def test_map_puts_arrows_on_directed_ties_only(rf, axis_map):
     edges = Parsed(_render(rf, axis_map)).all("path", "fb-edge")
     directed = [edge for edge in edges if "fb-cat-military" in edge["class"]]
     mutual = [edge for edge in edges if "fb-cat-military" not in edge["class"]]
-    assert all(edge["marker-end"] == "url(#fb-{}-arrow-military)".format(axis_map["slug"]) for edge in directed)
+    assert all(edge["marker-end"] == "url(#fb-{}-v1-arrow-military)".format(axis_map["slug"]) for edge in directed)
     assert all("marker-end" not in edge for edge in mutual)
 
 
@@ -202,7 +202,7 @@ def test_map_defines_the_arrowheads_its_edges_use(rf, axis_map):
     page = Parsed(_render(rf, axis_map))
     markers = {attrs["id"] for attrs in page.all("marker")}
     used = {edge["marker-end"][5:-1] for edge in page.all("path", "fb-edge") if "marker-end" in edge}
-    assert used == markers == {f"fb-{axis_map['slug']}-arrow-military"}
+    assert used == markers == {f"fb-{axis_map['slug']}-v1-arrow-military"}
 
 
 def test_ties_between_the_same_two_actors_are_drawn_apart(axis, axis_map):
@@ -241,7 +241,7 @@ def test_map_svg_is_a_described_image_that_scales(rf, axis_map):
     page = Parsed(_render(rf, axis_map))
     (svg,) = page.all("svg", "fb-map-svg")
     assert svg["role"] == "img"
-    assert svg["aria-labelledby"] == f"fb-{axis_map['slug']}-map-title fb-{axis_map['slug']}-map-desc"
+    assert svg["aria-labelledby"] == f"fb-{axis_map['slug']}-v1-map-title fb-{axis_map['slug']}-v1-map-desc"
     assert len(svg["viewbox"].split()) == 4
     assert "width" not in svg and "height" not in svg
     assert "4 actors (China, Russia, Iran, North Korea) joined by 5 ties" in page.plain
@@ -567,6 +567,20 @@ def test_a_drafts_preview_renders_without_a_version(rf):
     page = Parsed(_render(rf, build_snapshot(box).payload))
     assert "Not yet out." in page.text
     assert "Preview: not published" in page.plain
+
+
+def test_two_versions_of_a_box_on_one_page_have_ids_of_their_own(rf, axis):
+    box = FactBoxFactory(kind=Kind.RELATIONSHIP_MAP)
+    FactBoxItemFactory(factbox=box, claim=None, relationship=axis["drones"])
+    first = _published(box)
+    second = _published(box)
+    preview = build_snapshot(box).payload
+
+    def ids(payload):
+        return {attrs["id"] for _, attrs in Parsed(_render(rf, payload)).elements if "id" in attrs}
+
+    assert ids(first) and not ids(first) & ids(second)
+    assert not ids(preview) & (ids(first) | ids(second))
 
 
 def test_template_tag_renders_the_box_without_a_query(rf, django_assert_num_queries, axis_map):

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
+from newsroom.factboxes import relationship_map
 from newsroom.factboxes.rendering import body_blocks
 from newsroom.factboxes.services import factbox_publish, factbox_withdraw
 from newsroom.models import Article, FactBox
@@ -256,3 +257,85 @@ def test_story_page_queries_do_not_grow_with_boxes_or_their_items(client, django
     with django_assert_max_num_queries(STORY_QUERIES):
         page = _page(client, article)
     assert page.count('<section class="factbox factbox-relationship_map"') == n
+
+
+# --- In a browser ------------------------------------------------------------------------------------------------
+
+PHONE = {"width": 375, "height": 800}
+NARROWEST = {"width": 280, "height": 800}
+DESKTOP = {"width": 1280, "height": 900}
+LONG_BODY = "".join(f"<p>Paragraph {i}. " + "Words that fill a line of the story. " * 8 + "</p>" for i in range(1, 13))
+
+
+@pytest.fixture
+def browser_story(live_server):
+    """A live story with a relationship map beside it and a key-facts box after its third paragraph."""
+    article = _live(ArticleFactory(slug="in-a-browser", body=LONG_BODY))
+    tie = RelationshipFactory(subject=ActorFactory(name="Democratic People's Republic of Korea"))
+    box = FactBoxFactory(kind=FactBox.Kind.RELATIONSHIP_MAP, slug="the-map", title="The map")
+    FactBoxItemFactory(factbox=box, claim=None, relationship=tie)
+    factbox_publish(factbox=box, by=EditorFactory())
+    FactBoxPlacementFactory(factbox=box, article=article, position=1)
+    FactBoxPlacementFactory(factbox=_box("Placed facts"), article=article, after_paragraph=3, position=2)
+    return f"{live_server.url}/stories/in-a-browser/"
+
+
+def _rect(page, selector: str) -> dict:
+    return page.locator(selector).first.evaluate("el => el.getBoundingClientRect().toJSON()")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_wide_screen_boxes_sit_beside_the_text(page, browser_story):
+    page.set_viewport_size(DESKTOP)
+    page.goto(browser_story)
+    text = _rect(page, ".prose p")
+    third = _rect(page, ".prose p:nth-of-type(3)")
+    placed = _rect(page, ".story-factbox-placed")
+    beside = _rect(page, ".story-beside")
+    assert placed["left"] >= text["right"] and beside["left"] >= text["right"]
+    assert placed["right"] <= DESKTOP["width"]
+    # The placed box hangs level with the paragraph it follows; the unplaced one continues the column under it.
+    assert abs(placed["top"] - third["bottom"]) < 40
+    assert beside["top"] >= placed["bottom"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_placed_box_follows_its_paragraph_and_the_other_the_story(page, browser_story):
+    page.set_viewport_size(PHONE)
+    page.goto(browser_story)
+    placed = _rect(page, ".story-factbox-placed")
+    assert _rect(page, ".prose p:nth-of-type(3)")["bottom"] <= placed["top"]
+    assert placed["bottom"] <= _rect(page, ".story-factbox-placed + .prose p")["top"]
+    paragraphs = page.locator(".prose p")
+    last = paragraphs.nth(paragraphs.count() - 1).evaluate("el => el.getBoundingClientRect().bottom")
+    assert _rect(page, ".story-beside")["top"] >= last
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_map_and_its_table_fit_the_narrowest_screen(page, browser_story):
+    page.set_viewport_size(NARROWEST)
+    page.goto(browser_story)
+    box = _rect(page, ".factbox-relationship_map")
+    svg = _rect(page, ".fb-map-svg")
+    assert box["right"] <= NARROWEST["width"]
+    assert svg["left"] >= box["left"] and svg["right"] <= box["right"]
+    # The picture shrinks with the box, but its names stay readable.
+    scale = page.locator(".fb-map-svg").evaluate("el => el.getBoundingClientRect().width / el.viewBox.baseVal.width")
+    assert scale * relationship_map.FONT >= 10
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # A narrow box shows each tie as a sentence rather than as table columns.
+    assert page.locator(".fb-ties thead").evaluate("el => el.getBoundingClientRect().height") <= 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("scheme", "stroke"), [("light", "rgb(194, 65, 12)"), ("dark", "rgb(253, 186, 116)")])
+def test_map_colours_follow_the_readers_theme(browser, browser_story, scheme, stroke):
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(browser_story)
+        assert page.locator("path.fb-edge.fb-cat-military").evaluate("el => getComputedStyle(el).stroke") == stroke
+    finally:
+        context.close()
