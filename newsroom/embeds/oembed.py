@@ -22,12 +22,17 @@ BOX_ROUTES = {"embed_factbox", "embed_factbox_version"}
 STORY_ROUTES = {"story", "embed_story"}
 
 WIDTH = 600
-# Heights for a frame no script resizes (consumers that strip scripts); /embed.js does better.
+# Heights for a frame no script resizes (consumers that strip scripts), measured on the demo
+# boxes at 600px; /embed.js does better. A map's actors are its drawing's nodes, not rows.
 BOX_CHROME_HEIGHT = 130
-MAP_HEIGHT = 380
-ITEM_HEIGHTS = {"claim": 110, "relationship": 80, "actor": 130, "text": 52}
-STORY_CARD_HEIGHT = 190
-STORY_BOX_LINE_HEIGHT = 30
+MAP_HEIGHT = 620
+ITEM_HEIGHTS = {"claim": 105, "relationship": 140, "actor": 130, "text": 52}
+KIND_ITEM_HEIGHTS = {
+    "claim_check": {"claim": 170},
+    "relationship_map": {"actor": 0, "relationship": 260},
+}
+STORY_CARD_HEIGHT = 170
+STORY_LINE_HEIGHT = 24
 
 
 class OEmbedError(Exception):
@@ -90,16 +95,19 @@ def _narrow(height: int, width: int) -> int:
 
 
 def box_height(payload: dict[str, Any], width: int) -> int:
-    items = payload.get("items") or []
-    height = BOX_CHROME_HEIGHT + sum(ITEM_HEIGHTS.get(item.get("type"), 80) for item in items)
-    if payload.get("kind") == FactBox.Kind.RELATIONSHIP_MAP:
+    """About how tall the box is at ``width``."""
+    kind = payload.get("kind")
+    heights = {**ITEM_HEIGHTS, **KIND_ITEM_HEIGHTS.get(kind, {})}
+    height = BOX_CHROME_HEIGHT + sum(heights.get(item.get("type"), 80) for item in payload.get("items") or [])
+    if kind == FactBox.Kind.RELATIONSHIP_MAP:
         height += MAP_HEIGHT
     return _narrow(height, width)
 
 
 def story_height(story: dict[str, Any], width: int) -> int:
-    lines = len(story["standfirst"]) // 70 + 1
-    return _narrow(STORY_CARD_HEIGHT + 24 * lines + STORY_BOX_LINE_HEIGHT * (story["boxes_shown"] or 0), width)
+    """About how tall the story card is at ``width``: its standfirst's lines, one line per box."""
+    lines = len(story["standfirst"]) // 75 + 1 + (story["boxes_shown"] or 0)
+    return _narrow(STORY_CARD_HEIGHT + STORY_LINE_HEIGHT * lines, width)
 
 
 @require_safe
