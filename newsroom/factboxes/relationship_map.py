@@ -19,6 +19,7 @@ BADGE_RADIUS = 10
 ARROW_ROOM = 3  # the arrow's tip stops short of the node's rim
 PADDING = 12
 MIN_RADIUS = 95
+DISPLAY_SCALE = 1.1  # the picture's natural size against its user units: labels near the text's size
 PAIR_DISTANCE = 150  # two actors side by side: room for both labels, and a picture not too wide to read on a phone
 MIN_NEIGHBOUR_DISTANCE = 115  # between adjacent actors on the circle, so their labels do not collide
 
@@ -107,6 +108,15 @@ class MapGeometry:
     has_directed: bool
     has_mutual: bool
     has_faded: bool
+
+    # The size the picture is drawn at when the box has room; it shrinks with a narrower box.
+    @property
+    def display_width(self) -> str:
+        return str(round(self.width * DISPLAY_SCALE))
+
+    @property
+    def display_height(self) -> str:
+        return str(round(self.height * DISPLAY_SCALE))
 
 
 def category_of(relationship: dict[str, Any]) -> Category:
