@@ -20,8 +20,10 @@ from newsroom.demo import (
     DEMO_PASSWORD,
     DEMO_REPORTER_USERNAME,
 )
-from newsroom.demo_content import ARTICLE, BRIEF, SCHEDULED
-from newsroom.models import Article, ArticleEvent
+from newsroom.demo_content import ARTICLE, AXIS_MAP, BRIEF, FACTBOXES, SCHEDULED
+from newsroom.factboxes.services import factbox_publish
+from newsroom.factboxes.snapshots import boxes_needing_review
+from newsroom.models import Article, ArticleEvent, FactBox, FactBoxVersion
 from newsroom.services import article_withdraw
 from relations.models import Actor, Claim, ClaimRelationship, Relationship
 
@@ -323,3 +325,79 @@ def test_command_refuses_without_demo_content_setting(settings):
     with pytest.raises(CommandError, match="Demo content is off"):
         call_command("load_demo")
     assert not Actor.objects.exists()
+
+
+# --- Fact boxes --------------------------------------------------------------------------
+
+
+def test_the_axis_map_holds_the_four_and_every_tie_among_them(demo):
+    box = FactBox.objects.get(slug=AXIS_MAP["slug"])
+    payload = box.published_version.payload
+    actors = [item["actor"]["slug"] for item in payload["items"] if item["type"] == "actor"]
+    ties = {
+        (
+            item["relationship"]["subject"]["slug"],
+            item["relationship"]["type"]["slug"],
+            item["relationship"]["object"]["slug"],
+        )
+        for item in payload["items"]
+        if item["type"] == "relationship"
+    }
+    assert (box.kind, box.title) == ("relationship_map", "The 'axis' at a glance")
+    assert actors == ["china", "russia", "iran", "north-korea"]
+    assert ("russia", "mutual-defence-treaty", "north-korea") in ties
+    assert ("iran", "arms-supply", "russia") in ties
+    assert all({subject, object_} <= set(actors) for subject, _, object_ in ties)
+    assert len(ties) == 7
+
+
+def test_every_demo_box_is_published_by_the_editor_and_runs_with_the_main_story(demo):
+    story = Article.objects.get(slug=ARTICLE["slug"])
+    boxes = FactBox.objects.filter(slug__in=[AXIS_MAP["slug"], *FACTBOXES])
+    assert boxes.count() == 4
+    for box in boxes:
+        assert box.is_live and box.published_version.published_by.username == DEMO_EDITOR_USERNAME
+        assert list(box.articles.all()) == [story]
+
+
+def test_demo_boxes_need_no_review(demo):
+    assert boxes_needing_review() == []
+
+
+def test_a_second_run_publishes_no_new_version(demo):
+    call_command("load_demo", stdout=io.StringIO())
+    assert set(FactBoxVersion.objects.values_list("number", flat=True)) == {1}
+
+
+def test_a_box_published_without_one_of_its_items_gets_it_back_in_a_new_version(demo):
+    box = FactBox.objects.get(slug="what-binds-the-four")
+    box.items.filter(position=1).delete()
+    factbox_publish(factbox=box, by=get_user_model().objects.get(username=DEMO_EDITOR_USERNAME))
+    call_command("load_demo", stdout=io.StringIO())
+    box.refresh_from_db()
+    assert box.published_version.number == 3
+    assert len(box.published_version.payload["items"]) == len(FACTBOXES["what-binds-the-four"]["items"])
+
+
+def test_a_draft_put_back_as_it_was_published_is_not_published_again(demo):
+    box = FactBox.objects.get(slug="what-binds-the-four")
+    box.items.filter(position=1).delete()
+    call_command("load_demo", stdout=io.StringIO())
+    box.refresh_from_db()
+    assert box.published_version.number == 1
+
+
+def test_the_command_prints_each_box_embed_address(settings, capsys):
+    settings.DEMO_CONTENT = True
+    call_command("load_demo", "--url", "http://news.test:8000")
+    out = capsys.readouterr().out
+    assert (
+        "Fact box “The 'axis' at a glance”: embed at http://news.test:8000/embed/factboxes/the-axis-at-a-glance/" in out
+    )
+
+
+def test_the_story_page_and_the_embeds_show_the_demo_boxes(demo, client):
+    story = client.get(f"/stories/{ARTICLE['slug']}/").content.decode()
+    for box in FactBox.objects.all():
+        assert box.title.replace("'", "&#x27;") in story
+        assert client.get(f"/embed/factboxes/{box.slug}/").status_code == 200
