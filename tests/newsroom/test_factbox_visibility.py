@@ -1,0 +1,117 @@
+"""Readers see a fact box's published version and nothing else: no draft, no unpublished or withdrawn box."""
+
+from urllib.parse import quote
+
+import pytest
+
+from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.models import FactBox
+from newsroom.services import article_publish
+from relations.models import Actor
+from tests.factories import (
+    ActorFactory,
+    ArticleClaimFactory,
+    ArticleFactory,
+    ClaimFactory,
+    EditorFactory,
+    FactBoxFactory,
+    FactBoxItemFactory,
+    FactBoxPlacementFactory,
+    RelationshipFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "CANARY-b0x"
+
+
+def _canary_box(slug: str, story, editor) -> FactBox:
+    """A box whose every part carries the canary, running with the live story."""
+    box = FactBoxFactory(slug=slug, title=f"{CANARY} {slug} title", intro=f"{CANARY} intro")
+    actor = ActorFactory(name=f"{CANARY} {slug} actor", slug=f"{slug}-actor", description=f"{CANARY} description")
+    claim = ClaimFactory(text=f"{CANARY} {slug} claim", internal_note=f"{CANARY} note")
+    tie = RelationshipFactory(subject=actor, object=ActorFactory(slug=f"{slug}-other"), summary=f"{CANARY} tie")
+    FactBoxItemFactory(factbox=box, claim=claim, position=1)
+    FactBoxItemFactory(factbox=box, claim=None, actor=actor, position=2)
+    FactBoxItemFactory(factbox=box, claim=None, relationship=tie, position=3)
+    FactBoxItemFactory(factbox=box, claim=None, text=f"{CANARY} line", position=4)
+    FactBoxPlacementFactory(factbox=box, article=story)
+    return box
+
+
+@pytest.fixture
+def world(db):
+    editor = EditorFactory()
+    story = ArticleFactory(title="The live story", slug="the-live-story")
+    ArticleClaimFactory(article=story, claim=ClaimFactory(text="A claim the story cites."))
+    article_publish(article=story, by=editor)
+
+    shown = FactBoxFactory(slug="shown", title="The published box")
+    FactBoxItemFactory(factbox=shown, claim=ClaimFactory(text="What readers are shown."), position=1)
+    FactBoxPlacementFactory(factbox=shown, article=story)
+    factbox_publish(factbox=shown, by=editor)
+    # Its draft moves on after publication, canary and all: readers must not see it.
+    FactBox.objects.filter(pk=shown.pk).update(title=f"{CANARY} retitled draft")
+    FactBoxItemFactory(factbox=shown, claim=ClaimFactory(text=f"{CANARY} added to the draft"), position=2)
+
+    _canary_box("never-published", story, editor)
+    withdrawn = _canary_box("withdrawn", story, editor)
+    factbox_publish(factbox=withdrawn, by=editor)
+    factbox_withdraw(factbox=withdrawn, by=editor)
+    return story
+
+
+def _public_urls() -> list[str]:
+    story = "http://testserver/stories/the-live-story/"
+    urls = ["/", "/stories/the-live-story/", f"/oembed/?url={quote(story)}&format=json"]
+    urls += [f"/actors/{actor.slug}/" for actor in Actor.objects.all()]
+    for slug in ("shown", "never-published", "withdrawn"):
+        embed = f"http://testserver/embed/factboxes/{slug}/"
+        urls += [f"/embed/factboxes/{slug}/", f"/embed/factboxes/{slug}/v/1/", f"/oembed/?url={quote(embed)}"]
+    urls += ["/embed/stories/the-live-story/"]
+    return urls
+
+
+def test_no_public_path_shows_a_draft_an_unpublished_or_a_withdrawn_box(client, world):
+    for url in _public_urls():
+        response = client.get(url)
+        assert response.status_code in (200, 404, 410), url
+        assert CANARY not in response.content.decode(), url
+
+
+def test_the_story_and_the_embed_show_the_published_version(client, world):
+    for url in ("/stories/the-live-story/", "/embed/factboxes/shown/"):
+        html = client.get(url).content.decode()
+        assert "The published box" in html and "What readers are shown." in html, url
+
+
+def test_a_box_never_published_answers_404_on_its_embeds_and_oembed(client, world):
+    assert client.get("/embed/factboxes/never-published/").status_code == 404
+    assert client.get("/embed/factboxes/never-published/v/1/").status_code == 404
+    embed = quote("http://testserver/embed/factboxes/never-published/")
+    assert client.get(f"/oembed/?url={embed}").status_code == 404
+
+
+def test_a_withdrawn_box_answers_410_on_its_embeds_and_404_on_oembed(client, world):
+    assert client.get("/embed/factboxes/withdrawn/").status_code == 410
+    assert client.get("/embed/factboxes/withdrawn/v/1/").status_code == 410
+    assert client.get(f"/oembed/?url={quote('http://testserver/embed/factboxes/withdrawn/')}").status_code == 404
+
+
+def test_actors_only_unpublished_or_withdrawn_boxes_name_answer_404(client, world):
+    for slug in ("never-published", "withdrawn"):
+        assert client.get(f"/actors/{slug}-actor/").status_code == 404
+        assert client.get(f"/actors/{slug}-other/").status_code == 404
+
+
+def test_an_actor_a_published_box_names_has_a_page_until_the_box_is_withdrawn(client, world):
+    editor = EditorFactory(username="desk")
+    box = FactBoxFactory(kind=FactBox.Kind.RELATIONSHIP_MAP)
+    tie = RelationshipFactory(subject=ActorFactory(slug="mapped"), object=ActorFactory(slug="partner"))
+    FactBoxItemFactory(factbox=box, claim=None, relationship=tie)
+    factbox_publish(factbox=box, by=editor)
+    page = client.get("/actors/mapped/")
+    assert page.status_code == 200
+    assert '<a href="/actors/partner/">' in page.content.decode()
+    factbox_withdraw(factbox=box, by=editor)
+    assert client.get("/actors/mapped/").status_code == 404
