@@ -150,7 +150,7 @@ def item(entry: dict[str, Any], links: _Links) -> dict[str, Any] | None:
     """One payload item ready for ``_item.html``; ``None`` for a type this code does not know."""
     kind = entry.get("type")
     value = entry.get(kind) if kind else None
-    if value is None or value == "":
+    if not value:
         return None
     prepared: dict[str, Any] = {"type": kind, "when": when(entry.get("when"))}
     if kind == "claim":
