@@ -481,7 +481,7 @@ FACTBOXES = {
 
 # Where each box runs in the main story: (box slug, after paragraph number or None for beside the story).
 PLACEMENTS = [
-    (AXIS_MAP["slug"], None),
+    (AXIS_MAP["slug"], 1),
     ("what-binds-the-four", 7),
     ("checking-the-axis", 10),
     ("russia-and-north-korea-step-by-step", 8),
