@@ -49,7 +49,10 @@ class StoryView(DetailView):
 
     def render_to_response(self, context, **response_kwargs) -> HttpResponse:
         response = super().render_to_response(context, **response_kwargs)
-        modified = self.object.last_modified_at or self.object.published_at
+        # A box republished beside the story changes the page as much as a correction does.
+        stamps = [self.object.last_modified_at or self.object.published_at]
+        stamps += [placement.factbox.last_published_at for placement in self.object.public_factboxes]
+        modified = max(stamps)
         response["Last-Modified"] = http_date(modified.timestamp())
         return response
 

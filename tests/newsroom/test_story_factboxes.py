@@ -6,7 +6,9 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from newsroom.factboxes import relationship_map
 from newsroom.factboxes.rendering import body_blocks
@@ -339,3 +341,18 @@ def test_map_colours_follow_the_readers_theme(browser, browser_story, scheme, st
         assert page.locator("path.fb-edge.fb-cat-military").evaluate("el => getComputedStyle(el).stroke") == stroke
     finally:
         context.close()
+
+
+def test_a_box_republished_beside_the_story_moves_its_last_modified(client):
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=2)
+    editor = EditorFactory()
+    with time_machine.travel(start, tick=False):
+        article = _live(ArticleFactory())
+        box = FactBoxFactory()
+        FactBoxItemFactory(factbox=box)
+        FactBoxPlacementFactory(factbox=box, article=article)
+        factbox_publish(factbox=box, by=editor)
+    with time_machine.travel(start + datetime.timedelta(days=1), tick=False):
+        factbox_publish(factbox=box, by=editor)
+    response = client.get(f"/stories/{article.slug}/")
+    assert parse_http_date(response["Last-Modified"]) == int((start + datetime.timedelta(days=1)).timestamp())
