@@ -1,13 +1,18 @@
-"""Top-level URL map: the editors' admin, health, and the public pages."""
+"""Top-level URL map: the editors' admin, health, the public API and its documentation, and the public pages."""
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.api_router import router
 from config.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("newsroom.urls")),
 ]
 
