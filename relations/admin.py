@@ -22,7 +22,7 @@ from relations.models import (
     RelationshipType,
     Source,
 )
-from relations.services import VERIFY_PERMISSION, claim_set_verification
+from relations.services import VERIFY_PERMISSION, claim_record_verdict, claim_set_verification
 
 
 class ActorAliasFormSet(forms.BaseInlineFormSet):
@@ -270,9 +270,12 @@ class ClaimAdmin(LockedEditAdmin, HistoryAdmin):
         return readonly
 
     def save_model(self, request, obj, form, change):
-        if "verification" in form.changed_data:
+        verdict = "verification" in form.changed_data
+        if verdict:
             claim_set_verification(claim=obj, state=obj.verification, by=request.user, commit=False)
         super().save_model(request, obj, form, change)
+        if verdict:
+            claim_record_verdict(claim=obj)
 
     @admin.display(description=_("relationships"), ordering="relationship_count")
     def relationship_count(self, obj: Claim) -> int:

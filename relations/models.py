@@ -2,6 +2,8 @@
 
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,7 +13,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from relations import dates
-from relations.querysets import ActorQuerySet, ClaimQuerySet, RelationshipQuerySet, SourceQuerySet
+from relations.querysets import (
+    ActorQuerySet,
+    ClaimQuerySet,
+    PublicChangeQuerySet,
+    RelationshipQuerySet,
+    SourceQuerySet,
+)
 
 WIKIDATA_ID_RE = r"^Q[1-9][0-9]*$"
 # Declared on Claim (a permission needs a model), it covers every public row of the graph.
@@ -374,6 +382,40 @@ class ClaimRelationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.relationship}"
+
+
+class PublicChange(models.Model):
+    """One entry of the public feed of changes: something became public, changed or was withdrawn.
+
+    The content apps record their own changes here (a story published, a fact box
+    republished, a verdict given), so that partners can sync from one feed. ``at``
+    is when readers saw the change: a scheduled publication is recorded with its
+    future time and shows in the feed once that time has passed. ``key`` (a slug or
+    an id) still names the object after it is deleted.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        UPDATED = "updated", _("Updated")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        VERDICT = "verdict", _("Verification changed")
+
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    key = models.CharField(max_length=250, help_text=_("The slug or id the API addresses the object by."))
+    note = models.CharField(max_length=300, blank=True, help_text=_("What changed, for readers of the feed."))
+
+    objects = PublicChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="publicchange_target")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.content_type.model} {self.key} at {self.at:%d %b %Y %H:%M}"
 
 
 # Revisions (django-reversion). Registered here, not by the admin, so that saves

@@ -8,8 +8,11 @@ live content shows directly), their sources, and every actor any of these names.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from relations import visibility
 
@@ -111,3 +114,17 @@ class SourceQuerySet(models.QuerySet):
         from relations.models import Claim
 
         return self.filter(pk__in=Claim.objects.public(or_scheduled=or_scheduled).values("sources"))
+
+
+class PublicChangeQuerySet(models.QuerySet):
+    def public(self, *, at: datetime.datetime | None = None) -> PublicChangeQuerySet:
+        """Entries whose time has come: a claim's while the claim is public; any other's from its time
+        on, since its writer records only what readers saw (a withdrawal names what was withdrawn)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from relations.models import Claim
+
+        claims = ContentType.objects.get_for_model(Claim)
+        return self.filter(at__lte=at or timezone.now()).exclude(
+            Q(content_type=claims) & ~Q(object_id__in=Claim.objects.public().values("pk"))
+        )
