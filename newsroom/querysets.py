@@ -79,6 +79,25 @@ class FactBoxQuerySet(models.QuerySet):
         return self.filter(status="published", published_version__isnull=False)
 
 
+class FactBoxVersionQuerySet(models.QuerySet):
+    def public(self) -> FactBoxVersionQuerySet:
+        """Versions readers may see: the current version of a published box, and an earlier one
+        (pinned by an embed) only while everything it shows is still public. Taking a claim out
+        of a box and publishing again takes it off the earlier versions too, unless live content
+        still shows it elsewhere."""
+        from newsroom.models import FactBox, FactBoxReference
+        from relations.models import Actor, Claim, Relationship
+
+        boxes = FactBox.objects.public()
+        withheld = FactBoxReference.objects.filter(version=models.OuterRef("pk")).exclude(
+            Q(kind="claim", claim__in=Claim.objects.public())
+            | Q(kind="relationship", relationship__in=Relationship.objects.public())
+            | Q(kind="actor", actor__in=Actor.objects.public())
+        )
+        current = Q(pk__in=boxes.values("published_version"))
+        return self.filter(factbox__in=boxes).filter(current | ~models.Exists(withheld))
+
+
 class FactBoxPlacementQuerySet(models.QuerySet):
     def public(self) -> FactBoxPlacementQuerySet:
         """Placements of published boxes, each with the version readers see, in running order."""

@@ -13,7 +13,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -32,15 +32,16 @@ def latest_version(slug: str) -> dict[str, Any] | None:
 
 
 def pinned_version(slug: str, number: int) -> dict[str, Any] | None:
-    """Version ``number`` of a published box: ``version_id``, ``published_at``, and the box's
-    ``published_version_id`` and ``last_published_at`` (a pinned page notes a newer version)."""
-    rows = FactBox.objects.public().filter(slug=slug, versions__number=number)
+    """Version ``number`` of a published box, while readers may see it (``FactBoxVersion.objects.public()``):
+    ``version_id``, ``published_at``, and the box's ``published_version_id`` and ``last_published_at``
+    (a pinned page notes a newer version)."""
+    rows = FactBoxVersion.objects.public().filter(factbox__slug=slug, number=number)
     return _one(
         rows.values(
-            "published_version_id",
-            "last_published_at",
-            version_id=F("versions__id"),
-            published_at=F("versions__published_at"),
+            "published_at",
+            version_id=F("pk"),
+            published_version_id=F("factbox__published_version"),
+            last_published_at=F("factbox__last_published_at"),
         )
     )
 
@@ -50,17 +51,17 @@ def version_payload(version_id: int) -> dict[str, Any]:
 
 
 def live_story(slug: str) -> dict[str, Any] | None:
-    """A live article's card fields, with what its boxes bring to its validators."""
-    placed = FactBoxPlacement.objects.filter(article=OuterRef("pk")).order_by().values("article")
+    """A live article's card fields, with what its published boxes bring to its ETag."""
     shown = FactBoxPlacement.objects.public().filter(article=OuterRef("pk")).order_by().values("article")
     return _one(
         Article.objects.public()
         .with_publication_date()
         .filter(slug=slug)
         .annotate(
-            # Every placed box, shown or not: withdrawing one moves its updated_at, and so this.
-            boxes_changed=Subquery(placed.annotate(at=Max("factbox__updated_at")).values("at")),
+            # The versions shown, summed and counted: adding, removing, withdrawing or republishing
+            # a box beside the story changes them.
             boxes_shown=Subquery(shown.annotate(n=Count("pk")).values("n")),
+            versions_shown=Subquery(shown.annotate(ids=Sum("factbox__published_version")).values("ids")),
         )
         .values(
             "pk",
@@ -70,9 +71,8 @@ def live_story(slug: str) -> dict[str, Any] | None:
             "section",
             "published_at",
             "updated_at",
-            "last_modified_at",
-            "boxes_changed",
             "boxes_shown",
+            "versions_shown",
         )
     )
 
@@ -83,18 +83,15 @@ def story_box_titles(story: dict[str, Any]) -> list[str]:
     return list(rows.values_list("factbox__published_version__payload__title", flat=True))
 
 
-def story_modified(story: dict[str, Any]) -> datetime.datetime:
-    stamps = [story["updated_at"], story["published_at"], story["last_modified_at"], story["boxes_changed"]]
-    return max(stamp for stamp in stamps if stamp)
-
-
 def story_etag(story: dict[str, Any], *representation: object) -> str:
+    """The card's only validator. It has no Last-Modified: taking a box off the story changes the
+    card without leaving a date to compare, and a date-only revalidation would then answer 304."""
     return make_etag(
         "story",
         story["pk"],
         story["updated_at"].isoformat(),
-        story["boxes_changed"],
         story["boxes_shown"],
+        story["versions_shown"],
         *representation,
     )
 

@@ -55,7 +55,10 @@ def _dimension(request: HttpRequest, name: str) -> int | None:
 def _our_embeddable(request: HttpRequest, url: str) -> tuple[str, dict[str, Any], str] | None:
     """The route name, arguments and theme of ``url`` when it is one of our fact box or story
     addresses, on a host this site answers to; None otherwise."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: not an address of ours
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
         return None
     domain, _port = split_domain_port(parts.netloc)
@@ -154,7 +157,7 @@ def _answer(request: HttpRequest) -> HttpResponse:
         story = lookups.live_story(slug)
         if story is None:
             raise OEmbedError(404, "No live story at that address.")
-        etag, modified = lookups.story_etag(story, "oembed", *representation), lookups.story_modified(story)
+        etag, modified = lookups.story_etag(story, "oembed", *representation), None
         if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
             return answer
         title, height, kind = story["title"], story_height(story, width), "story"

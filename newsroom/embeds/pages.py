@@ -107,8 +107,9 @@ def _oembed_link(request: HttpRequest) -> str:
 
 
 def _unavailable(request: HttpRequest, theme: str, **box: object) -> HttpResponse:
-    """410 Gone for a withdrawn box, which a framing site shows as such; 404 for anything else."""
-    if not FactBox.objects.filter(status=FactBox.Status.WITHDRAWN, **box).exists():
+    """410 Gone for what readers could see once (a withdrawn box, or an earlier version that shows
+    what is no longer published), which a framing site shows as such; 404 for anything else."""
+    if not FactBox.objects.filter(**box).exclude(status=FactBox.Status.DRAFT).exists():
         raise Http404("No published fact box here.")
     response = _page(
         request,
@@ -179,8 +180,7 @@ def story_embed(request: HttpRequest, slug: str) -> HttpResponse:
     if story is None:
         raise Http404("No live story here.")
     etag = lookups.story_etag(story, theme, assets().fingerprint)
-    modified = lookups.story_modified(story)
-    if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
+    if answer := lookups.not_modified(request, etag=etag):
         return answer
     context = {
         "story": story,
@@ -195,7 +195,7 @@ def story_embed(request: HttpRequest, slug: str) -> HttpResponse:
         oembed_url=_oembed_link(request),
         frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
     )
-    lookups.add_cache_headers(response, etag=etag, last_modified=modified)
+    lookups.add_cache_headers(response, etag=etag)
     return response
 
 

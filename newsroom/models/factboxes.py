@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.models.articles import Article
-from newsroom.querysets import FactBoxPlacementQuerySet, FactBoxQuerySet
+from newsroom.querysets import FactBoxPlacementQuerySet, FactBoxQuerySet, FactBoxVersionQuerySet
 from relations import dates
 from relations.models import NOT_IN_REVISIONS, Actor, Claim, Relationship, VersionedModel
 
@@ -128,10 +128,6 @@ class FactBoxItem(models.Model):
         if self.date is not None:
             self.date = dates.truncate(self.date, self.date_precision)
 
-    @property
-    def date_display(self) -> str:
-        return dates.display(self.date, self.date_precision)
-
 
 class FactBoxEvent(models.Model):
     """The audit trail of a box's publication: who published or withdrew it, and when."""
@@ -163,6 +159,8 @@ class FactBoxVersion(models.Model):
     payload = models.JSONField(help_text=_("Everything needed to render this version, frozen when published."))
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = FactBoxVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "published version"

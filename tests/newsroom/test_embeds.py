@@ -16,7 +16,7 @@ from newsroom.embeds import assets as embed_assets
 from newsroom.embeds import embed_page
 from newsroom.factboxes.services import factbox_publish, factbox_withdraw
 from newsroom.factboxes.snapshots import build_snapshot
-from newsroom.models import Article, FactBox
+from newsroom.models import Article, FactBox, FactBoxPlacement
 from newsroom.services import article_publish
 from relations.models import Claim
 from tests.factories import (
@@ -328,7 +328,8 @@ def test_story_card_is_404_unless_the_story_is_live(client, state):
 # --- Caching -------------------------------------------------------------------------------------------
 
 
-EMBED_PATHS = ["/embed/factboxes/axis/", "/embed/factboxes/axis/v/1/", "/embed/stories/the-story/"]
+BOX_PATHS = ["/embed/factboxes/axis/", "/embed/factboxes/axis/v/1/"]
+EMBED_PATHS = [*BOX_PATHS, "/embed/stories/the-story/"]
 
 
 @pytest.fixture
@@ -339,12 +340,28 @@ def embeds(db):
 
 
 @pytest.mark.parametrize("path", EMBED_PATHS)
-def test_embed_carries_validators_and_public_cache_control(client, embeds, path):
+def test_embed_carries_an_etag_and_public_cache_control(client, embeds, path):
     response = client.get(path)
     assert response.status_code == 200
     assert re.fullmatch(r'"[^"]+"', response["ETag"])  # strong: no W/
-    assert response["Last-Modified"]
     assert response["Cache-Control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize("path", BOX_PATHS)
+def test_box_embeds_carry_last_modified(client, embeds, path):
+    assert client.get(path)["Last-Modified"]
+
+
+def test_story_card_has_no_last_modified_to_revalidate_by(client, embeds):
+    # Taking a box off the story changes the card but leaves no date to compare.
+    assert "Last-Modified" not in client.get("/embed/stories/the-story/")
+
+
+def test_story_card_etag_changes_when_a_box_is_taken_off_the_story(client, embeds):
+    before = client.get("/embed/stories/the-story/")
+    FactBoxPlacement.objects.all().delete()
+    after = client.get("/embed/stories/the-story/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
 
 
 def test_cache_age_comes_from_the_setting(client, embeds, settings):
@@ -367,7 +384,7 @@ def test_if_none_match_answers_304_after_one_query(client, embeds, path, django_
     assert response.content == b""
 
 
-@pytest.mark.parametrize("path", EMBED_PATHS)
+@pytest.mark.parametrize("path", BOX_PATHS)
 def test_if_modified_since_answers_304_after_one_query(client, embeds, path, django_assert_max_num_queries):
     last_modified = client.get(path)["Last-Modified"]
     with django_assert_max_num_queries(1):

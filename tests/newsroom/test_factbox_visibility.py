@@ -7,7 +7,7 @@ import pytest
 from newsroom.factboxes.services import factbox_publish, factbox_withdraw
 from newsroom.models import FactBox
 from newsroom.services import article_publish
-from relations.models import Actor
+from relations.models import Actor, Claim
 from tests.factories import (
     ActorFactory,
     ArticleClaimFactory,
@@ -115,3 +115,48 @@ def test_an_actor_a_published_box_names_has_a_page_until_the_box_is_withdrawn(cl
     assert '<a href="/actors/partner/">' in page.content.decode()
     factbox_withdraw(factbox=box, by=editor)
     assert client.get("/actors/mapped/").status_code == 404
+
+
+@pytest.fixture
+def republished_without_a_claim(db):
+    """Version 1 showed a claim only it made public; version 2 leaves it out."""
+    editor = EditorFactory(username="desk")
+    box = FactBoxFactory(slug="pinned")
+    FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Still in the box."), position=1)
+    dropped = FactBoxItemFactory(
+        factbox=box,
+        claim=ClaimFactory(text=f"{CANARY} dropped", attributed_to=ActorFactory(slug="speaker")),
+        position=2,
+    )
+    factbox_publish(factbox=box, by=editor)
+    dropped.delete()
+    factbox_publish(factbox=box, by=editor)
+    return box
+
+
+def test_an_earlier_version_showing_what_is_no_longer_public_answers_410(client, republished_without_a_claim):
+    assert client.get("/actors/speaker/").status_code == 404
+    response = client.get("/embed/factboxes/pinned/v/1/")
+    assert response.status_code == 410
+    assert CANARY not in response.content.decode()
+    assert client.get(f"/oembed/?url={quote('http://testserver/embed/factboxes/pinned/v/1/')}").status_code == 404
+    assert client.get("/embed/factboxes/pinned/v/2/").status_code == 200
+
+
+def test_an_earlier_version_whose_content_is_all_still_public_stays_pinned(client, editor):
+    box = FactBoxFactory(slug="retitled", title="First title")
+    FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Unchanged claim."))
+    factbox_publish(factbox=box, by=editor)
+    FactBox.objects.filter(pk=box.pk).update(title="Second title")
+    factbox_publish(factbox=box, by=editor)
+    response = client.get("/embed/factboxes/retitled/v/1/")
+    assert response.status_code == 200
+    assert "First title" in response.content.decode()
+
+
+def test_an_earlier_version_comes_back_when_live_content_shows_its_claim_again(client, republished_without_a_claim):
+    dropped = Claim.objects.get(text__endswith="dropped")
+    story = ArticleFactory()
+    ArticleClaimFactory(article=story, claim=dropped)
+    article_publish(article=story, by=EditorFactory(username="chief"))
+    assert client.get("/embed/factboxes/pinned/v/1/").status_code == 200
