@@ -38,7 +38,8 @@ class Snapshot:
 def shown_values(obj: Claim | Relationship | Actor) -> dict[str, Any]:
     """The values of ``obj`` a published box shows readers: a change to any of them
     puts the box up for review. Claims and relationships name their actors by id, so
-    that renaming an actor is reported once, as the actor's change."""
+    that renaming an actor is reported once, as the actor's change. A claim's sources
+    are read from ``snapshot_sources``, which every reader of claims here prefetches."""
     if isinstance(obj, Claim):
         return {
             "text": obj.text,
@@ -46,12 +47,18 @@ def shown_values(obj: Claim | Relationship | Actor) -> dict[str, Any]:
             "kind": obj.kind,
             "verification": obj.verification,
             "attributed_to": obj.attributed_to_id,
+            "sources": sorted(
+                [source.title, source.url, source.publisher, _iso(source.published_on)]
+                for source in obj.snapshot_sources
+            ),
         }
     if isinstance(obj, Relationship):
         return {
             "subject": obj.subject_id,
             "object": obj.object_id,
             "type": obj.type.label,
+            "category": obj.type.category,
+            "symmetric": obj.type.symmetric,
             "status": obj.status,
             "valid_from": _iso(obj.valid_from),
             "valid_from_precision": obj.valid_from_precision,
@@ -59,7 +66,13 @@ def shown_values(obj: Claim | Relationship | Actor) -> dict[str, Any]:
             "valid_until_precision": obj.valid_until_precision,
             "summary": obj.summary,
         }
-    return {"name": obj.name, "kind": obj.kind, "description": obj.description, "slug": obj.slug}
+    return {
+        "name": obj.name,
+        "kind": obj.kind,
+        "description": obj.description,
+        "slug": obj.slug,
+        "wikidata_id": obj.wikidata_id,
+    }
 
 
 FIELD_LABELS = {
@@ -80,9 +93,13 @@ FIELD_LABELS = {
     "name": _("name"),
     "description": _("description"),
     "slug": _("address"),
+    "sources": _("sources"),
+    "category": _("category"),
+    "symmetric": _("direction"),
+    "wikidata_id": _("Wikidata id"),
 }
 # Short values are worth quoting in the note ("unverified → verified"); prose is not.
-QUOTED_FIELDS = {"verification", "status", "kind", "name", "valid_from", "valid_until", "type", "slug"}
+QUOTED_FIELDS = {"verification", "status", "kind", "name", "valid_from", "valid_until", "type", "slug", "category"}
 
 
 def _iso(value: datetime.date | None) -> str | None:
@@ -291,11 +308,14 @@ def _note(reference: FactBoxReference) -> str | None:
 
 def review_notes(boxes: Iterable[FactBox]) -> dict[int, list[str]]:
     """For each published box among ``boxes`` whose published version shows something that
-    has changed since, what changed. One query, however many boxes and references."""
+    has changed since, what changed. Two queries (the references, their claims' sources),
+    however many boxes and references."""
     versions = {box.published_version_id: box.pk for box in boxes if box.is_live}
     notes: dict[int, list[str]] = {}
-    references = FactBoxReference.objects.filter(version__in=versions).select_related(
-        "claim", "relationship__type", "actor"
+    references = (
+        FactBoxReference.objects.filter(version__in=versions)
+        .select_related("claim", "relationship__type", "actor")
+        .prefetch_related(Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources"))
     )
     for reference in references.order_by("version", "kind", "pk"):
         note = _note(reference)

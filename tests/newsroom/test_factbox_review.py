@@ -13,9 +13,11 @@ from newsroom.models import FactBox
 from relations.models import Actor, Claim, Relationship
 from relations.services import claim_set_verification
 from tests.factories import (
+    ActorAliasFactory,
     ActorFactory,
     ClaimFactory,
     ClaimRelationshipFactory,
+    EditorFactory,
     FactBoxFactory,
     FactBoxItemFactory,
     RelationshipFactory,
@@ -111,12 +113,37 @@ def test_a_deleted_claim_puts_the_box_up_for_review(published):
     assert _notes(published) == ["Claim “Only Russia and North Korea have a defence pact.” was deleted."]
 
 
+def test_a_source_added_to_a_claim_puts_the_box_up_for_review(published):
+    Claim.objects.get(text__startswith="Only Russia").sources.add(SourceFactory())
+    assert _notes(published) == ["Claim “Only Russia and North Korea have a defence pact.”: sources changed."]
+
+
+def test_a_source_retitled_puts_the_box_up_for_review(published):
+    claim = Claim.objects.get(text__startswith="Only Russia")
+    claim.sources.add(SourceFactory(title="Treaty text"))
+    published.refresh_from_db()
+    factbox_publish(factbox=published, by=EditorFactory(username="desk"))
+    _save(claim.sources.get(), title="Treaty text, as ratified")
+    assert "sources" in _notes(published)[0]
+
+
+def test_a_new_category_for_the_tie_type_puts_the_box_up_for_review(published):
+    _save(Relationship.objects.get().type, category="security")
+    assert _notes(published) == [
+        "Relationship “Russia supplies arms to North Korea”: category (military → security) changed."
+    ]
+
+
+def test_a_new_wikidata_id_puts_the_box_up_for_review(published):
+    _save(Actor.objects.get(slug="russia"), wikidata_id="Q159")
+    assert _notes(published) == ["Actor “Russia”: Wikidata id changed."]
+
+
 def test_changes_readers_do_not_see_leave_the_box_alone(published):
     claim = Claim.objects.get(text__startswith="Only Russia")
     _save(claim, internal_note="Check the date with the desk.")
-    claim.sources.add(SourceFactory())
     _save(Relationship.objects.get(), summary=Relationship.objects.get().summary)
-    _save(Actor.objects.get(slug="russia"), wikidata_id="Q159")
+    ActorAliasFactory(actor=Actor.objects.get(slug="russia"), name="Moscow")
     assert _notes(published) == []
 
 
@@ -161,7 +188,7 @@ def test_the_boxes_needing_review_are_listed_by_id(published, editor):
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_review_notes_take_one_query_however_many_boxes(editor, n):
+def test_review_notes_take_two_queries_however_many_boxes(editor, n):
     boxes = []
     for _ in range(n):
         box = FactBoxFactory()
@@ -173,5 +200,5 @@ def test_review_notes_take_one_query_however_many_boxes(editor, n):
     boxes = list(FactBox.objects.all())
     with CaptureQueriesContext(connection) as queries:
         notes = review_notes(boxes)
-    assert len(queries) == 1
+    assert len(queries) == 2  # the references, then their claims' sources
     assert len(notes) == n and all(len(box_notes) == 5 for box_notes in notes.values())
