@@ -213,6 +213,12 @@ class FactBoxAdmin(LockedEditAdmin, HistoryAdmin):
             return ["slug", *readonly]
         return readonly
 
+    def has_delete_permission(self, request, obj=None):
+        # A box readers have seen keeps its record of who published what: withdraw it instead.
+        if obj is not None and obj.first_published_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_prepopulated_fields(self, request, obj=None):
         if obj is not None and obj.first_published_at is not None:
             return {}

@@ -514,3 +514,19 @@ class TestStartPage:
         with django_assert_max_num_queries(len(one.captured_queries)):
             response = client.get(reverse("admin:index"))
         assert "Fact boxes needing review (16)" in response.content.decode()
+
+
+def test_a_box_never_published_may_be_deleted(client):
+    box = box_with_claim()
+    client.force_login(RoleEditorFactory())
+    response = client.post(reverse("admin:newsroom_factbox_delete", args=[box.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not FactBox.objects.exists()
+
+
+def test_a_box_readers_have_seen_is_withdrawn_not_deleted(client):
+    box = published()
+    client.force_login(RoleEditorFactory())
+    response = client.post(reverse("admin:newsroom_factbox_delete", args=[box.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert FactBoxVersion.objects.filter(factbox=box).exists()
