@@ -32,8 +32,9 @@ TEMPLATE = "newsroom/factbox/box.html"
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 WIKIDATA_RE = re.compile(r"Q[1-9][0-9]*")
 
-# A verdict as a 1–5 rating for ClaimReview; unverified claims have no review to publish.
-RATINGS = {"verified": 5, "disputed": 3, "retracted": 2, "false": 1}
+# A verdict as a 1–5 rating for ClaimReview. Unverified claims have no review to publish, and a
+# retraction says the claim was taken back, not how true it is.
+RATINGS = {"verified": 5, "disputed": 3, "false": 1}
 
 DATETIME_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
 
@@ -276,7 +277,8 @@ def factbox_context(payload: dict[str, Any], request) -> dict[str, Any]:
         context["items"] = [entry for entry in items if entry is not subject]
     elif kind == "claim_check":
         claims = [entry["claim"] for entry in items if entry["type"] == "claim"]
-        page_url = request.build_absolute_uri() if request is not None else ""
+        # The page's own address: a theme or a tracking parameter is no part of the review's.
+        page_url = request.build_absolute_uri(request.path) if request is not None else ""
         context["reviews"] = claim_reviews(claims, page_url=page_url, published=published)
     return context
 
