@@ -8,13 +8,14 @@ live content shows directly), their sources, and every actor any of these names.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from relations import visibility
+from relations import dates, visibility
 
 
 class ActorQuerySet(models.QuerySet):
@@ -28,6 +29,30 @@ class ActorQuerySet(models.QuerySet):
             relationship_count=models.Subquery(_count_of(relationships)),
             claim_count=models.Subquery(_count_of(claims)),
         )
+
+    def with_public_counts(self) -> ActorQuerySet:
+        """``public_relationship_count`` and ``public_claim_count``: the rows readers can see,
+        counted as ``Relationship.objects.public().involving(actor)`` and
+        ``Claim.objects.public().concerning(actor)`` list them (about the actor or attributed to it)."""
+        from relations.models import Claim, Relationship
+
+        actor = models.OuterRef("pk")
+        relationships = Relationship.objects.public().filter(Q(subject=actor) | Q(object=actor))
+        # One level deeper than the claims: the actor is the outer query's outer query.
+        about = Claim.actors.through.objects.filter(actor=models.OuterRef(actor)).values("claim")
+        claims = Claim.objects.public().filter(Q(pk__in=about) | Q(attributed_to=actor))
+        return self.annotate(
+            public_relationship_count=models.Subquery(_count_of(relationships)),
+            public_claim_count=models.Subquery(_count_of(claims)),
+        )
+
+    def named(self, text: str) -> ActorQuerySet:
+        """Actors whose name or one of whose aliases contains ``text``, whatever its case.
+        The aliases are a subquery, so that an actor matching twice comes back once."""
+        from relations.models import ActorAlias
+
+        aliases = ActorAlias.objects.filter(name__icontains=text).values("actor")
+        return self.filter(Q(name__icontains=text) | Q(pk__in=aliases))
 
     def public(self, *, or_scheduled: bool = False) -> ActorQuerySet:
         from relations.models import Claim, Relationship
@@ -48,6 +73,15 @@ def _count_of(queryset: models.QuerySet) -> models.QuerySet:
     return queryset.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT")).values("n")
 
 
+def _period_end(day: datetime.date, precision: str) -> datetime.date:
+    """The last day of the year or month ``day`` falls in, at ``precision``."""
+    if precision == dates.Precision.YEAR:
+        return day.replace(month=12, day=31)
+    if precision == dates.Precision.MONTH:
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
 class RelationshipQuerySet(models.QuerySet):
     def between(self, a, b) -> RelationshipQuerySet:
         """Ties between two actors, whichever side each is on."""
@@ -55,6 +89,25 @@ class RelationshipQuerySet(models.QuerySet):
 
     def involving(self, actor) -> RelationshipQuerySet:
         return self.filter(Q(subject=actor) | Q(object=actor))
+
+    def active_on(self, day: datetime.date) -> RelationshipQuerySet:
+        """Ties in effect on ``day``, reading each date at its precision: a start in June 2024
+        covers the whole month, so the tie counts on 15 June; an end in 2025 covers the whole year.
+
+        An unknown start counts as begun. Without an end date the tie counts only while its
+        status says it still holds (active or alleged): one ended or suspended on a date
+        nobody recorded cannot be said to have held on any given day.
+        """
+        from relations.models import Relationship
+
+        started = Q(valid_from__isnull=True)
+        ends_after = Q(pk__in=[])
+        for precision in dates.Precision.values:
+            # Dates are stored as the first day of their period: compare whole periods.
+            started |= Q(valid_from_precision=precision, valid_from__lte=_period_end(day, precision))
+            ends_after |= Q(valid_until_precision=precision, valid_until__gte=dates.truncate(day, precision))
+        open_ended = Q(valid_until__isnull=True, status__in=[Relationship.Status.ACTIVE, Relationship.Status.ALLEGED])
+        return self.filter(started & (open_ended | ends_after))
 
     def with_parties(self) -> RelationshipQuerySet:
         """Both actors and the type, which every reading of a tie needs."""

@@ -1,0 +1,1 @@
+"""The knowledge graph in the public read-only API: actors, the relationship vocabulary, relationships, claims."""

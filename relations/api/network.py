@@ -1,0 +1,57 @@
+"""An actor's network: the relationships around it as nodes and edges, read in one query whatever its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Q, Value, When
+
+from relations.models import Actor, Relationship
+from relations.querysets import RelationshipQuerySet
+
+# A network is drawn, not paged: past this many edges the picture is unreadable and the
+# answer too large, so it is cut (closest ties first) and says so.
+MAX_EDGES = 500
+
+
+@dataclass(frozen=True)
+class Network:
+    actor: Actor
+    depth: int
+    nodes: list[Actor]
+    edges: list[Relationship]
+    truncated: bool
+    max_edges: int
+
+
+def actor_network(actor: Actor, *, ties: RelationshipQuerySet, depth: int = 1, limit: int | None = None) -> Network:
+    """The ties around ``actor``: at depth 1 its own, at depth 2 also those of every actor
+    its own ties reach. ``ties`` is what the walk may follow (the public relationships,
+    narrowed by any filter), so a filtered-out tie neither shows nor leads anywhere.
+
+    The nodes are the actors the edges name, read with them: every party to a public
+    relationship is public (the closure), so no second read is needed.
+    """
+    limit = MAX_EDGES if limit is None else limit
+    own = Q(subject=actor) | Q(object=actor)
+    if depth == 1:
+        reached = ties.filter(own)
+    else:
+        first = ties.filter(own)
+        near = Actor.objects.filter(
+            Q(pk=actor.pk) | Q(pk__in=first.values("subject")) | Q(pk__in=first.values("object"))
+        ).values("pk")
+        reached = ties.filter(Q(subject__in=near) | Q(object__in=near))
+    # The actor's own ties first, so that a cut network keeps what is closest.
+    closeness = Case(When(own, then=Value(1)), default=Value(2))
+    edges = list(reached.with_parties().annotate(hop=closeness).order_by("hop", "pk")[: limit + 1])
+    truncated = len(edges) > limit
+    edges = edges[:limit]
+
+    others: dict[int, Actor] = {}
+    for edge in edges:
+        for party in (edge.subject, edge.object):
+            if party.pk != actor.pk:
+                others.setdefault(party.pk, party)
+    nodes = [actor, *sorted(others.values(), key=lambda node: (node.name, node.pk))]
+    return Network(actor=actor, depth=depth, nodes=nodes, edges=edges, truncated=truncated, max_edges=limit)
