@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models import QuerySet
 from django_filters import fields as filter_fields
 from drf_spectacular.utils import extend_schema_field
 
@@ -27,15 +28,15 @@ ISO_DATE = ["%Y-%m-%d"]
 
 
 # The querysets are callables: "public" depends on the clock, so it is read per request.
-def public_actors(request) -> django_filters.QuerySet:
+def public_actors(request) -> QuerySet:
     return Actor.objects.public()
 
 
-def public_relationships(request) -> django_filters.QuerySet:
+def public_relationships(request) -> QuerySet:
     return Relationship.objects.public()
 
 
-def relationship_types(request) -> django_filters.QuerySet:
+def relationship_types(request) -> QuerySet:
     return RelationshipType.objects.all()
 
 
