@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
-from django.utils.cache import patch_cache_control
-from rest_framework import exceptions, filters, pagination
-from rest_framework.views import exception_handler as drf_exception_handler
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import parse_http_date_safe
+from django.views import defaults
+from rest_framework import exceptions, filters, negotiation, pagination, throttling
 
 API_PREFIX = "/api/"
 # Ids in addresses are bounded so that a number no column can hold answers 404, not a database error.
@@ -25,6 +27,14 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = "-pk"
+    cursor_query_description = (
+        "Where this page starts. Take it from the `next` or `previous` address of a page this API gave; "
+        "do not build one."
+    )
+    page_size_query_description = (
+        "How many items a page holds: 1 to 100, 20 by default. A larger number gives 100; zero, a "
+        "negative number or anything else gives 20."
+    )
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
@@ -33,6 +43,30 @@ class CursorPagination(pagination.CursorPagination):
             raise _cursor_error() from error
         except (ValueError, TypeError, OverflowError, DjangoValidationError) as error:
             raise _cursor_error() from error
+
+    def get_paginated_response_schema(self, schema):
+        example = f"https://news.example.org/api/v1/actors/?{self.cursor_query_param}=cD0xMjM%3D"
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "Address of the following page, or null on the last one. Follow it as it is.",
+                    "example": example,
+                },
+                "previous": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "Address of the page before, or null on the first one.",
+                    "example": example.replace("cD0xMjM", "cj0xJnA9MTQz"),
+                },
+                "results": {**schema, "description": "This page's items, in the list's order."},
+            },
+        }
 
 
 def _cursor_error() -> exceptions.ValidationError:
@@ -53,6 +87,24 @@ class OrderingFilter(filters.OrderingFilter):
             )
         return fields
 
+    def get_schema_operation_parameters(self, view):
+        fields = getattr(view, "ordering_fields", None)
+        description = "Order of the list: a field name, or the name after `-` for descending."
+        if fields and fields != "__all__":
+            description += " Fields: " + ", ".join(f"`{field}`" for field in fields) + "."
+        default = getattr(view, "ordering", None)
+        if default:
+            description += " Default: `" + ",".join([default] if isinstance(default, str) else default) + "`."
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": description,
+                "schema": {"type": "string"},
+            }
+        ]
+
 
 def exception_handler(exc, context):
     """Every error answers the same shape: ``{"status", "detail", "errors"?}``.
@@ -60,9 +112,18 @@ def exception_handler(exc, context):
     ``errors`` maps each offending parameter (or field) to its reasons; ``detail``
     is one sentence for a person reading the response.
     """
+    # Imported here: rest_framework.views resolves the negotiation and throttle classes
+    # below while it is imported, so this module must not import it first.
+    from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    request = context.get("request")
+    if request is not None and not isinstance(getattr(request, "accepted_renderer", None), BrowsableAPIRenderer):
+        # The schema (YAML) and docs (HTML) views would render their errors in their own format.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     body = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         body["detail"] = "The request has invalid parameters."
@@ -74,16 +135,61 @@ def exception_handler(exc, context):
     return response
 
 
+class ContentNegotiation(negotiation.DefaultContentNegotiation):
+    """JSON whatever the client asks for: an ``Accept`` or ``?format=`` the API cannot honour gets JSON, not 406/404.
+
+    Where there is a choice (the browsable API when DEBUG is on, the schema's YAML and
+    JSON), a request the API can honour still makes it.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except (exceptions.NotAcceptable, Http404):
+            return renderers[0], renderers[0].media_type
+
+
+class AnonRateThrottle(throttling.AnonRateThrottle):
+    """Anonymous readers' rate, from ``settings.API_ANON_RATE``.
+
+    DRF copies its rates into a class attribute when it is imported; reading the
+    setting on each request lets a changed setting apply (tests override it).
+    """
+
+    def get_rate(self):
+        return settings.API_ANON_RATE
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 handler: the API's error shape under /api/, the site's own 404 page everywhere else."""
+    if not request.path.startswith(API_PREFIX):
+        return defaults.page_not_found(request, exception)
+    detail = "Nothing is published at this address. The list of collections is at /api/v1/."
+    return JsonResponse({"status": 404, "detail": detail}, status=404)
+
+
 class ApiCacheMiddleware(ConditionalGetMiddleware):
     """API answers are public and cacheable: ETag, conditional GET (304) and ``Cache-Control: public``.
 
     Django's conditional-GET middleware, on the API's paths only: the story pages
-    decide their own validators.
+    decide their own validators. HEAD gets the same validators as GET, so a client
+    can check for a change without the body: DRF renders the body for HEAD too, and
+    the server drops it after the middleware.
     """
 
     def process_response(self, request, response):
         if not request.path.startswith(API_PREFIX) or request.method not in ("GET", "HEAD"):
             return response
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=settings.API_MAX_AGE)
-        return super().process_response(request, response)
+        if response.status_code != 200:
+            return response
+        patch_cache_control(response, public=True, max_age=settings.API_MAX_AGE)
+        if request.method == "GET":
+            return super().process_response(request, response)
+        if response.streaming or not response.content:
+            return response
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )

@@ -1,9 +1,11 @@
 """Settings for every environment, driven by environment variables (see README)."""
 
 import os
+import re
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "data"
@@ -126,6 +128,13 @@ STORAGES = {
 
 # The public API: read-only, anonymous, paginated, throttled. No authentication class,
 # so it never reads a session: no cookie, no CSRF, nothing that varies per reader.
+API_ANON_RATE = env.str("API_ANON_RATE", default="600/minute")
+# DRF would only fail on the first request, with a 500 on every one after it.
+if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(
+        f"API_ANON_RATE must read like 600/minute (a number per second, minute, hour or day), not {API_ANON_RATE!r}."
+    )
+API_MAX_AGE = env.int("API_MAX_AGE", default=60)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -137,23 +146,53 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="600/minute")},
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.ContentNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    # How many proxies append to X-Forwarded-For in front of the app: the throttle counts the address
+    # the outermost one saw. Left unset, DRF would key on the whole header, which any client can vary.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=1 if env.bool("BEHIND_TLS_PROXY", default=True) else 0),
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-API_MAX_AGE = env.int("API_MAX_AGE", default=60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom relations API",
     "DESCRIPTION": (
         "Read-only access to everything the newsroom has published: stories, the actors they are about, "
         "the relationships between them, the claims that bear on those relationships with their sources and "
-        "verification, and the fact boxes built from them. Nothing unpublished is ever served. Lists are "
-        "cursor-paginated (follow `next`); invalid parameters answer 400 naming the parameter."
+        "verification, and the fact boxes built from them. Nothing unpublished is ever served.\n\n"
+        "Lists are cursor-paginated: follow `next` until it is null. Answers carry an `ETag` (send it back "
+        "in `If-None-Match` for a 304) and `Cache-Control: public`. Any site may read the API from a browser "
+        "(CORS). Anonymous clients are rate-limited (429 with `Retry-After`). Errors share one shape, "
+        "`{status, detail, errors?}`; an invalid parameter answers 400 naming it, and unknown parameters are "
+        "ignored. Writes answer 405."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Tags come from the collection ("actors"), not from the version segment.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.document_path_parameters",
+        "config.api_schema.document_errors",
+    ],
+    # The docs group operations by collection, in the order a partner meets them.
+    "TAGS": [
+        {"name": "articles", "description": "Live stories, with the actors, claims and fact boxes they show."},
+        {"name": "factboxes", "description": "Published fact boxes: each one's current version, embeds and stories."},
+        {"name": "claims", "description": "Claims from live content: attribution, verification, sources, stories."},
+        {"name": "actors", "description": "Countries, people, organisations and blocs, and the network around each."},
+        {"name": "relationships", "description": "Dated ties between two actors, with the claims bearing on them."},
+        {"name": "relationship-types", "description": "The vocabulary relationships are described in."},
+        {"name": "changes", "description": "What became public, changed or was withdrawn, newest first: for syncing."},
+    ],
+    # Several models have a "kind" or a "status": each enum is named for its model, not numbered.
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "relations.models.Actor.Kind",
+        "ClaimKindEnum": "relations.models.Claim.Kind",
+        "RelationshipStatusEnum": "relations.models.Relationship.Status",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -163,6 +202,18 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Conditional requests from scripts need If-None-Match allowed, and their ETag and Retry-After readable;
+# there are no credentials or CSRF tokens to accept.
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "content-type",
+    "if-modified-since",
+    "if-none-match",
+    "user-agent",
+    "x-requested-with",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 # Security: safe by default, relaxed only where DEBUG says this is a laptop.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=True) else None

@@ -23,6 +23,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API's throttle counts requests in the default cache, which outlives a test in this
+    process: every test starts with an empty one, so no test runs out of another's allowance."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def editor(db):
     return EditorFactory(username="editor")
