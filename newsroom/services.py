@@ -12,14 +12,17 @@ import datetime
 
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from newsroom.models import Article, ArticleEvent, Correction
 from relations.mentions import mentioned_actors
-from relations.models import Actor
+from relations.models import Actor, PublicChange
+from relations.services import record_public_change
 
 Status = Article.Status
 PUBLISH_PERMISSION = "newsroom.publish_article"
@@ -118,6 +121,22 @@ def _record(article: Article, *, kind: str, by: AbstractBaseUser, from_status: s
     )
 
 
+# The public feed of changes (/api/v1/changes/) tells partners only what readers saw.
+CORRECTION_NOTE_LENGTH = 200
+
+
+def _tell_the_feed(article: Article, *, kind: str, at: datetime.datetime, note: str = "") -> None:
+    record_public_change(target=article, key=article.slug, kind=kind, at=at, note=note)
+
+
+def _forget_the_schedule(article: Article, *, now: datetime.datetime) -> None:
+    """Drop the feed's entry for a publication that has not happened yet: the schedule moved or
+    was cancelled, and partners must never be told of a publication readers did not see."""
+    PublicChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id=article.pk, at__gt=now
+    ).delete()
+
+
 @transaction.atomic
 def article_submit_for_review(*, article: Article, by: AbstractBaseUser) -> Article:
     article = _locked(article)
@@ -138,6 +157,7 @@ def article_return_to_draft(*, article: Article, by: AbstractBaseUser, note: str
     fields = ["status"]
     if article.is_scheduled:
         # It never went live this time: readers were told nothing.
+        _forget_the_schedule(article, now=timezone.now())
         article.publish_at = None
         fields.append("publish_at")
         if article.first_published_at is None or article.first_published_at > timezone.now():
@@ -167,6 +187,8 @@ def article_publish(*, article: Article, by: AbstractBaseUser, publish_at: datet
         raise ValidationError(_("The publication time needs a time zone."))
     when = max(publish_at or now, now)
     article.ensure_publishable()
+    if article.is_scheduled:
+        _forget_the_schedule(article, now=now)
     previous = article.status
     article.status = Status.PUBLISHED
     article.publish_at = when
@@ -181,6 +203,8 @@ def article_publish(*, article: Article, by: AbstractBaseUser, publish_at: datet
         note = _("Goes live %(when)s") % {"when": timezone.localtime(when).strftime("%d %b %Y %H:%M %Z")}
     kind = ArticleEvent.Kind.SCHEDULED if scheduled else ArticleEvent.Kind.PUBLISHED
     _record(article, kind=kind, by=by, from_status=previous, note=note)
+    # Dated when readers see it: a scheduled publication shows in the feed once its time comes.
+    _tell_the_feed(article, kind=PublicChange.Kind.PUBLISHED, at=when)
     return article
 
 
@@ -192,6 +216,8 @@ def article_withdraw(*, article: Article, by: AbstractBaseUser, note: str = "") 
     article.status = Status.WITHDRAWN
     _save(article, ["status"])
     _record(article, kind=ArticleEvent.Kind.WITHDRAWN, by=by, from_status=Status.PUBLISHED, note=note)
+    # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
+    _tell_the_feed(article, kind=PublicChange.Kind.WITHDRAWN, at=timezone.now())
     return article
 
 
@@ -213,4 +239,11 @@ def article_add_correction(*, article: Article, by: AbstractBaseUser, text: str)
     article.last_modified_at = correction.published_at
     _save(article, ["last_modified_at"])
     _record(article, kind=ArticleEvent.Kind.CORRECTED, by=by, from_status=article.status, note=correction.text)
+    # The correction is printed under the story, so its words may go to the feed too.
+    _tell_the_feed(
+        article,
+        kind=PublicChange.Kind.UPDATED,
+        at=correction.published_at,
+        note=Truncator(" ".join(correction.text.split())).chars(CORRECTION_NOTE_LENGTH),
+    )
     return correction

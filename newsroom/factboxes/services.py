@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from newsroom.factboxes.snapshots import Snapshot, build_snapshot
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxReference, FactBoxVersion
 from newsroom.models.factboxes import PUBLISH_FACTBOX_PERMISSION
-from relations.models import Actor, Claim, Relationship
+from relations.models import Actor, Claim, PublicChange, Relationship
+from relations.services import record_public_change
 
 Kind = FactBox.Kind
 REFUSED_AS_FACT = (Claim.Verification.FALSE, Claim.Verification.RETRACTED)
@@ -89,6 +90,7 @@ def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
+    was_live = box.is_live
     number = (box.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     payload = {**snapshot.payload, "number": number, "published_at": now.isoformat()}
     version = FactBoxVersion.objects.create(
@@ -114,6 +116,10 @@ def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion
         ]
     )
     FactBoxEvent.objects.create(factbox=box, kind=FactBoxEvent.Kind.PUBLISHED, version=version, by=by, at=now)
+    # A box back from withdrawal is published again as far as readers can tell, not updated.
+    kind = PublicChange.Kind.UPDATED if was_live else PublicChange.Kind.PUBLISHED
+    note = _("version %(number)d") % {"number": number} if number > 1 else ""
+    record_public_change(target=box, key=box.slug, kind=kind, at=now, note=note)
     return version
 
 
@@ -128,9 +134,11 @@ def factbox_withdraw(*, factbox: FactBox, by: AbstractBaseUser, note: str = "") 
     box.status = FactBox.Status.WITHDRAWN
     box.version += 1
     box.save(update_fields=["status", "version", "updated_at"])
-    FactBoxEvent.objects.create(
+    event = FactBoxEvent.objects.create(
         factbox=box, kind=FactBoxEvent.Kind.WITHDRAWN, version=box.published_version, by=by, note=note
     )
+    # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
+    record_public_change(target=box, key=box.slug, kind=PublicChange.Kind.WITHDRAWN, at=event.at)
     return box
 
 

@@ -1,0 +1,234 @@
+"""What the public API says of stories, fact boxes and feed entries: public fields only, each described.
+
+Related objects come from ``.public()`` prefetches made by the views (``public_actors``,
+``public_citations``, ``public_factboxes``, ``live_articles``…), so a serializer never
+reaches past what readers may see, and never reads the database itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from newsroom import richtext
+from newsroom.models import FactBox
+from relations.api import serializers as relations_serializers
+from relations.api.serializers import ActorSummarySerializer, ClaimSummarySerializer
+from relations.models import PublicChange
+
+
+def absolute_url(context: dict[str, Any], view_name: str, *args: Any) -> str:
+    return context["request"].build_absolute_uri(reverse(view_name, args=args))
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class RouteURLField(serializers.Field):
+    """The absolute address of the route ``view_name`` for an object addressed by its slug."""
+
+    def __init__(self, view_name: str, **kwargs: Any) -> None:
+        self.view_name = view_name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return absolute_url(self.context, self.view_name, value.slug)
+
+
+class SanitisedHTMLField(serializers.CharField):
+    """Rich text as the story page prints it: reduced to the allow-list on the way out too,
+    since a row written before sanitising existed (or by raw SQL) never went through it."""
+
+    def to_representation(self, value: str) -> str:
+        return richtext.sanitise(value)
+
+
+# --- Summaries of related objects ---------------------------------------------------------
+
+
+class CitationSerializer(serializers.Serializer):
+    position = serializers.IntegerField(read_only=True, help_text="Where the claim comes in the story (ascending).")
+    passage = serializers.CharField(read_only=True, help_text="The passage of the story the claim comes from.")
+    claim = ClaimSummarySerializer(read_only=True, help_text="The claim cited.")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    text = serializers.CharField(read_only=True, help_text="What was wrong and what changed, as printed.")
+    published_at = serializers.DateTimeField(read_only=True, help_text="When the correction was published.")
+
+
+class ArticleFactBoxSerializer(serializers.Serializer):
+    """A published box running with a story, as its published version names it."""
+
+    slug = serializers.SlugField(source="factbox.slug", read_only=True, help_text="The fact box's address.")
+    title = serializers.CharField(
+        source="factbox.published_version.payload.title", read_only=True, help_text="The published version's title."
+    )
+    url = serializers.SerializerMethodField(help_text="The fact box in this API.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, placement) -> str:
+        return absolute_url(self.context, "factbox-detail", placement.factbox.slug)
+
+
+class ArticleSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True, help_text="The story's address in the API and on the site.")
+    title = serializers.CharField(read_only=True, help_text="The headline.")
+    url = RouteURLField("article-detail", help_text="The story in this API.")
+    html_url = RouteURLField("story", help_text="The story's public page.")
+
+
+# --- Stories ---------------------------------------------------------------------------------
+
+
+class ArticleOverviewSerializer(serializers.Serializer):
+    """A live story as lists show it: everything but the body and what the story cites."""
+
+    title = serializers.CharField(read_only=True, help_text="The headline.")
+    slug = serializers.SlugField(read_only=True, help_text="The story's address in the API and on the site.")
+    standfirst = serializers.CharField(read_only=True, help_text="The one or two sentences under the headline.")
+    byline = serializers.CharField(read_only=True, help_text="Who wrote it; may be empty.")
+    section = serializers.CharField(read_only=True, help_text="The section it runs in; may be empty.")
+    published_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When readers first saw the story. A story withdrawn and published again keeps its first date.",
+    )
+    last_modified_at = serializers.SerializerMethodField(
+        help_text="The last change readers were told of: the publication or the latest correction."
+    )
+    actors = ActorSummarySerializer(
+        source="public_actors", many=True, read_only=True, help_text="Who the story is about."
+    )
+    url = RouteURLField("article-detail", help_text="The story in this API.")
+    html_url = RouteURLField("story", help_text="The story's public page.")
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_last_modified_at(self, article):
+        value = article.last_modified_at or article.published_at
+        return serializers.DateTimeField().to_representation(value)
+
+
+class ArticleSerializer(ArticleOverviewSerializer):
+    """A live story with its body, its corrections, the claims it cites and the fact boxes beside it."""
+
+    body = SanitisedHTMLField(
+        read_only=True,
+        help_text=(
+            "The story as HTML limited to paragraphs, headings h2–h4, emphasis, lists, quotes, links "
+            "(http, https, mailto, tel) and simple tables: no scripts, styles, frames or event handlers."
+        ),
+    )
+    corrections = CorrectionSerializer(
+        source="public_corrections", many=True, read_only=True, help_text="Public corrections, oldest first."
+    )
+    claims = CitationSerializer(
+        source="public_citations", many=True, read_only=True, help_text="The claims the story cites, in story order."
+    )
+    factboxes = ArticleFactBoxSerializer(
+        source="public_factboxes", many=True, read_only=True, help_text="The published fact boxes it runs with."
+    )
+
+
+# --- Fact boxes --------------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class PayloadField(serializers.JSONField):
+    pass
+
+
+class FactBoxSerializer(serializers.Serializer):
+    """A published fact box: its current published version, never the draft editors are working on."""
+
+    slug = serializers.SlugField(read_only=True, help_text="The box's address; fixed once published.")
+    kind = serializers.ChoiceField(
+        source="published_version.payload.kind",
+        choices=FactBox.Kind.choices,
+        read_only=True,
+        help_text="The kind of box, as published.",
+    )
+    title = serializers.CharField(
+        source="published_version.payload.title", read_only=True, help_text="The title, as published."
+    )
+    number = serializers.IntegerField(
+        source="published_version.number", read_only=True, help_text="The published version's number (1, 2, 3…)."
+    )
+    published_at = serializers.DateTimeField(read_only=True, help_text="When this version was published.")
+    payload = PayloadField(
+        source="published_version.payload",
+        read_only=True,
+        help_text=(
+            "Everything the box shows, frozen when the version was published (schema 1): title, slug, kind, "
+            "kind_label, intro, number, published_at and items; each item has a type (claim, relationship, "
+            "actor or text), the object of that type and, on timelines, `when`."
+        ),
+    )
+    articles = ArticleSummarySerializer(
+        source="live_articles", many=True, read_only=True, help_text="The live stories it runs with."
+    )
+    embed_url = RouteURLField("embed_factbox", help_text="A page other sites may frame; it follows republication.")
+    embed_version_url = serializers.SerializerMethodField(
+        help_text="A page other sites may frame, pinned to this version."
+    )
+    oembed_url = serializers.SerializerMethodField(help_text="The oEmbed 1.0 answer for the box's embed.")
+    url = RouteURLField("factbox-detail", help_text="The fact box in this API.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_embed_version_url(self, box: FactBox) -> str:
+        return absolute_url(self.context, "embed_factbox_version", box.slug, box.published_version.number)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_oembed_url(self, box: FactBox) -> str:
+        embed = absolute_url(self.context, "embed_factbox", box.slug)
+        return absolute_url(self.context, "oembed") + "?" + urlencode({"url": embed})
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+class ClaimSerializer(relations_serializers.ClaimSerializer):
+    """A published claim, and the live stories citing it (what the knowledge graph cannot know)."""
+
+    articles = ArticleSummarySerializer(
+        source="live_articles", many=True, read_only=True, help_text="The live stories citing the claim, newest first."
+    )
+
+    class Meta(relations_serializers.ClaimSerializer.Meta):
+        fields = [*relations_serializers.ClaimSerializer.Meta.fields, "articles"]
+
+
+# --- The feed of changes ----------------------------------------------------------------------
+
+# What each type of feed entry is called, and where the API serves that object.
+CHANGE_TYPES = {
+    ("newsroom", "article"): ("article", "article-detail"),
+    ("newsroom", "factbox"): ("factbox", "factbox-detail"),
+    ("relations", "claim"): ("claim", "claim-detail"),
+}
+TYPE_CHOICES = [("article", "Story"), ("factbox", "Fact box"), ("claim", "Claim")]
+
+
+class ChangeSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(read_only=True, help_text="When readers saw the change.")
+    kind = serializers.ChoiceField(
+        choices=PublicChange.Kind.choices,
+        read_only=True,
+        help_text="published, updated (a correction, a new version), withdrawn, or verdict (a claim's verification).",
+    )
+    type = serializers.SerializerMethodField(help_text="What changed: article, factbox or claim.")
+    key = serializers.CharField(read_only=True, help_text="The object's slug (articles, fact boxes) or id (claims).")
+    url = serializers.SerializerMethodField(
+        help_text="The object in this API. It answers 404 once the object is no longer public."
+    )
+    note = serializers.CharField(read_only=True, help_text="What changed, in a few words; may be empty.")
+
+    @extend_schema_field({"type": "string", "enum": [value for value, _label in TYPE_CHOICES]})
+    def get_type(self, change: PublicChange) -> str:
+        return CHANGE_TYPES[change.content_type.natural_key()][0]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, change: PublicChange) -> str:
+        return absolute_url(self.context, CHANGE_TYPES[change.content_type.natural_key()][1], change.key)

@@ -1,0 +1,136 @@
+"""Read-only endpoints for stories, fact boxes and the feed of changes, each starting from ``.public()``."""
+
+from __future__ import annotations
+
+from django.db.models import F, Prefetch, Q
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from config import api
+from newsroom.api import filters, serializers
+from newsroom.models import Article, ArticleClaim, Correction, FactBox, FactBoxPlacement
+from relations.api import views as relations_views
+from relations.api.views import PublicReadOnlyViewSet
+from relations.models import Actor, Claim, PublicChange
+
+SLUG_PATTERN = relations_views.SLUG_PATTERN
+
+
+def live_articles() -> Prefetch:
+    """The live stories among an object's ``articles``, newest first, as ``live_articles``."""
+    return Prefetch(
+        "articles",
+        queryset=Article.objects.public().with_publication_date().defer("body").order_by("-published_at", "-pk"),
+        to_attr="live_articles",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Live stories",
+        description=(
+            "Published stories whose publication time has passed, newest first. List entries leave out the "
+            "body, corrections, cited claims and fact boxes: read a story's own address for them."
+        ),
+    ),
+    retrieve=extend_schema(summary="A live story", description="A live story with everything it shows readers."),
+)
+class ArticleViewSet(PublicReadOnlyViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    filterset_class = filters.ArticleFilter
+    ordering_fields = ["published_at", "title"]
+    ordering = ["-published_at", "-id"]
+
+    def get_queryset(self):
+        actors = Prefetch("actors", queryset=Actor.objects.public().order_by("name", "pk"), to_attr="public_actors")
+        articles = Article.objects.public().with_publication_date()
+        if self.action == "list":
+            return articles.defer("body").prefetch_related(actors)
+        citations = (
+            ArticleClaim.objects.filter(claim__in=Claim.objects.public())
+            .select_related("claim")
+            .order_by("position", "pk")
+        )
+        return articles.prefetch_related(
+            actors,
+            Prefetch("claim_citations", queryset=citations, to_attr="public_citations"),
+            Prefetch(
+                "corrections", queryset=Correction.objects.order_by("published_at", "pk"), to_attr="public_corrections"
+            ),
+            Prefetch("factbox_placements", queryset=FactBoxPlacement.objects.public(), to_attr="public_factboxes"),
+        )
+
+    def get_serializer_class(self):
+        return serializers.ArticleOverviewSerializer if self.action == "list" else serializers.ArticleSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Published fact boxes", description="Published fact boxes, newest version first."),
+    retrieve=extend_schema(summary="A published fact box", description="The box's current published version."),
+)
+class FactBoxViewSet(PublicReadOnlyViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    filterset_class = filters.FactBoxFilter
+    serializer_class = serializers.FactBoxSerializer
+    ordering_fields = ["published_at", "slug"]
+    ordering = ["-published_at", "-id"]
+
+    def get_queryset(self):
+        return (
+            FactBox.objects.public()
+            .select_related("published_version")
+            .annotate(published_at=F("published_version__published_at"))
+            .prefetch_related(live_articles())
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Claims",
+        description="Published claims: what is said, by whom, about which actors and relationships, on what "
+        "sources, where the newsroom's fact-checkers stand, and the live stories citing each.",
+    ),
+    retrieve=extend_schema(
+        summary="A claim", description="One published claim, by id, with the live stories citing it."
+    ),
+)
+class ClaimViewSet(relations_views.ClaimViewSet):
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = filters.ClaimFilter
+
+    def get_prefetches(self) -> list[Prefetch]:
+        return [*super().get_prefetches(), live_articles()]
+
+
+class ChangePagination(api.CursorPagination):
+    # The id settles entries recorded at the same moment, latest recorded first.
+    ordering = ("-at", "-pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Feed of changes",
+        description=(
+            "What became public, changed or was withdrawn, newest first: stories published, corrected or "
+            "withdrawn, fact boxes published, republished or withdrawn, claims whose verification changed. "
+            "Sync by reading from the top until you reach an entry you hold, or with `since`."
+        ),
+    )
+)
+class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = serializers.ChangeSerializer
+    filterset_class = filters.ChangeFilter
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = ChangePagination
+    # The schema reads the model from here: building the real queryset looks up content types.
+    queryset = PublicChange.objects.none()
+
+    def get_queryset(self):
+        # Only the types the feed can address: an entry another app may add later waits for its endpoint.
+        known = Q(pk__in=[])
+        for app_label, model in serializers.CHANGE_TYPES:
+            known |= Q(content_type__app_label=app_label, content_type__model=model)
+        return PublicChange.objects.public().filter(known).select_related("content_type")
