@@ -487,7 +487,7 @@ def _fetch(url: str, headers: dict[str, str] | None = None):
         return error.code, error.headers, error.read()
 
 
-def test_api_caching_and_cors_over_http(live_server, settings):
+def test_api_caching_and_cors_over_http(live_server, settings, starting_vocabulary):
     settings.DEMO_CONTENT = True
     call_command("load_demo", stdout=io.StringIO())
     url = f"{live_server.url}/api/v1/articles/"
