@@ -1,10 +1,12 @@
 """Fixtures shared by the whole suite."""
 
 import importlib
+import io
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 
 from tests.factories import EditorFactory
 
@@ -30,6 +32,13 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def demo(settings, db):
+    """The demo story, its fact boxes and its accounts, loaded as ``make run`` loads them."""
+    settings.DEMO_CONTENT = True
+    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -20,12 +20,6 @@ WRITES = ("post", "put", "patch", "delete")
 ORIGIN = "https://partner.example"
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_CONTENT = True
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def _items(body) -> list:
     return body["results"] if isinstance(body, dict) else body
 

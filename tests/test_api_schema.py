@@ -1,7 +1,6 @@
 """The API's OpenAPI document and its docs page: valid, fully described, read-only, served by the
 app itself; and the API keeps to the document, on the demo and under generated requests."""
 
-import io
 import re
 import urllib.request
 from html.parser import HTMLParser
@@ -29,12 +28,6 @@ pytestmark = pytest.mark.django_db
 
 GENERATED_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_CONTENT = True
-    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture

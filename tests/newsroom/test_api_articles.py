@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -13,6 +12,7 @@ from newsroom.demo_content import ARTICLE, AXIS_MAP, BRIEF, FACTBOXES, PARAGRAPH
 from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article, FactBox
 from newsroom.services import article_add_correction, article_return_to_draft, article_withdraw
+from tests.api_support import backdate, get, keys, publish, publish_box, results
 from tests.factories import (
     ActorFactory,
     ArticleClaimFactory,
@@ -23,22 +23,10 @@ from tests.factories import (
     FactBoxItemFactory,
     FactBoxPlacementFactory,
 )
-from tests.newsroom.api_support import backdate, get, keys, load_demo, publish, publish_box, results
 
 pytestmark = pytest.mark.django_db
 
 MAIN = ARTICLE["slug"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The throttle counts in the cache, which outlives a test: each test starts with a clean slate.
-    cache.clear()
-
-
-@pytest.fixture
-def demo(settings):
-    load_demo(settings)
 
 
 @pytest.fixture

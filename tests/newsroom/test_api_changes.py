@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -19,24 +18,13 @@ from newsroom.services import (
 )
 from relations.models import Claim, PublicChange
 from relations.services import record_public_change
+from tests.api_support import every_item, get, publish, publish_box, results
 from tests.factories import ArticleFactory, ClaimFactory, FactBoxFactory, FactBoxItemFactory
-from tests.newsroom.api_support import every_item, get, load_demo, publish, publish_box, results
 
 pytestmark = pytest.mark.django_db
 
 MAIN = ARTICLE["slug"]
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The throttle counts in the cache, which outlives a test: each test starts with a clean slate.
-    cache.clear()
-
-
-@pytest.fixture
-def demo(settings):
-    load_demo(settings)
 
 
 def _feed(client, **params) -> list[tuple[str, str, str]]:

@@ -3,29 +3,17 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from newsroom.demo_content import ARTICLE, BRIEF, SCHEDULED
 from newsroom.models import ArticleClaim
 from newsroom.services import article_withdraw
+from tests.api_support import every_item, get, keys, publish, publish_box
 from tests.factories import ArticleClaimFactory, ArticleFactory, ClaimFactory, FactBoxFactory, FactBoxItemFactory
-from tests.newsroom.api_support import every_item, get, keys, load_demo, publish, publish_box
 
 pytestmark = pytest.mark.django_db
 
 MAIN = ARTICLE["slug"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The throttle counts in the cache, which outlives a test: each test starts with a clean slate.
-    cache.clear()
-
-
-@pytest.fixture
-def demo(settings):
-    load_demo(settings)
 
 
 def _cited_by(slug: str) -> set[int]:

@@ -4,7 +4,6 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.utils.dateparse import parse_datetime
 
 from newsroom.demo_content import ARTICLE, AXIS_MAP, BRIEF, FACTBOXES
@@ -13,6 +12,7 @@ from newsroom.models import Article, FactBox
 from newsroom.services import article_withdraw
 from relations.models import Claim
 from relations.services import claim_set_verification
+from tests.api_support import get, keys, publish, publish_box, results
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -21,23 +21,11 @@ from tests.factories import (
     FactBoxItemFactory,
     FactBoxPlacementFactory,
 )
-from tests.newsroom.api_support import get, keys, load_demo, publish, publish_box, results
 
 pytestmark = pytest.mark.django_db
 
 AXIS = AXIS_MAP["slug"]
 ALL_BOXES = {AXIS, *FACTBOXES}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The throttle counts in the cache, which outlives a test: each test starts with a clean slate.
-    cache.clear()
-
-
-@pytest.fixture
-def demo(settings):
-    load_demo(settings)
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ import json
 import urllib.request
 
 import pytest
-from django.core.cache import cache
 
 from newsroom.models import Article, FactBox
 from relations.models import Claim, PublicChange
-from tests.newsroom.api_support import load_demo
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary", "roles")]
 
@@ -28,12 +26,6 @@ def _page_through(url: str) -> tuple[list[dict], int]:
         pages += 1
         url = page["next"]
     return items, pages
-
-
-@pytest.fixture
-def demo(settings):
-    cache.clear()
-    load_demo(settings)
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,9 @@
 import base64
 
 import pytest
-from django.core.cache import cache
 
+from tests.api_support import API, get, publish, publish_box
 from tests.factories import ArticleFactory, ClaimFactory, FactBoxFactory, FactBoxItemFactory
-from tests.newsroom.api_support import API, get, publish, publish_box
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +23,6 @@ BAD_MOMENTS = [
     "0001-01-01T00:00:00+05:00",
     "9999-12-31T23:59:59-05:00",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The throttle counts in the cache, which outlives a test: each test starts with a clean slate.
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from newsroom.factboxes.services import factbox_withdraw
@@ -15,6 +14,7 @@ from newsroom.services import (
 )
 from relations.models import Claim
 from relations.services import claim_set_verification
+from tests.api_support import every_item, get, keys, publish, publish_box
 from tests.factories import (
     ActorFactory,
     ArticleClaimFactory,
@@ -25,18 +25,11 @@ from tests.factories import (
     FactBoxItemFactory,
     FactBoxPlacementFactory,
 )
-from tests.newsroom.api_support import every_item, get, keys, publish, publish_box
 
 pytestmark = pytest.mark.django_db
 
 CANARY = "CANARY-9f2"
 HIDDEN = ["draft", "in-review", "withdrawn", "scheduled"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The throttle counts in the cache, which outlives a test: each test starts with a clean slate.
-    cache.clear()
 
 
 def _hidden_story(slug: str, shared_claim: Claim) -> Article:

@@ -1,13 +1,13 @@
 """The newsroom's endpoints read the database a fixed number of times, however many rows they show."""
 
 import pytest
-from django.core.cache import cache
 
 from newsroom.factboxes.services import factbox_publish
 from newsroom.models import Article
 from newsroom.services import article_add_correction
 from relations.models import Claim
 from relations.services import claim_set_verification
+from tests.api_support import API, publish
 from tests.factories import (
     ActorFactory,
     ArticleClaimFactory,
@@ -19,7 +19,6 @@ from tests.factories import (
     FactBoxPlacementFactory,
     SourceFactory,
 )
-from tests.newsroom.api_support import API, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +34,6 @@ FACTBOX_QUERIES = 2
 CLAIM_QUERIES = 5
 # The feed: one query, content types joined.
 CHANGE_QUERIES = 1
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The throttle counts in the cache, which outlives a test: each test starts with a clean slate.
-    cache.clear()
 
 
 def _claim(editor) -> Claim:

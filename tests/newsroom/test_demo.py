@@ -37,12 +37,6 @@ def _dump() -> str:
     return "\n".join(serializers.serialize("json", qs) for qs in querysets)
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_CONTENT = True
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def _relationship(subject: str, type_slug: str, object_: str) -> Relationship:
     return Relationship.objects.get(subject__slug=subject, type__slug=type_slug, object__slug=object_)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.api_support import body, every_item, live_story
 from tests.factories import ActorAliasFactory, ActorFactory, ClaimFactory, ClaimRelationshipFactory, RelationshipFactory
-from tests.relations.api_support import body, every_item, live_story
 
 pytestmark = pytest.mark.django_db
 

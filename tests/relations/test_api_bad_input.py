@@ -5,8 +5,8 @@ import base64
 
 import pytest
 
+from tests.api_support import API, body, errors, get, live_story
 from tests.factories import ClaimFactory, ClaimRelationshipFactory, RelationshipFactory
-from tests.relations.api_support import API, body, errors, get, live_story
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ from relations.api import filters as relations_filters
 from relations.api import serializers as relations_serializers
 from relations.api import views as relations_views
 from relations.models import Claim, Source
+from tests.api_support import body, every_item, live_story
 from tests.factories import (
     ActorFactory,
     ClaimFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     SourceFactory,
     VerifiedClaimFactory,
 )
-from tests.relations.api_support import body, every_item, live_story
 
 pytestmark = pytest.mark.django_db
 

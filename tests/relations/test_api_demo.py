@@ -11,7 +11,7 @@ from django.test import override_settings
 from newsroom.demo import load_demo
 from newsroom.demo_content import CLAIMS
 from relations.models import Claim, Relationship
-from tests.relations.api_support import body, every_item, get, results, tie
+from tests.api_support import body, every_item, get, results, tie
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import urllib.request
 
 import pytest
 
+from tests.api_support import live_story
 from tests.factories import ActorFactory, ClaimFactory, ClaimRelationshipFactory, RelationshipFactory
-from tests.relations.api_support import live_story
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
 

@@ -4,6 +4,7 @@ import pytest
 
 from relations.api import network
 from relations.models import Actor, Relationship, RelationshipType
+from tests.api_support import body, live_story
 from tests.factories import (
     ActorFactory,
     ClaimFactory,
@@ -11,7 +12,6 @@ from tests.factories import (
     RelationshipFactory,
     RelationshipTypeFactory,
 )
-from tests.relations.api_support import body, live_story
 
 pytestmark = pytest.mark.django_db
 

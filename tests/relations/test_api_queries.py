@@ -3,6 +3,7 @@
 import pytest
 
 from relations.models import Actor, Claim
+from tests.api_support import API, live_story
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -12,7 +13,6 @@ from tests.factories import (
     RelationshipTypeFactory,
     SourceFactory,
 )
-from tests.relations.api_support import API, live_story
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from relations.models import ClaimRelationship, Relationship
+from tests.api_support import body, every_item, live_story
 from tests.factories import (
     ActorFactory,
     ClaimFactory,
@@ -12,7 +13,6 @@ from tests.factories import (
     RelationshipFactory,
     SymmetricTypeFactory,
 )
-from tests.relations.api_support import body, every_item, live_story
 
 pytestmark = pytest.mark.django_db
 

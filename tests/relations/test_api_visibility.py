@@ -16,6 +16,7 @@ from newsroom.factboxes.services import factbox_publish, factbox_withdraw
 from newsroom.models import Article
 from newsroom.services import article_publish, article_withdraw
 from relations.models import Actor, Claim, Relationship
+from tests.api_support import body, errors, every_item, get
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -29,7 +30,6 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
-from tests.relations.api_support import body, errors, every_item, get
 
 pytestmark = pytest.mark.django_db
 

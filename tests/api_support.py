@@ -1,13 +1,14 @@
-"""What the knowledge graph's API tests share: the demo, live content to make rows public, reading lists."""
+"""What the API tests share: making content public through the services, and reading the API's pages."""
 
 from __future__ import annotations
 
-import io
+import datetime
 
-from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
-from newsroom.models import Article
+from newsroom.factboxes.services import factbox_publish
+from newsroom.models import Article, FactBox
 from newsroom.services import article_publish
 from relations.models import Claim
 from tests.factories import ArticleClaimFactory, ArticleFactory, EditorFactory
@@ -15,9 +16,7 @@ from tests.factories import ArticleClaimFactory, ArticleFactory, EditorFactory
 API = "/api/v1"
 
 
-def load_demo(settings) -> None:
-    settings.DEMO_CONTENT = True
-    call_command("load_demo", stdout=io.StringIO())
+# --- Making content public ------------------------------------------------------------------
 
 
 def live_story(*claims: Claim, **fields) -> Article:
@@ -26,6 +25,29 @@ def live_story(*claims: Claim, **fields) -> Article:
     for claim in claims:
         ArticleClaimFactory(article=article, claim=claim)
     return article_publish(article=article, by=EditorFactory())
+
+
+def publish(article: Article, editor, *, at: datetime.datetime | None = None) -> Article:
+    return article_publish(article=article, by=editor, publish_at=at)
+
+
+def publish_box(box: FactBox, editor) -> FactBox:
+    factbox_publish(factbox=box, by=editor)
+    box.refresh_from_db()
+    return box
+
+
+def backdate(article: Article, *, minutes_ago: int) -> Article:
+    """Move a live article's publication into the past, so that lists have an order to show."""
+    when = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    Article.objects.filter(pk=article.pk).update(
+        publish_at=when, first_published_at=when, last_published_at=when, last_modified_at=when
+    )
+    article.refresh_from_db()
+    return article
+
+
+# --- Reading the API --------------------------------------------------------------------------
 
 
 def get(client: Client, path: str, **params):
@@ -43,6 +65,10 @@ def results(client: Client, path: str, **params) -> list[dict]:
     return body(client, path, **params)["results"]
 
 
+def keys(client: Client, path: str, key: str = "slug", **params) -> list:
+    return [item[key] for item in results(client, path, **params)]
+
+
 def every_item(client: Client, path: str, **params) -> list[dict]:
     """Every item of a collection, following ``next`` to the end."""
     items = []
@@ -54,6 +80,11 @@ def every_item(client: Client, path: str, **params) -> list[dict]:
         page = body(client, page["next"])
 
 
+def errors(response) -> dict:
+    assert response.status_code == 400, response.content
+    return response.json()["errors"]
+
+
 def tie(item: dict) -> tuple[str, str, str]:
     """A relationship as (subject, type, object) slugs: demo ids differ from run to run."""
     type_slug = item["type"] if isinstance(item["type"], str) else item["type"]["slug"]
@@ -61,8 +92,3 @@ def tie(item: dict) -> tuple[str, str, str]:
     if isinstance(subject, dict):
         subject, object_ = subject["slug"], object_["slug"]
     return subject, type_slug, object_
-
-
-def errors(response) -> dict:
-    assert response.status_code == 400, response.content
-    return response.json()["errors"]
