@@ -20,7 +20,8 @@ class CursorPagination(pagination.CursorPagination):
     """Keyset pages: a deep page costs what the first does, and rows added meanwhile shift nothing.
 
     A cursor is opaque, but it is still input: one that does not decode, or decodes to a
-    position the ordering column cannot hold, answers 400 naming the parameter.
+    position the ordering column cannot take (a date that is not one), answers 400 naming the
+    parameter. A well-formed position past every row is no error: it is an empty page.
     """
 
     page_size = 20
