@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from relations.closure import Reach
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -22,6 +25,26 @@ class ArticleQuerySet(models.QuerySet):
         if or_scheduled:
             return self.filter(status="published")
         return self.filter(status="published", publish_at__lte=at or timezone.now())
+
+    def reaches(self) -> dict[int, Reach]:
+        """What each article makes public (the claims it cites, the actors it is tagged with) and from
+        when (its publish-at while it is published): see ``relations.closure``."""
+        from newsroom.models import Article, ArticleClaim
+
+        rows = {
+            pk: publish_at if status == "published" else None
+            for pk, status, publish_at in self.values_list("pk", "status", "publish_at")
+        }
+        claims, actors = defaultdict(set), defaultdict(set)
+        for article, claim in ArticleClaim.objects.filter(article__in=list(rows)).values_list("article", "claim"):
+            claims[article].add(claim)
+        for article, actor in Article.actors.through.objects.filter(article__in=list(rows)).values_list(
+            "article", "actor"
+        ):
+            actors[article].add(actor)
+        return {
+            pk: Reach(moment, claim=frozenset(claims[pk]), actor=frozenset(actors[pk])) for pk, moment in rows.items()
+        }
 
     def scheduled(self, *, at: datetime.datetime | None = None) -> ArticleQuerySet:
         return self.filter(status="published", publish_at__gt=at or timezone.now())
@@ -78,6 +101,31 @@ class FactBoxQuerySet(models.QuerySet):
         ``or_scheduled`` is accepted for symmetry: boxes are not scheduled."""
         return self.filter(status="published", published_version__isnull=False)
 
+    def reaches(self) -> dict[int, Reach]:
+        """What each box makes public (everything its published version shows) and from when
+        (that version's publication, while the box is published): see ``relations.closure``."""
+        from newsroom.models import FactBoxReference
+
+        rows = {
+            pk: (version, published_at if status == "published" else None)
+            for pk, status, version, published_at in self.values_list(
+                "pk", "status", "published_version", "published_version__published_at"
+            )
+        }
+        shown = {pk: {"claim": set(), "relationship": set(), "actor": set()} for pk in rows}
+        box_of = {version: pk for pk, (version, _moment) in rows.items() if version is not None}
+        references = FactBoxReference.objects.filter(version__in=list(box_of)).values_list(
+            "version", "claim", "relationship", "actor"
+        )
+        for version, *targets in references:
+            for kind, target in zip(("claim", "relationship", "actor"), targets, strict=True):
+                if target is not None:
+                    shown[box_of[version]][kind].add(target)
+        return {
+            pk: Reach(moment, **{kind: frozenset(ids) for kind, ids in shown[pk].items()})
+            for pk, (_version, moment) in rows.items()
+        }
+
 
 class FactBoxVersionQuerySet(models.QuerySet):
     def public(self) -> FactBoxVersionQuerySet:
@@ -110,36 +158,45 @@ class FactBoxPlacementQuerySet(models.QuerySet):
         )
 
 
-def live_article_claims(*, or_scheduled: bool = False) -> Q:
-    from newsroom.models import Article, ArticleClaim
-
-    articles = Article.objects.public(or_scheduled=or_scheduled)
-    return Q(pk__in=ArticleClaim.objects.filter(article__in=articles).values("claim"))
+# The roots of the published closure (``relations.visibility``): what live or scheduled
+# content reaches directly, as (row, since) pairs, since being when that content goes live.
 
 
-def live_article_actors(*, or_scheduled: bool = False) -> Q:
+def live_article_claims() -> QuerySet:
+    from newsroom.models import ArticleClaim
+
+    return ArticleClaim.objects.filter(article__status="published").values(
+        row=F("claim"), since=F("article__publish_at")
+    )
+
+
+def live_article_actors() -> QuerySet:
     from newsroom.models import Article
 
-    articles = Article.objects.public(or_scheduled=or_scheduled)
-    return Q(pk__in=Article.actors.through.objects.filter(article__in=articles).values("actor"))
+    return Article.actors.through.objects.filter(article__status="published").values(
+        row=F("actor"), since=F("article__publish_at")
+    )
 
 
-def _published_references(kind: str) -> Q:
-    """Rows the published version of a published box shows: its items and what they name."""
-    from newsroom.models import FactBox, FactBoxReference
+def _published_references(kind: str) -> QuerySet:
+    """Rows the published version of a published box shows: its items and what they name,
+    from the moment that version was published."""
+    from newsroom.models import FactBoxReference
 
-    live_versions = FactBox.objects.public().values("published_version")
-    references = FactBoxReference.objects.filter(version__in=live_versions, **{f"{kind}__isnull": False})
-    return Q(pk__in=references.values(kind))
+    return FactBoxReference.objects.filter(
+        version__factbox__status="published",
+        version__factbox__published_version=F("version"),
+        **{f"{kind}__isnull": False},
+    ).values(row=F(kind), since=F("version__published_at"))
 
 
-def published_factbox_claims(*, or_scheduled: bool = False) -> Q:
+def published_factbox_claims() -> QuerySet:
     return _published_references("claim")
 
 
-def published_factbox_relationships(*, or_scheduled: bool = False) -> Q:
+def published_factbox_relationships() -> QuerySet:
     return _published_references("relationship")
 
 
-def published_factbox_actors(*, or_scheduled: bool = False) -> Q:
+def published_factbox_actors() -> QuerySet:
     return _published_references("actor")

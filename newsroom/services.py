@@ -9,6 +9,8 @@ editor can act on; the admin shows them as messages.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from newsroom.models import Article, ArticleEvent, Correction
+from relations import closure
 from relations.mentions import mentioned_actors
 from relations.models import Actor, PublicChange
 from relations.services import record_public_change
@@ -46,7 +49,7 @@ def article_tag_mentioned_actors(*, article: Article, by: AbstractBaseUser) -> l
     new = [actor for actor in article_mentioned_actors(article=article) if actor.pk not in already]
     if new:
         # The tags are part of the article's content: keep them in its history.
-        with reversion.create_revision():
+        with closure.maintained(Article.objects.filter(pk=article.pk)), reversion.create_revision():
             article.actors.add(*new)
             reversion.add_to_revision(article)
             # Inside a larger change (an admin save, the demo) that change's own account stands.
@@ -108,6 +111,14 @@ def _locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
+@contextmanager
+def _going_live_or_not(article: Article) -> Iterator[Article]:
+    """The article, locked, for a move that changes whether or when readers see it: the
+    claims and actors it reaches become public, or stop being, in the same transaction."""
+    with closure.maintained(Article.objects.filter(pk=article.pk)):
+        yield _locked(article)
+
+
 def _save(article: Article, fields: list[str]) -> None:
     # Every move counts as an edit: a change form opened before it is then refused
     # instead of writing the old state back over it.
@@ -151,22 +162,22 @@ def article_submit_for_review(*, article: Article, by: AbstractBaseUser) -> Arti
 def article_return_to_draft(*, article: Article, by: AbstractBaseUser, note: str = "") -> Article:
     """Send an article back for more work: from review, from withdrawal, or off the schedule
     before it goes live. Taking a live article down is ``article_withdraw``."""
-    article = _locked(article)
-    _check(article, RETURN, by)
-    previous = article.status
-    fields = ["status"]
-    if article.is_scheduled:
-        # It never went live this time: readers were told nothing.
-        _forget_the_schedule(article, now=timezone.now())
-        article.publish_at = None
-        fields.append("publish_at")
-        if article.first_published_at is None or article.first_published_at > timezone.now():
-            article.first_published_at = article.last_published_at = article.last_modified_at = None
-            fields += ["first_published_at", "last_published_at", "last_modified_at"]
-    article.status = Status.DRAFT
-    _save(article, fields)
-    _record(article, kind=ArticleEvent.Kind.RETURNED, by=by, from_status=previous, note=note)
-    return article
+    with _going_live_or_not(article) as article:
+        _check(article, RETURN, by)
+        previous = article.status
+        fields = ["status"]
+        if article.is_scheduled:
+            # It never went live this time: readers were told nothing.
+            _forget_the_schedule(article, now=timezone.now())
+            article.publish_at = None
+            fields.append("publish_at")
+            if article.first_published_at is None or article.first_published_at > timezone.now():
+                article.first_published_at = article.last_published_at = article.last_modified_at = None
+                fields += ["first_published_at", "last_published_at", "last_modified_at"]
+        article.status = Status.DRAFT
+        _save(article, fields)
+        _record(article, kind=ArticleEvent.Kind.RETURNED, by=by, from_status=previous, note=note)
+        return article
 
 
 @transaction.atomic
@@ -178,47 +189,47 @@ def article_publish(*, article: Article, by: AbstractBaseUser, publish_at: datet
     given (pass the current time to publish it at once): an empty time there
     would otherwise break its embargo.
     """
-    article = _locked(article)
-    _check(article, PUBLISH, by)
-    now = timezone.now()
-    if publish_at is None and article.is_scheduled:
-        raise ValidationError(_("Give the new publication time, or publish it now."))
-    if publish_at is not None and timezone.is_naive(publish_at):
-        raise ValidationError(_("The publication time needs a time zone."))
-    when = max(publish_at or now, now)
-    article.ensure_publishable()
-    if article.is_scheduled:
-        _forget_the_schedule(article, now=now)
-    previous = article.status
-    article.status = Status.PUBLISHED
-    article.publish_at = when
-    # A first publication still in the future never happened: it moves with the schedule.
-    if article.first_published_at is None or article.first_published_at > now:
-        article.first_published_at = when
-    article.last_published_at = article.last_modified_at = when
-    _save(article, ["status", "publish_at", "first_published_at", "last_published_at", "last_modified_at"])
-    scheduled = when > now
-    note = ""
-    if scheduled:
-        note = _("Goes live %(when)s") % {"when": timezone.localtime(when).strftime("%d %b %Y %H:%M %Z")}
-    kind = ArticleEvent.Kind.SCHEDULED if scheduled else ArticleEvent.Kind.PUBLISHED
-    _record(article, kind=kind, by=by, from_status=previous, note=note)
-    # Dated when readers see it: a scheduled publication shows in the feed once its time comes.
-    _tell_the_feed(article, kind=PublicChange.Kind.PUBLISHED, at=when)
-    return article
+    with _going_live_or_not(article) as article:
+        _check(article, PUBLISH, by)
+        now = timezone.now()
+        if publish_at is None and article.is_scheduled:
+            raise ValidationError(_("Give the new publication time, or publish it now."))
+        if publish_at is not None and timezone.is_naive(publish_at):
+            raise ValidationError(_("The publication time needs a time zone."))
+        when = max(publish_at or now, now)
+        article.ensure_publishable()
+        if article.is_scheduled:
+            _forget_the_schedule(article, now=now)
+        previous = article.status
+        article.status = Status.PUBLISHED
+        article.publish_at = when
+        # A first publication still in the future never happened: it moves with the schedule.
+        if article.first_published_at is None or article.first_published_at > now:
+            article.first_published_at = when
+        article.last_published_at = article.last_modified_at = when
+        _save(article, ["status", "publish_at", "first_published_at", "last_published_at", "last_modified_at"])
+        scheduled = when > now
+        note = ""
+        if scheduled:
+            note = _("Goes live %(when)s") % {"when": timezone.localtime(when).strftime("%d %b %Y %H:%M %Z")}
+        kind = ArticleEvent.Kind.SCHEDULED if scheduled else ArticleEvent.Kind.PUBLISHED
+        _record(article, kind=kind, by=by, from_status=previous, note=note)
+        # Dated when readers see it: a scheduled publication shows in the feed once its time comes.
+        _tell_the_feed(article, kind=PublicChange.Kind.PUBLISHED, at=when)
+        return article
 
 
 @transaction.atomic
 def article_withdraw(*, article: Article, by: AbstractBaseUser, note: str = "") -> Article:
     """Take a live article off the site (it answers 404 to readers from then on)."""
-    article = _locked(article)
-    _check(article, WITHDRAW, by)
-    article.status = Status.WITHDRAWN
-    _save(article, ["status"])
-    _record(article, kind=ArticleEvent.Kind.WITHDRAWN, by=by, from_status=Status.PUBLISHED, note=note)
-    # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
-    _tell_the_feed(article, kind=PublicChange.Kind.WITHDRAWN, at=timezone.now())
-    return article
+    with _going_live_or_not(article) as article:
+        _check(article, WITHDRAW, by)
+        article.status = Status.WITHDRAWN
+        _save(article, ["status"])
+        _record(article, kind=ArticleEvent.Kind.WITHDRAWN, by=by, from_status=Status.PUBLISHED, note=note)
+        # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
+        _tell_the_feed(article, kind=PublicChange.Kind.WITHDRAWN, at=timezone.now())
+        return article
 
 
 def can_correct(*, article: Article, user: AbstractBaseUser) -> bool:

@@ -7,10 +7,13 @@ come back in arbitrary order.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from relations import closure
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
 from relations.models import (
@@ -39,6 +42,36 @@ class ActorAliasFormSet(forms.BaseInlineFormSet):
             if key in seen:
                 form.add_error("name", _("This alias is listed twice."))
             seen.add(key)
+
+
+class ClosureAdmin(admin.ModelAdmin):
+    """Saves and deletes keep the published closure true: what the object reaches (``reaches()``
+    on its queryset) is read before the admin writes and settled after, in the admin's transaction
+    (``relations.closure``)."""
+
+    def _watched(self, object_id: str) -> models.QuerySet:
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(pk=pk)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST" or object_id is None:
+            # Nothing new reaches the public by being created: an added object reaches nothing yet.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with closure.maintained(self._watched(object_id)):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method != "POST":
+            return super().delete_view(request, object_id, extra_context)
+        with closure.maintained(self._watched(object_id)):
+            return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request, queryset):
+        with closure.maintained(queryset):
+            super().delete_queryset(request, queryset)
 
 
 class PublicContentAdmin(admin.ModelAdmin):
@@ -157,7 +190,7 @@ class RelationshipClaimInline(admin.TabularInline):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
+class RelationshipAdmin(ClosureAdmin, PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
     ordering = ["subject__name", "type__name", "object__name"]
     list_display = ["__str__", "type", "status", "valid_from_display", "valid_until_display", "claim_count"]
     list_filter = ["status", "type__category", "type"]
@@ -227,7 +260,7 @@ class AttributionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(LockedEditAdmin, HistoryAdmin):
+class ClaimAdmin(ClosureAdmin, LockedEditAdmin, HistoryAdmin):
     ordering = ["-updated_at"]
     list_display = ["__str__", "kind", "attributed_to", "verification", "relationship_count", "article_count"]
     list_filter = ["verification", "kind", AttributionFilter, ("actors", admin.RelatedOnlyFieldListFilter)]

@@ -58,7 +58,26 @@ class VersionedModel(TimeStampedModel):
         return user.has_perm(EDIT_PUBLIC_PERMISSION) or not self.is_published
 
 
-class Actor(VersionedModel):
+class InClosure(models.Model):
+    """A row of the published closure: readers may see it from ``public_from`` on.
+
+    Kept by ``relations.closure`` inside the transactions of the services that
+    change what live content reaches; never edited, never in a revision.
+    """
+
+    public_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When live content first reaches it (a future moment if only scheduled content does)."),
+    )
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["public_from"], name="%(class)s_public_from")]
+
+
+class Actor(VersionedModel, InClosure):
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
         PERSON = "person", _("Person")
@@ -79,9 +98,13 @@ class Actor(VersionedModel):
         help_text=_("e.g. Q159 for Russia. Leave empty if unknown."),
     )
 
+    # How many claims and relationships live or scheduled content reaches name the actor, kept with the closure.
+    published_claim_count = models.PositiveIntegerField(default=0, editable=False)
+    published_relationship_count = models.PositiveIntegerField(default=0, editable=False)
+
     objects = ActorQuerySet.as_manager()
 
-    class Meta:
+    class Meta(InClosure.Meta):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -184,7 +207,7 @@ class RelationshipType(models.Model):
         return self.inverse_label or self.label
 
 
-class Relationship(VersionedModel):
+class Relationship(VersionedModel, InClosure):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         ENDED = "ended", _("Ended")
@@ -203,7 +226,7 @@ class Relationship(VersionedModel):
 
     objects = RelationshipQuerySet.as_manager()
 
-    class Meta:
+    class Meta(InClosure.Meta):
         ordering = ["subject__name", "type__name", "object__name"]
         constraints = [
             models.CheckConstraint(
@@ -258,7 +281,7 @@ class Relationship(VersionedModel):
         return dates.display(self.valid_until, self.valid_until_precision)
 
 
-class Source(VersionedModel):
+class Source(VersionedModel, InClosure):
     url = models.URLField("URL", max_length=500, blank=True)
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
@@ -266,7 +289,7 @@ class Source(VersionedModel):
 
     objects = SourceQuerySet.as_manager()
 
-    class Meta:
+    class Meta(InClosure.Meta):
         ordering = ["-published_on", "title"]
         constraints = [
             models.UniqueConstraint(
@@ -282,7 +305,7 @@ class Source(VersionedModel):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
 
 
-class Claim(VersionedModel):
+class Claim(VersionedModel, InClosure):
     class Kind(models.TextChoices):
         FACT = "fact", _("Fact")
         ASSESSMENT = "assessment", _("Assessment")
@@ -321,7 +344,7 @@ class Claim(VersionedModel):
 
     objects = ClaimQuerySet.as_manager()
 
-    class Meta:
+    class Meta(InClosure.Meta):
         ordering = ["-updated_at"]
         permissions = [
             ("verify_claim", "Can set a claim's verification state"),
@@ -422,12 +445,20 @@ class PublicChange(models.Model):
 # from services and commands are versioned the same way. Bookkeeping is left
 # out: restoring an old revision keeps the current version counter and timestamps.
 NOT_IN_REVISIONS = ["version", "created_at", "updated_at"]
-reversion.register(Actor, exclude=NOT_IN_REVISIONS, follow=["aliases"])
+# The closure is derived from other rows, not content: a restore leaves it to ``relations.closure``.
+CLOSURE_FIELDS = ["public_from"]
+reversion.register(
+    Actor,
+    exclude=[*NOT_IN_REVISIONS, *CLOSURE_FIELDS, "published_claim_count", "published_relationship_count"],
+    follow=["aliases"],
+)
 reversion.register(ActorAlias)
-reversion.register(Relationship, exclude=NOT_IN_REVISIONS, follow=["claim_links"])
-reversion.register(Source, exclude=NOT_IN_REVISIONS)
+reversion.register(Relationship, exclude=[*NOT_IN_REVISIONS, *CLOSURE_FIELDS], follow=["claim_links"])
+reversion.register(Source, exclude=[*NOT_IN_REVISIONS, *CLOSURE_FIELDS])
 # A verdict is set by a fact-checker through its service, never by restoring old text.
 reversion.register(
-    Claim, exclude=[*NOT_IN_REVISIONS, "verification", "verified_by", "verified_at"], follow=["relationship_links"]
+    Claim,
+    exclude=[*NOT_IN_REVISIONS, *CLOSURE_FIELDS, "verification", "verified_by", "verified_at"],
+    follow=["relationship_links"],
 )
 reversion.register(ClaimRelationship)

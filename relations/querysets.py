@@ -1,24 +1,41 @@
-"""Reusable reads on the knowledge graph, including the public closure (DESIGN.md).
+"""Reusable reads on the knowledge graph, including the public closure.
 
 ``.public()`` on each queryset is the one statement of what the public may see
 (with ``or_scheduled=True``: or will see once scheduled content goes live):
 claims that live content cites, the relationships those claims bear on (or that
 live content shows directly), their sources, and every actor any of these names.
+It compares the clock with ``public_from``, the moment from which that is so,
+which ``relations.closure`` keeps (docs/architecture.md, "The published closure").
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
+from collections import defaultdict
 
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from relations import dates, visibility
+from relations import dates
+from relations.closure import Reach
 
 
-class ActorQuerySet(models.QuerySet):
+class PublicFromQuerySet(models.QuerySet):
+    def public(self, *, or_scheduled: bool = False):
+        """Rows live content reaches (``or_scheduled``: or content scheduled to go live will).
+
+        The clock is read in Python, not with the database's NOW(), so that every
+        query in one request agrees on the moment and tests can freeze it.
+        """
+        if or_scheduled:
+            return self.filter(public_from__isnull=False)
+        return self.filter(public_from__lte=timezone.now())
+
+
+class ActorQuerySet(PublicFromQuerySet):
     def with_counts(self) -> ActorQuerySet:
         # Subqueries rather than joined Counts: two joined Counts multiply each other.
         from relations.models import Claim, Relationship
@@ -33,17 +50,23 @@ class ActorQuerySet(models.QuerySet):
     def with_public_counts(self) -> ActorQuerySet:
         """``public_relationship_count`` and ``public_claim_count``: the rows readers can see,
         counted as ``Relationship.objects.public().involving(actor)`` and
-        ``Claim.objects.public().concerning(actor)`` list them (about the actor or attributed to it)."""
+        ``Claim.objects.public().concerning(actor)`` list them (about the actor or attributed to it).
+
+        The closure keeps the counts of what live or scheduled content reaches; what is only
+        scheduled (a future ``public_from``, rare and indexed) is taken off at read time.
+        """
         from relations.models import Claim, Relationship
 
+        now = timezone.now()
         actor = models.OuterRef("pk")
-        relationships = Relationship.objects.public().filter(Q(subject=actor) | Q(object=actor))
+        relationships = Relationship.objects.filter(public_from__gt=now).filter(Q(subject=actor) | Q(object=actor))
         # One level deeper than the claims: the actor is the outer query's outer query.
         about = Claim.actors.through.objects.filter(actor=models.OuterRef(actor)).values("claim")
-        claims = Claim.objects.public().filter(Q(pk__in=about) | Q(attributed_to=actor))
+        claims = Claim.objects.filter(public_from__gt=now).filter(Q(pk__in=about) | Q(attributed_to=actor))
         return self.annotate(
-            public_relationship_count=models.Subquery(_count_of(relationships)),
-            public_claim_count=models.Subquery(_count_of(claims)),
+            public_relationship_count=models.F("published_relationship_count")
+            - Coalesce(models.Subquery(_count_of(relationships)), 0),
+            public_claim_count=models.F("published_claim_count") - Coalesce(models.Subquery(_count_of(claims)), 0),
         )
 
     def named(self, text: str) -> ActorQuerySet:
@@ -53,19 +76,6 @@ class ActorQuerySet(models.QuerySet):
 
         aliases = ActorAlias.objects.filter(name__icontains=text).values("actor")
         return self.filter(Q(name__icontains=text) | Q(pk__in=aliases))
-
-    def public(self, *, or_scheduled: bool = False) -> ActorQuerySet:
-        from relations.models import Claim, Relationship
-
-        claims = Claim.objects.public(or_scheduled=or_scheduled)
-        relationships = Relationship.objects.public(or_scheduled=or_scheduled)
-        return self.filter(
-            visibility.roots("actor", or_scheduled=or_scheduled)
-            | Q(pk__in=claims.values("actors"))
-            | Q(pk__in=claims.filter(attributed_to__isnull=False).values("attributed_to"))
-            | Q(pk__in=relationships.values("subject"))
-            | Q(pk__in=relationships.values("object"))
-        )
 
 
 def _count_of(queryset: models.QuerySet) -> models.QuerySet:
@@ -82,7 +92,7 @@ def _period_end(day: datetime.date, precision: str) -> datetime.date:
     return day
 
 
-class RelationshipQuerySet(models.QuerySet):
+class RelationshipQuerySet(PublicFromQuerySet):
     def between(self, a, b) -> RelationshipQuerySet:
         """Ties between two actors, whichever side each is on."""
         return self.filter(Q(subject=a, object=b) | Q(subject=b, object=a))
@@ -113,17 +123,35 @@ class RelationshipQuerySet(models.QuerySet):
         """Both actors and the type, which every reading of a tie needs."""
         return self.select_related("subject", "object", "type")
 
-    def public(self, *, or_scheduled: bool = False) -> RelationshipQuerySet:
+    def reaches(self) -> dict[int, Reach]:
+        """What each relationship makes public (its two parties) and from when: see ``relations.closure``."""
+        return {
+            pk: Reach(public_from, actor=frozenset({subject, object_}))
+            for pk, public_from, subject, object_ in self.values_list("pk", "public_from", "subject", "object")
+        }
+
+
+class ClaimQuerySet(PublicFromQuerySet):
+    def reaches(self) -> dict[int, Reach]:
+        """What each claim makes public (the actors it is about or attributed to, the relationships
+        it bears on, its sources) and from when: see ``relations.closure``."""
         from relations.models import Claim, ClaimRelationship
 
-        claims = Claim.objects.public(or_scheduled=or_scheduled)
-        supported = ClaimRelationship.objects.filter(claim__in=claims).values("relationship")
-        return self.filter(visibility.roots("relationship", or_scheduled=or_scheduled) | Q(pk__in=supported))
-
-
-class ClaimQuerySet(models.QuerySet):
-    def public(self, *, or_scheduled: bool = False) -> ClaimQuerySet:
-        return self.filter(visibility.roots("claim", or_scheduled=or_scheduled))
+        rows = dict(self.values_list("pk", "public_from"))
+        links: dict[str, dict[int, set[int]]] = {kind: defaultdict(set) for kind in ("actor", "relationship", "source")}
+        for pk, attributed_to in self.filter(attributed_to__isnull=False).values_list("pk", "attributed_to"):
+            links["actor"][pk].add(attributed_to)
+        for kind, through in (
+            ("actor", Claim.actors.through.objects),
+            ("relationship", ClaimRelationship.objects),
+            ("source", Claim.sources.through.objects),
+        ):
+            for claim, target in through.filter(claim__in=list(rows)).values_list("claim", kind):
+                links[kind][claim].add(target)
+        return {
+            pk: Reach(public_from, **{kind: frozenset(links[kind][pk]) for kind in links})
+            for pk, public_from in rows.items()
+        }
 
     def concerning(self, actor) -> ClaimQuerySet:
         """Claims about the actor or attributed to it. A subquery rather than a join,
@@ -162,11 +190,8 @@ def claim_display_prefetches(through: str = "") -> list[Prefetch]:
     ]
 
 
-class SourceQuerySet(models.QuerySet):
-    def public(self, *, or_scheduled: bool = False) -> SourceQuerySet:
-        from relations.models import Claim
-
-        return self.filter(pk__in=Claim.objects.public(or_scheduled=or_scheduled).values("sources"))
+class SourceQuerySet(PublicFromQuerySet):
+    pass
 
 
 class PublicChangeQuerySet(models.QuerySet):

@@ -29,6 +29,8 @@ from reversion.errors import RevertError
 from reversion.models import Version
 from reversion.revisions import _get_options
 
+from relations import closure
+
 
 def permission(action: str, model: type[models.Model]) -> str:
     opts = model._meta
@@ -106,21 +108,27 @@ def revision_restore(*, version: Version, by: AbstractBaseUser) -> models.Model:
     except ValidationError as error:
         raise _cannot_restore(error.messages) from error
 
-    try:
-        with reversion.create_revision():
-            obj.save(update_fields=[f.attname for f in stored if not f.many_to_many] + bookkeeping)
-            for model_field, value in stored.items():
-                if model_field.many_to_many:
-                    getattr(obj, model_field.name).set(value)
-            _restore_children(obj, list(version.revision.version_set.all()), by)
-            # Explicitly, so the new revision holds the object and its children as they now are.
-            reversion.add_to_revision(obj)
-            reversion.set_user(by)
-            reversion.set_comment(restore_comment(version))
-    except IntegrityError as error:
-        raise _cannot_restore([_("it conflicts with the current data (%(error)s).") % {"error": error}]) from error
-    except (RevertError, DeserializationError) as error:
-        raise _cannot_restore([str(error)]) from error
+    # Restored links change what the object makes public; the closure follows in this transaction.
+    watched = model._default_manager.filter(pk=obj.pk)
+    with closure.maintained(watched):
+        try:
+            with reversion.create_revision():
+                obj.save(update_fields=[f.attname for f in stored if not f.many_to_many] + bookkeeping)
+                for model_field, value in stored.items():
+                    if model_field.many_to_many:
+                        getattr(obj, model_field.name).set(value)
+                _restore_children(obj, list(version.revision.version_set.all()), by)
+                # Explicitly, so the new revision holds the object and its children as they now are.
+                reversion.add_to_revision(obj)
+                reversion.set_user(by)
+                reversion.set_comment(restore_comment(version))
+        except IntegrityError as error:
+            raise _cannot_restore([_("it conflicts with the current data (%(error)s).") % {"error": error}]) from error
+        except (RevertError, DeserializationError) as error:
+            raise _cannot_restore([str(error)]) from error
+        # What reaches the object may have come back with it too (a relationship's links to claims).
+        closure.refresh(watched)
+
     # Restored links can bring an object into published content (a relationship linked
     # back to a public claim): what the restore made must still be the user's to change.
     restored = model._base_manager.get(pk=obj.pk)

@@ -12,6 +12,7 @@ from newsroom.models import Article, FactBox
 from newsroom.services import article_publish
 from relations.models import Claim
 from tests.factories import ArticleClaimFactory, ArticleFactory, EditorFactory
+from tests.helpers import editing
 
 API = "/api/v1"
 
@@ -40,9 +41,10 @@ def publish_box(box: FactBox, editor) -> FactBox:
 def backdate(article: Article, *, minutes_ago: int) -> Article:
     """Move a live article's publication into the past, so that lists have an order to show."""
     when = timezone.now() - datetime.timedelta(minutes=minutes_ago)
-    Article.objects.filter(pk=article.pk).update(
-        publish_at=when, first_published_at=when, last_published_at=when, last_modified_at=when
-    )
+    with editing(article):
+        Article.objects.filter(pk=article.pk).update(
+            publish_at=when, first_published_at=when, last_published_at=when, last_modified_at=when
+        )
     article.refresh_from_db()
     return article
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem, FactBoxPlacement
+from relations import closure
 from relations.models import (
     Actor,
     ActorAlias,
@@ -100,11 +101,18 @@ class VerifiedClaimFactory(ClaimFactory):
 
 
 class ClaimRelationshipFactory(factory.django.DjangoModelFactory):
+    """A stance, written as the claim's admin page writes it: on a public claim, the tie becomes public."""
+
     class Meta:
         model = ClaimRelationship
 
     claim = factory.SubFactory(ClaimFactory)
     relationship = factory.SubFactory(RelationshipFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with closure.maintained(Claim.objects.filter(pk=kwargs["claim"].pk)):
+            return super()._create(model_class, *args, **kwargs)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -120,12 +128,19 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
 
 class ArticleClaimFactory(factory.django.DjangoModelFactory):
+    """A citation, written as the article's admin page writes it: on a live story, the claim becomes public."""
+
     class Meta:
         model = ArticleClaim
 
     article = factory.SubFactory(ArticleFactory)
     claim = factory.SubFactory(ClaimFactory)
     position = factory.Sequence(lambda n: n)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with closure.maintained(Article.objects.filter(pk=kwargs["article"].pk)):
+            return super()._create(model_class, *args, **kwargs)
 
 
 def _in_groups(*default: str) -> factory.PostGeneration:

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from newsroom import services
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
+from relations.admin import ClosureAdmin
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin, LockedEditForm
 
@@ -108,7 +109,7 @@ class ArticleAdminForm(LockedEditForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(LockedEditAdmin, HistoryAdmin):
+class ArticleAdmin(ClosureAdmin, LockedEditAdmin, HistoryAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/newsroom/article/change_form.html"
     ordering = ["-updated_at"]

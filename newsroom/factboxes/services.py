@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from newsroom.factboxes.snapshots import Snapshot, build_snapshot
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxReference, FactBoxVersion
 from newsroom.models.factboxes import PUBLISH_FACTBOX_PERMISSION
+from relations import closure
 from relations.models import Actor, Claim, PublicChange, Relationship
 from relations.services import record_public_change
 
@@ -83,44 +84,46 @@ def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion
     """Freeze the draft as the next version and show it to readers from now on."""
     if not can_publish_factbox(by):
         raise PermissionDenied(_("Only editors publish fact boxes."))
-    # Locked, so that two editors publishing at once get two versions, not one number twice.
-    box = FactBox.objects.select_for_update().get(pk=factbox.pk)
-    snapshot = build_snapshot(box)
-    problems = publication_problems(box, snapshot)
-    if problems:
-        raise ValidationError(problems)
-    now = timezone.now()
-    was_live = box.is_live
-    number = (box.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    payload = {**snapshot.payload, "number": number, "published_at": now.isoformat()}
-    version = FactBoxVersion.objects.create(
-        factbox=box, number=number, payload=payload, published_at=now, published_by=by
-    )
-    for reference in snapshot.references:
-        reference.version = version
-    FactBoxReference.objects.bulk_create(snapshot.references)
-    box.status = FactBox.Status.PUBLISHED
-    box.published_version = version
-    box.first_published_at = box.first_published_at or now
-    box.last_published_at = now
-    # Publishing counts as an edit: a form opened before it cannot write over it unnoticed.
-    box.version += 1
-    box.save(
-        update_fields=[
-            "status",
-            "published_version",
-            "first_published_at",
-            "last_published_at",
-            "version",
-            "updated_at",
-        ]
-    )
-    FactBoxEvent.objects.create(factbox=box, kind=FactBoxEvent.Kind.PUBLISHED, version=version, by=by, at=now)
-    # A box back from withdrawal is published again as far as readers can tell, not updated.
-    kind = PublicChange.Kind.UPDATED if was_live else PublicChange.Kind.PUBLISHED
-    note = _("version %(number)d") % {"number": number} if number > 1 else ""
-    record_public_change(target=box, key=box.slug, kind=kind, at=now, note=note)
-    return version
+    # What the new version shows becomes public in the same transaction. The box is locked, so that
+    # two editors publishing at once get two versions, not one number twice.
+    with closure.maintained(FactBox.objects.filter(pk=factbox.pk)):
+        box = FactBox.objects.select_for_update().get(pk=factbox.pk)
+        snapshot = build_snapshot(box)
+        problems = publication_problems(box, snapshot)
+        if problems:
+            raise ValidationError(problems)
+        now = timezone.now()
+        was_live = box.is_live
+        number = (box.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        payload = {**snapshot.payload, "number": number, "published_at": now.isoformat()}
+        version = FactBoxVersion.objects.create(
+            factbox=box, number=number, payload=payload, published_at=now, published_by=by
+        )
+        for reference in snapshot.references:
+            reference.version = version
+        FactBoxReference.objects.bulk_create(snapshot.references)
+        box.status = FactBox.Status.PUBLISHED
+        box.published_version = version
+        box.first_published_at = box.first_published_at or now
+        box.last_published_at = now
+        # Publishing counts as an edit: a form opened before it cannot write over it unnoticed.
+        box.version += 1
+        box.save(
+            update_fields=[
+                "status",
+                "published_version",
+                "first_published_at",
+                "last_published_at",
+                "version",
+                "updated_at",
+            ]
+        )
+        FactBoxEvent.objects.create(factbox=box, kind=FactBoxEvent.Kind.PUBLISHED, version=version, by=by, at=now)
+        # A box back from withdrawal is published again as far as readers can tell, not updated.
+        kind = PublicChange.Kind.UPDATED if was_live else PublicChange.Kind.PUBLISHED
+        note = _("version %(number)d") % {"number": number} if number > 1 else ""
+        record_public_change(target=box, key=box.slug, kind=kind, at=now, note=note)
+        return version
 
 
 @transaction.atomic
@@ -128,18 +131,19 @@ def factbox_withdraw(*, factbox: FactBox, by: AbstractBaseUser, note: str = "") 
     """Take a published box off every public path: its embeds answer 410 Gone from now on."""
     if not can_publish_factbox(by):
         raise PermissionDenied(_("Only editors withdraw fact boxes."))
-    box = FactBox.objects.select_for_update().get(pk=factbox.pk)
-    if not box.is_live:
-        raise ValidationError(_("Only a published box can be withdrawn."))
-    box.status = FactBox.Status.WITHDRAWN
-    box.version += 1
-    box.save(update_fields=["status", "version", "updated_at"])
-    event = FactBoxEvent.objects.create(
-        factbox=box, kind=FactBoxEvent.Kind.WITHDRAWN, version=box.published_version, by=by, note=note
-    )
-    # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
-    record_public_change(target=box, key=box.slug, kind=PublicChange.Kind.WITHDRAWN, at=event.at)
-    return box
+    with closure.maintained(FactBox.objects.filter(pk=factbox.pk)):
+        box = FactBox.objects.select_for_update().get(pk=factbox.pk)
+        if not box.is_live:
+            raise ValidationError(_("Only a published box can be withdrawn."))
+        box.status = FactBox.Status.WITHDRAWN
+        box.version += 1
+        box.save(update_fields=["status", "version", "updated_at"])
+        event = FactBoxEvent.objects.create(
+            factbox=box, kind=FactBoxEvent.Kind.WITHDRAWN, version=box.published_version, by=by, note=note
+        )
+        # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
+        record_public_change(target=box, key=box.slug, kind=PublicChange.Kind.WITHDRAWN, at=event.at)
+        return box
 
 
 def _free_slug(title: str) -> str:

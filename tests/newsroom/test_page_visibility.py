@@ -21,6 +21,7 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
+from tests.helpers import editing
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +202,8 @@ def test_scheduled_storys_actor_appears_only_once_the_story_is_live(client):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
         article = article_publish(article=ArticleFactory(), by=EditorFactory(), publish_at=now + timedelta(hours=2))
-        article.actors.add(ActorFactory(slug="embargoed-actor"))
+        with editing(article):
+            article.actors.add(ActorFactory(slug="embargoed-actor"))
         assert client.get("/actors/embargoed-actor/").status_code == 404
     with time_machine.travel(now + timedelta(hours=2, seconds=1), tick=False):
         assert client.get("/actors/embargoed-actor/").status_code == 200
@@ -211,9 +213,11 @@ def test_withdrawn_story_leaves_the_front_page_and_its_actors_page(client):
     editor = EditorFactory()
     article = article_publish(article=ArticleFactory(title="Soon withdrawn"), by=editor)
     actor = ActorFactory(slug="briefly-public")
-    article.actors.add(actor)
+    with editing(article):
+        article.actors.add(actor)
     other = article_publish(article=ArticleFactory(), by=editor)
-    other.actors.add(actor)
+    with editing(other):
+        other.actors.add(actor)
     assert "Soon withdrawn" in client.get("/actors/briefly-public/").content.decode()
     article_withdraw(article=article, by=editor)
     assert "Soon withdrawn" not in client.get("/").content.decode()

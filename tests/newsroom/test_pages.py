@@ -28,6 +28,7 @@ from tests.factories import (
     SymmetricTypeFactory,
     VerifiedClaimFactory,
 )
+from tests.helpers import editing
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,8 @@ def test_story_page_without_corrections_shows_no_box(client):
 
 def test_story_page_links_the_actors_it_is_about(client):
     article = live_article()
-    article.actors.add(ActorFactory(name="Iran", slug="iran"), ActorFactory(name="China", slug="china"))
+    with editing(article):
+        article.actors.add(ActorFactory(name="Iran", slug="iran"), ActorFactory(name="China", slug="china"))
     html = text_of(client.get(f"/stories/{article.slug}/"))
     assert '<a href="/actors/iran/">Iran</a>' in html
     assert '<a href="/actors/china/">China</a>' in html
@@ -325,7 +327,8 @@ def test_story_page_sets_last_modified_from_the_last_change_readers_were_told_of
 def test_story_page_has_news_article_structured_data(client):
     with time_machine.travel(NOW, tick=False):
         article = live_article(title="Arms for oil", standfirst="Drones one way, crude the other.", byline="Jane Doe")
-    article.actors.add(ActorFactory(name="Iran", slug="iran", wikidata_id="Q794"))
+    with editing(article):
+        article.actors.add(ActorFactory(name="Iran", slug="iran", wikidata_id="Q794"))
     with time_machine.travel(NOW + timedelta(days=1), tick=False):
         article_add_correction(article=article, by=EditorFactory(), text="Fixed a date.")
     data = json_ld(client.get(f"/stories/{article.slug}/"))
@@ -382,7 +385,9 @@ def test_story_page_of_an_unknown_slug_answers_404(client):
 
 def test_actor_page_shows_name_kind_description_aliases_and_wikidata_link(client):
     russia = ActorFactory(name="Russia", slug="russia", description="Russian Federation.", wikidata_id="Q159")
-    live_article().actors.add(russia)
+    article = live_article()
+    with editing(article):
+        article.actors.add(russia)
     ActorAliasFactory(actor=russia, name="Moscow")
     ActorAliasFactory(actor=russia, name="Kremlin")
     response = client.get("/actors/russia/")
@@ -495,8 +500,9 @@ def test_actor_page_lists_live_stories_about_it_newest_first(client):
     iran = ActorFactory(slug="iran")
     older = live_at(timezone.now() - timedelta(days=2), title="Older story about Iran")
     newer = live_at(timezone.now() - timedelta(days=1), title="Newer story about Iran")
-    older.actors.add(iran)
-    newer.actors.add(iran)
+    with editing(older, newer):
+        older.actors.add(iran)
+        newer.actors.add(iran)
     html = text_of(client.get("/actors/iran/"))
     stories = html[html.index('id="stories-title"') :]
     assert stories.index("Newer story about Iran") < stories.index("Older story about Iran")

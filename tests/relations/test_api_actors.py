@@ -4,6 +4,7 @@ import pytest
 
 from tests.api_support import body, every_item, live_story
 from tests.factories import ActorAliasFactory, ActorFactory, ClaimFactory, ClaimRelationshipFactory, RelationshipFactory
+from tests.helpers import editing
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,8 @@ def test_ties_on_either_side_count_towards_an_actor(client):
 
 def test_actor_only_a_live_story_tags_is_listed_with_nothing_to_count(client):
     article = live_story(ClaimFactory())
-    article.actors.add(ActorFactory(slug="tagged"))
+    with editing(article):
+        article.actors.add(ActorFactory(slug="tagged"))
     tagged = body(client, "/actors/tagged/")
     assert tagged["relationship_count"] == 0 and tagged["claim_count"] == 0
 

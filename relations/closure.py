@@ -1,0 +1,434 @@
+"""The maintained published closure: from when each claim, relationship, source and actor is public.
+
+Readers see a claim when live content cites it, a relationship when a public
+claim bears on it (or live content shows it), a source when a public claim
+cites it, and an actor when any of these names it (DESIGN's "published
+closure"). Deriving that on every read scans the archive; instead each of the
+four tables stores ``public_from``, the earliest moment any live or scheduled
+content reaches the row (``None``: nothing does), and ``.public()`` compares it
+with the clock. Scheduling still needs no job: a row only scheduled content
+reaches has a future moment.
+
+The moments are kept by the services that change what content reaches, inside
+their transaction: they wrap their writes in ``maintained(queryset)``, which
+reads what the watched objects reach (their ``reaches()``) before and after
+and settles every row whose moment may have moved, in dependency order
+(roots, claims, relationships and sources, actors). Each edge of the graph
+offers its target a moment before and after the change; a target takes the
+earliest offer unless the edge that set its moment was withdrawn or delayed,
+and only then is its moment derived again from everything that reaches it.
+Publishing a story about Russia therefore never rescans Russia's 100,000
+claims. Actors also keep how many public claims and relationships name them,
+moved by the same edges.
+
+``rebuild()`` derives everything from the roots (the archive generator and
+``check_closure --repair`` use it); ``check()`` compares the stored closure
+with that derivation and with the reference below, which is the rule written
+as queries, kept to test the maintained closure against.
+See docs/architecture.md, "The published closure".
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils import timezone
+
+from relations import visibility
+
+# Settled in this order: each kind's moment depends only on the kinds before it.
+KINDS = ("claim", "relationship", "source", "actor")
+CHUNK = 2000
+
+Moment = datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What one object makes public, and from when: its links to claims, relationships,
+    actors and sources count from ``moment`` on, and not at all while it is ``None``."""
+
+    moment: Moment = None
+    claim: frozenset[int] = frozenset()
+    relationship: frozenset[int] = frozenset()
+    actor: frozenset[int] = frozenset()
+    source: frozenset[int] = frozenset()
+
+
+NOTHING = Reach()
+
+
+def model_of(kind: str) -> type[models.Model]:
+    from relations.models import Actor, Claim, Relationship, Source
+
+    return {"claim": Claim, "relationship": Relationship, "actor": Actor, "source": Source}[kind]
+
+
+def _kind_of(model: type[models.Model]) -> str | None:
+    return next((kind for kind in KINDS if model_of(kind) is model), None)
+
+
+# --- What reaches each row ----------------------------------------------------------------
+
+
+def _reaching(kind: str) -> list[QuerySet]:
+    """Everything that can make a row of ``kind`` public, as ``(row, since)`` pairs: the roots
+    content apps register and, for all but claims, the public rows of the kinds before it."""
+    from relations.models import Claim, ClaimRelationship, Relationship
+
+    pairs = list(visibility.root_pairs(kind)) if kind in visibility.KINDS else []
+    public_claims = Q(claim__public_from__isnull=False)
+    if kind == "relationship":
+        pairs.append(
+            ClaimRelationship.objects.filter(public_claims).values(row=F("relationship"), since=F("claim__public_from"))
+        )
+    elif kind == "source":
+        pairs.append(
+            Claim.sources.through.objects.filter(public_claims).values(row=F("source"), since=F("claim__public_from"))
+        )
+    elif kind == "actor":
+        pairs += [
+            Claim.actors.through.objects.filter(public_claims).values(row=F("actor"), since=F("claim__public_from")),
+            Claim.objects.filter(public_from__isnull=False, attributed_to__isnull=False).values(
+                row=F("attributed_to"), since=F("public_from")
+            ),
+            Relationship.objects.filter(public_from__isnull=False).values(row=F("subject"), since=F("public_from")),
+            Relationship.objects.filter(public_from__isnull=False).values(row=F("object"), since=F("public_from")),
+        ]
+    return pairs
+
+
+def expected_moments(kind: str, pks: Iterable[int]) -> dict[int, Moment]:
+    """The moment each row of ``pks`` should have, derived from everything that reaches it
+    (the rows it depends on are read as stored: settle them first)."""
+    pks = list(pks)
+    moments: dict[int, Moment] = dict.fromkeys(pks)
+    for pairs in _reaching(kind):
+        earliest = pairs.filter(row__in=pks).order_by().values("row").annotate(first=Min("since"))
+        for row, first in earliest.values_list("row", "first"):
+            if moments[row] is None or first < moments[row]:
+                moments[row] = first
+    return moments
+
+
+def expected_counts(pks: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """For each actor, how many claims (about it or attributed to it) and relationships
+    (on either side) live or scheduled content reaches."""
+    from relations.models import Claim, Relationship
+
+    pks = list(pks)
+    claims: dict[int, int] = dict.fromkeys(pks, 0)
+    relationships: dict[int, int] = dict.fromkeys(pks, 0)
+
+    def add(totals: dict[int, int], rows: QuerySet, key: str, sign: int = 1) -> None:
+        for actor, n in (
+            rows.filter(**{f"{key}__in": pks}).order_by().values(key).annotate(n=Count("*")).values_list(key, "n")
+        ):
+            totals[actor] += sign * n
+
+    published = Claim.objects.filter(public_from__isnull=False)
+    about = Claim.actors.through.objects.filter(claim__public_from__isnull=False)
+    add(claims, about, "actor")
+    add(claims, published.filter(attributed_to__isnull=False), "attributed_to")
+    # A claim both about an actor and attributed to it counts once.
+    add(claims, about.filter(claim__attributed_to=F("actor")), "actor", sign=-1)
+    ties = Relationship.objects.filter(public_from__isnull=False)
+    add(relationships, ties, "subject")
+    add(relationships, ties, "object")
+    return {pk: (claims[pk], relationships[pk]) for pk in pks}
+
+
+# --- Keeping it: settling what a change offered --------------------------------------------
+
+Offer = tuple[Moment, Moment]  # the moment an edge offered its target before the change, and after
+
+
+@dataclass
+class _Settlement:
+    offers: dict[str, dict[int, list[Offer]]] = field(default_factory=lambda: {k: defaultdict(list) for k in KINDS})
+    # actor -> [change in public claims, change in public relationships]
+    counts: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    changed: int = 0
+
+    def offer(self, before: Reach, after: Reach, *, counted: int | None = None) -> None:
+        """Record the offers of one object's edges. ``counted`` is the index of the actors' count
+        its links to actors move (0 claims, 1 relationships), if any."""
+        for kind in KINDS:
+            old, new = getattr(before, kind), getattr(after, kind)
+            for pk in old | new:
+                offer = (before.moment if pk in old else None, after.moment if pk in new else None)
+                if offer[0] == offer[1]:
+                    continue
+                self.offers[kind][pk].append(offer)
+                if kind == "actor" and counted is not None:
+                    self.counts[pk][counted] += (offer[1] is not None) - (offer[0] is not None)
+
+
+def _needs_derivation(current: Moment, offers: list[Offer]) -> bool:
+    # An edge that offered the current moment (or an earlier one, which only drift allows) and now
+    # offers a later one, or none, may have been what made the row public so early.
+    return any(
+        old is not None and (current is None or old <= current) and (new is None or new > old) for old, new in offers
+    )
+
+
+def _settle(kind: str, offers: dict[int, list[Offer]], derive: set[int]) -> dict[int, tuple[Moment, Moment]]:
+    """Move the rows ``offers`` name, and those in ``derive``, to their new moments; returns
+    ``{pk: (old, new)}`` for those that moved."""
+    if not offers and not derive:
+        return {}
+    model = model_of(kind)
+    stored = dict(model.objects.filter(pk__in=list(set(offers) | derive)).values_list("pk", "public_from"))
+    moved: dict[int, tuple[Moment, Moment]] = {}
+    derive = {pk for pk in derive if pk in stored}
+    for pk, current in stored.items():
+        if pk in derive:
+            continue
+        if _needs_derivation(current, offers[pk]):
+            derive.add(pk)
+            continue
+        new = min([current, *(offered for _old, offered in offers[pk])], key=_earliest)
+        if new != current:
+            moved[pk] = (current, new)
+    for pk, moment in expected_moments(kind, derive).items():
+        if moment != stored[pk]:
+            moved[pk] = (stored[pk], moment)
+    _write(model, moved)
+    return moved
+
+
+def _earliest(moment: Moment) -> tuple[bool, datetime.datetime]:
+    return (moment is None, moment or datetime.datetime.min.replace(tzinfo=datetime.UTC))
+
+
+def _write(model: type[models.Model], moved: dict[int, tuple[Moment, Moment]]) -> None:
+    # update(), not save(): the closure is not an edit (it leaves updated_at and the version alone).
+    by_moment: dict[Moment, list[int]] = defaultdict(list)
+    for pk, (_old, new) in moved.items():
+        by_moment[new].append(pk)
+    for moment, pks in by_moment.items():
+        for start in range(0, len(pks), CHUNK):
+            model.objects.filter(pk__in=pks[start : start + CHUNK]).update(public_from=moment)
+
+
+def _reaches(model: type[models.Model], pks: Iterable[int]) -> dict[int, Reach]:
+    return model._default_manager.filter(pk__in=list(pks)).reaches()
+
+
+def settle(before: dict[type[models.Model], dict[int, Reach]], derive: dict[str, set[int]] | None = None) -> int:
+    """Bring the closure up to date after writes to the objects ``before`` describes (what each
+    reached before them), deriving again the rows of ``derive``; returns how many rows moved."""
+    settlement = _Settlement()
+    derive = derive or {}
+    # Roots first: stories, fact boxes and any other content that is not itself a row of the closure.
+    for model, reaches in before.items():
+        if _kind_of(model) is None:
+            after = _reaches(model, reaches)
+            for pk, reach in reaches.items():
+                settlement.offer(reach, after.get(pk, NOTHING))
+    for kind in KINDS:
+        moved = _settle(kind, settlement.offers[kind], derive.get(kind, set()))
+        settlement.changed += len(moved)
+        if kind not in ("claim", "relationship"):
+            continue
+        model = model_of(kind)
+        watched = before.get(model, {})
+        after = _reaches(model, set(watched) | set(moved))
+        for pk, reach in after.items():
+            # A row that only moved keeps its links: before differs from after by its moment.
+            previous = watched[pk] if pk in watched else Reach(moved[pk][0], **_links(reach))
+            settlement.offer(previous, reach, counted=0 if kind == "claim" else 1)
+        for pk in set(watched) - set(after):  # deleted
+            settlement.offer(watched[pk], NOTHING, counted=0 if kind == "claim" else 1)
+    _count(settlement.counts)
+    return settlement.changed
+
+
+def _links(reach: Reach) -> dict[str, frozenset[int]]:
+    return {kind: getattr(reach, kind) for kind in KINDS}
+
+
+def _count(deltas: dict[int, list[int]]) -> None:
+    from relations.models import Actor
+
+    by_delta: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for pk, (claims, relationships) in deltas.items():
+        if claims or relationships:
+            by_delta[claims, relationships].append(pk)
+    for (claims, relationships), pks in by_delta.items():
+        Actor.objects.filter(pk__in=pks).update(
+            published_claim_count=F("published_claim_count") + claims,
+            published_relationship_count=F("published_relationship_count") + relationships,
+        )
+
+
+class _Watch(threading.local):
+    before: dict[type[models.Model], dict[int, Reach]] | None = None
+    derive: dict[str, set[int]] | None = None
+
+
+_watch = _Watch()
+
+
+@contextmanager
+def maintained(*querysets: QuerySet) -> Iterator[None]:
+    """Keep the closure true to the writes the block makes to the objects of ``querysets``.
+
+    What each object reaches is read (and the object locked) when the block starts, and
+    settled against what it reaches when the block ends, in the same transaction. Blocks
+    nest: an inner one watches its objects along with the outer one's and settles them all
+    when it ends, so that what follows it reads its writes. Watch an object before writing
+    to it; objects created in the block need no watching, since nothing reaches the public
+    by being created.
+    """
+    with transaction.atomic():
+        outermost = _watch.before is None
+        if outermost:
+            _watch.before, _watch.derive = {}, defaultdict(set)
+        try:
+            for queryset in querysets:
+                if hasattr(queryset, "reaches"):
+                    known = _watch.before.setdefault(queryset.model, {})
+                    # Locked until the transaction ends: what they reach cannot change under the watch.
+                    for pk, reach in queryset.select_for_update(of=("self",)).reaches().items():
+                        known.setdefault(pk, reach)
+            yield
+            settle(_watch.before, _watch.derive)
+            if not outermost:
+                # The enclosing block goes on from here: what it watches now reaches what it reaches now.
+                _watch.before = {model: _reaches(model, known) for model, known in _watch.before.items()}
+                _watch.derive = defaultdict(set)
+        finally:
+            if outermost:
+                _watch.before = _watch.derive = None
+
+
+def refresh(queryset: QuerySet) -> None:
+    """Derive again from everything that reaches them the moments of these rows of the closure, and
+    settle what follows: for a change to what reaches a row that no watch saw, such as a restore
+    bringing back a relationship's links to claims. Inside a watch it joins it."""
+    kind = _kind_of(queryset.model)
+    if kind is None:
+        return
+    with maintained():
+        _watch.derive[kind].update(queryset.values_list("pk", flat=True))
+
+
+# --- Deriving it whole ----------------------------------------------------------------------
+
+
+@dataclass
+class Drift:
+    """Rows whose stored moment or counts differ from what the roots give them."""
+
+    moments: dict[str, dict[int, tuple[Moment, Moment]]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    counts: dict[int, tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.counts) or any(self.moments.values())
+
+    def summary(self) -> dict[str, int]:
+        return {**{kind: len(rows) for kind, rows in self.moments.items()}, "actor counts": len(self.counts)}
+
+
+def _all_pks(model: type[models.Model]) -> Iterator[list[int]]:
+    last = 0
+    while True:
+        pks = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+        if not pks:
+            return
+        yield pks
+        last = pks[-1]
+
+
+def check(*, repair: bool = False) -> Drift:
+    """Compare every stored moment and count with what the roots give, kind by kind in dependency
+    order; with ``repair``, write the derived values (so each kind is checked against repaired
+    ones). Reads the archive in chunks: minutes at a million claims."""
+    from relations.models import Actor
+
+    drift = Drift()
+    for kind in KINDS:
+        model = model_of(kind)
+        for pks in _all_pks(model):
+            stored = dict(model.objects.filter(pk__in=pks).values_list("pk", "public_from"))
+            wrong = {
+                pk: (stored[pk], moment)
+                for pk, moment in expected_moments(kind, stored).items()
+                if moment != stored[pk]
+            }
+            drift.moments[kind].update(wrong)
+            if repair:
+                _write(model, wrong)
+    for pks in _all_pks(Actor):
+        stored = {
+            pk: (claims, relationships)
+            for pk, claims, relationships in Actor.objects.filter(pk__in=pks).values_list(
+                "pk", "published_claim_count", "published_relationship_count"
+            )
+        }
+        for pk, counts in expected_counts(stored).items():
+            if counts != stored[pk]:
+                drift.counts[pk] = (stored[pk], counts)
+                if repair:
+                    Actor.objects.filter(pk=pk).update(
+                        published_claim_count=counts[0], published_relationship_count=counts[1]
+                    )
+    return drift
+
+
+@transaction.atomic
+def rebuild() -> Drift:
+    """Derive the whole closure from the roots, whatever was stored; returns what it corrected."""
+    return check(repair=True)
+
+
+# --- The reference: the rule derived on every read ------------------------------------------
+
+
+def derived_public(kind: str, *, at: datetime.datetime | None = None, or_scheduled: bool = False) -> QuerySet:
+    """The rows of ``kind`` the public may see at ``at`` (or will, with ``or_scheduled``), derived
+    from the roots with nested sub-selects, as ``.public()`` did before the closure was kept.
+    Exact and slow: tests and ``check_closure`` hold the maintained closure to it."""
+    from relations.models import Actor, ClaimRelationship
+
+    at = at or timezone.now()
+    model = model_of(kind)
+    if kind == "claim":
+        return model.objects.filter(visibility.roots("claim", at=at, or_scheduled=or_scheduled))
+    claims = derived_public("claim", at=at, or_scheduled=or_scheduled)
+    if kind == "source":
+        return model.objects.filter(pk__in=claims.values("sources"))
+    if kind == "relationship":
+        supported = ClaimRelationship.objects.filter(claim__in=claims).values("relationship")
+        return model.objects.filter(
+            visibility.roots("relationship", at=at, or_scheduled=or_scheduled) | Q(pk__in=supported)
+        )
+    relationships = derived_public("relationship", at=at, or_scheduled=or_scheduled)
+    return Actor.objects.filter(
+        visibility.roots("actor", at=at, or_scheduled=or_scheduled)
+        | Q(pk__in=claims.values("actors"))
+        | Q(pk__in=claims.filter(attributed_to__isnull=False).values("attributed_to"))
+        | Q(pk__in=relationships.values("subject"))
+        | Q(pk__in=relationships.values("object"))
+    )
+
+
+def derived_counts(actor: models.Model, *, at: datetime.datetime | None = None) -> tuple[int, int]:
+    """How many public claims and relationships name ``actor`` at ``at``, derived as the reference."""
+    from relations.models import Claim
+
+    claims = derived_public("claim", at=at)
+    about = Claim.actors.through.objects.filter(actor=actor).values("claim")
+    relationships = derived_public("relationship", at=at)
+    return (
+        claims.filter(Q(pk__in=about) | Q(attributed_to=actor)).count(),
+        relationships.filter(Q(subject=actor) | Q(object=actor)).count(),
+    )
