@@ -23,6 +23,7 @@ from tests.factories import (
     SourceFactory,
     SymmetricTypeFactory,
 )
+from tests.helpers import editing
 
 pytestmark = pytest.mark.django_db
 Kind = FactBox.Kind
@@ -305,7 +306,8 @@ def test_references_survive_the_deletion_of_what_they_name(box, editor):
 def test_a_published_box_can_be_deleted_with_its_versions(box, editor):
     factbox_publish(factbox=box, by=editor)
     factbox_publish(factbox=box, by=editor)
-    box.delete()
+    with editing(box):
+        box.delete()
     assert not FactBoxVersion.objects.exists()
     assert not FactBoxReference.objects.exists()
     assert _public_claims() == set()

@@ -22,6 +22,7 @@ from tests.factories import (
     SourceFactory,
     VerifiedClaimFactory,
 )
+from tests.helpers import editing
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +38,14 @@ SIZES = [1, 30]
 
 def _live(article: Article, minutes_ago: int = 60) -> Article:
     when = timezone.now() - timedelta(minutes=minutes_ago)
-    Article.objects.filter(pk=article.pk).update(
-        status=Article.Status.PUBLISHED,
-        publish_at=when,
-        first_published_at=when,
-        last_published_at=when,
-        last_modified_at=when,
-    )
+    with editing(article):
+        Article.objects.filter(pk=article.pk).update(
+            status=Article.Status.PUBLISHED,
+            publish_at=when,
+            first_published_at=when,
+            last_published_at=when,
+            last_modified_at=when,
+        )
     return article
 
 

@@ -25,6 +25,7 @@ from tests.factories import (
     SourceFactory,
     VerifiedClaimFactory,
 )
+from tests.helpers import editing
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,10 @@ STORY_QUERIES = 7  # as tests/newsroom/test_page_queries.py: boxes come with the
 
 def _live(article: Article) -> Article:
     when = timezone.now() - datetime.timedelta(hours=1)
-    Article.objects.filter(pk=article.pk).update(
-        status=Article.Status.PUBLISHED, publish_at=when, first_published_at=when, last_published_at=when
-    )
+    with editing(article):
+        Article.objects.filter(pk=article.pk).update(
+            status=Article.Status.PUBLISHED, publish_at=when, first_published_at=when, last_published_at=when
+        )
     return article
 
 
