@@ -137,10 +137,15 @@ class FactBoxVersionQuerySet(models.QuerySet):
         from relations.models import Actor, Claim, Relationship
 
         boxes = FactBox.objects.public()
+        # Each reference's row is looked up on its own (an index probe): "in the public rows" under
+        # a NOT would make the database list every public claim of the archive first.
         withheld = FactBoxReference.objects.filter(version=models.OuterRef("pk")).exclude(
-            Q(kind="claim", claim__in=Claim.objects.public())
-            | Q(kind="relationship", relationship__in=Relationship.objects.public())
-            | Q(kind="actor", actor__in=Actor.objects.public())
+            (Q(kind="claim") & models.Exists(Claim.objects.public().filter(pk=models.OuterRef("claim"))))
+            | (
+                Q(kind="relationship")
+                & models.Exists(Relationship.objects.public().filter(pk=models.OuterRef("relationship")))
+            )
+            | (Q(kind="actor") & models.Exists(Actor.objects.public().filter(pk=models.OuterRef("actor"))))
         )
         current = Q(pk__in=boxes.values("published_version"))
         return self.filter(factbox__in=boxes).filter(current | ~models.Exists(withheld))

@@ -203,6 +203,7 @@ class PublicChangeQuerySet(models.QuerySet):
         from relations.models import Claim
 
         claims = ContentType.objects.get_for_model(Claim)
-        return self.filter(at__lte=at or timezone.now()).exclude(
-            Q(content_type=claims) & ~Q(object_id__in=Claim.objects.public().values("pk"))
-        )
+        # The claim is looked up per entry (an index probe): "in the public claims" under a NOT
+        # would make the database list every public claim of the archive first.
+        public_claim = models.Exists(Claim.objects.public().filter(pk=models.OuterRef("object_id")))
+        return self.filter(at__lte=at or timezone.now()).exclude(Q(content_type=claims) & ~public_claim)
