@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, repair: bool, show: int, **options):
         started = time.monotonic()
-        drift = closure.rebuild() if repair else closure.check()
+        drift = closure.check(repair=repair)
         for kind, rows in drift.moments.items():
             for pk, (stored, derived) in list(rows.items())[:show]:
                 self.stdout.write(f"{kind} {pk}: public_from {_moment(stored)}, derived {_moment(derived)}")
