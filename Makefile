@@ -28,7 +28,7 @@ demo: migrate
 run: demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
 
-# Production: migrate, collect static files, serve with gunicorn (README, "Production"). DEBUG stays off.
+# Production: migrate, collect static files, serve with gunicorn (README, "Production"); refuses DEBUG.
 serve: install
 	$(PY) manage.py serve --bind $(HOST)
 

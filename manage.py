@@ -15,7 +15,9 @@ def main() -> None:
         # Loading the settings here turns a missing variable (SECRET_KEY in production) into one line.
         settings.INSTALLED_APPS  # noqa: B018
     except ImproperlyConfigured as error:
-        sys.exit(f"The settings are incomplete: {error}. See “Configuration” in the README.")
+        sys.exit(
+            f"Cannot load the settings: {str(error).rstrip('.')}. The README's “Configuration” lists every variable."
+        )
     execute_from_command_line(sys.argv)
 
 
