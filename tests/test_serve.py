@@ -19,7 +19,7 @@ import pytest
 
 from tests.test_settings import PRODUCTION, ROOT, _manage
 
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 120
 # Start-up migrates a fresh database and collects static files; the budget is generous for a busy machine.
 STOP_SECONDS = 10
 
