@@ -47,9 +47,13 @@ class Command(BaseCommand):
                 "ALLOWED_HOSTS is empty, so every request would answer 400: set it to the host names "
                 "the site answers to, e.g. ALLOWED_HOSTS=news.example.org."
             )
-        workers = workers or int(os.environ.get("WEB_CONCURRENCY") or 0) or default_workers()
+        if workers is None:
+            concurrency = os.environ.get("WEB_CONCURRENCY", "")
+            if concurrency and not concurrency.isdigit():
+                raise CommandError(f"WEB_CONCURRENCY must be a number of workers, not {concurrency!r}.")
+            workers = int(concurrency) if concurrency else default_workers()
         if workers < 1:
-            raise CommandError("--workers must be at least 1.")
+            raise CommandError("There must be at least one worker (--workers, WEB_CONCURRENCY).")
 
         if migrate:
             call_command("migrate", interactive=False, verbosity=verbosity)
