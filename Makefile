@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate demo lint check-migrations clean
+.PHONY: run serve test install migrate demo lint check-migrations clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
@@ -27,6 +27,10 @@ demo: migrate
 
 run: demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+
+# Production: migrate, collect static files, serve with gunicorn (README, "Production"); refuses DEBUG.
+serve: install
+	$(PY) manage.py serve --bind $(HOST)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,9 +8,11 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / "data"
 
 env = environ.Env()
+
+# Local state: the default SQLite database, and the cache `manage.py serve` shares between its workers.
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -82,12 +84,17 @@ TEMPLATES = [
 
 if "DATABASE_URL" not in os.environ:
     # The embedded default: the first run needs nothing but Python.
-    DATA_DIR.mkdir(exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'newsroom.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Opening a connection costs more than most requests: production keeps each one for a minute. Every
+# worker process keeps its own (the server's sync workers run one request at a time), so the server
+# holds as many connections as it has workers. A connection the database dropped meanwhile is
+# replaced before use rather than failing the request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer should fail a request (and the health check) in seconds, not hang it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
@@ -99,7 +106,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Each process has its own local-memory cache: several workers or hosts need a shared one
+# (`manage.py serve` gives its workers a file-based cache unless CACHE_URL names another).
+CACHE_URL = env.str("CACHE_URL", default="locmemcache://")
+# django-environ would hand redis:// to django-redis whenever that happens to be installed;
+# Django's own backend, on the pinned redis client, is the one this project runs.
+CACHES = {
+    "default": env.cache_url_config(
+        CACHE_URL, backend="django.core.cache.backends.redis.RedisCache" if CACHE_URL.startswith("redis") else None
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -42,3 +42,12 @@ def test_demo_content_follows_debug_unless_set(debug, expected):
     env = PRODUCTION | {"DEBUG": debug}
     result = _manage("shell", "-c", "from django.conf import settings; print(settings.DEMO_CONTENT)", env=env)
     assert result.stdout.strip().splitlines()[-1] == str(expected), result.stderr
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    script = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = _manage("shell", "-c", script, env=PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "60 True", result.stderr
