@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -14,6 +15,41 @@ from newsroom.factboxes.rendering import story_body
 from newsroom.models import Article
 
 STORIES_PER_PAGE = 20
+# Past this, a page number is no page: the database's offsets stay within their range.
+LAST_PAGE = 10**6
+
+
+class UncountedPaginator(Paginator):
+    """Pages that know whether another follows (each reads one row more) but not how many there
+    are: counting an archive of 100,000 live stories cost more than showing twenty of them."""
+
+    def page(self, number) -> Page:
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer.") from error
+        if not 1 <= number <= LAST_PAGE:
+            raise EmptyPage("That page contains no results.")
+        start = (number - 1) * self.per_page
+        rows = list(self.object_list[start : start + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results.")
+        return UncountedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+class UncountedPage(Page):
+    def __init__(self, object_list, number, paginator, *, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 @method_decorator(require_safe, name="dispatch")
@@ -22,6 +58,7 @@ class HomeView(ListView):
     template_name = "newsroom/home.html"
     context_object_name = "stories"
     paginate_by = STORIES_PER_PAGE
+    paginator_class = UncountedPaginator
 
     def get_queryset(self):
         # Built per request: "live" depends on the clock.

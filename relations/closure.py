@@ -39,8 +39,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import models, transaction
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection, models, transaction
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 
@@ -164,11 +164,14 @@ class _Settlement:
     offers: dict[str, dict[int, list[Offer]]] = field(default_factory=lambda: {k: defaultdict(list) for k in KINDS})
     # actor -> [change in public claims, change in public relationships]
     counts: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    # (claim, actor) -> the claim's moment the actor now has it from, or None: kept in ClaimReach
+    reach: dict[tuple[int, int], Moment] = field(default_factory=dict)
     changed: int = 0
 
-    def offer(self, before: Reach, after: Reach, *, counted: int | None = None) -> None:
+    def offer(self, before: Reach, after: Reach, *, claim: int | None = None, counted: int | None = None) -> None:
         """Record the offers of one object's edges. ``counted`` is the index of the actors' count
-        its links to actors move (0 claims, 1 relationships), if any."""
+        its links to actors move (0 claims, 1 relationships), if any; ``claim`` names the claim
+        whose edges these are, if it is one."""
         for kind in KINDS:
             old, new = getattr(before, kind), getattr(after, kind)
             for pk in old | new:
@@ -178,6 +181,8 @@ class _Settlement:
                 self.offers[kind][pk].append(offer)
                 if kind == "actor" and counted is not None:
                     self.counts[pk][counted] += (offer[1] is not None) - (offer[0] is not None)
+                if kind == "actor" and claim is not None:
+                    self.reach[claim, pk] = offer[1]
 
 
 def _needs_derivation(current: Moment, offers: list[Offer]) -> bool:
@@ -250,13 +255,15 @@ def settle(before: dict[type[models.Model], dict[int, Reach]], derive: dict[str,
         model = model_of(kind)
         watched = before.get(model, {})
         after = _reaches(model, set(watched) | set(moved))
+        claims = kind == "claim"
         for pk, reach in after.items():
             # A row that only moved keeps its links: before differs from after by its moment.
             previous = watched[pk] if pk in watched else Reach(moved[pk][0], **_links(reach))
-            settlement.offer(previous, reach, counted=0 if kind == "claim" else 1)
-        for pk in set(watched) - set(after):  # deleted
-            settlement.offer(watched[pk], NOTHING, counted=0 if kind == "claim" else 1)
+            settlement.offer(previous, reach, claim=pk if claims else None, counted=0 if claims else 1)
+        for pk in set(watched) - set(after):  # deleted: its rows went with it
+            settlement.offer(watched[pk], NOTHING, counted=0 if claims else 1)
     _count(settlement.counts)
+    _reach(settlement.reach)
     return settlement.changed
 
 
@@ -276,6 +283,24 @@ def _count(deltas: dict[int, list[int]]) -> None:
             published_claim_count=F("published_claim_count") + claims,
             published_relationship_count=F("published_relationship_count") + relationships,
         )
+
+
+def _reach(changes: dict[tuple[int, int], Moment]) -> None:
+    from relations.models import ClaimReach
+
+    gone = [pair for pair, moment in changes.items() if moment is None]
+    for start in range(0, len(gone), CHUNK):
+        pairs = Q(pk__in=[])
+        for claim, actor in gone[start : start + CHUNK]:
+            pairs |= Q(claim=claim, actor=actor)
+        ClaimReach.objects.filter(pairs).delete()
+    ClaimReach.objects.bulk_create(
+        [ClaimReach(claim_id=claim, actor_id=actor, public_from=m) for (claim, actor), m in changes.items() if m],
+        update_conflicts=True,
+        unique_fields=["actor", "claim"],
+        update_fields=["public_from"],
+        batch_size=CHUNK,
+    )
 
 
 class _Watch(threading.local):
@@ -339,12 +364,19 @@ class Drift:
 
     moments: dict[str, dict[int, tuple[Moment, Moment]]] = field(default_factory=lambda: {k: {} for k in KINDS})
     counts: dict[int, tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
+    # (claim, actor) pairs ClaimReach lacks or holds at another moment, and rows it should not hold
+    reach_missing: set[tuple[int, int]] = field(default_factory=set)
+    reach_extra: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.counts) or any(self.moments.values())
+        return bool(self.counts or self.reach_missing or self.reach_extra) or any(self.moments.values())
 
     def summary(self) -> dict[str, int]:
-        return {**{kind: len(rows) for kind, rows in self.moments.items()}, "actor counts": len(self.counts)}
+        return {
+            **{kind: len(rows) for kind, rows in self.moments.items()},
+            "actor counts": len(self.counts),
+            "claim reach": len(self.reach_missing) + len(self.reach_extra),
+        }
 
 
 def _differs(field: str, derived: str) -> Q:
@@ -388,7 +420,50 @@ def check(*, repair: bool = False) -> Drift:
     if repair and drift.counts:
         for start in range(0, len(drift.counts), CHUNK):
             Actor.objects.filter(pk__in=list(drift.counts)[start : start + CHUNK]).update(**counts)
+    _check_reach(drift, repair=repair)
     return drift
+
+
+def _derived_reach() -> list[QuerySet]:
+    """What ClaimReach should hold, as ``(claim, actor, moment)`` rows: the actors each claim live
+    or scheduled content reaches is about, and the one it is attributed to."""
+    from relations.models import Claim
+
+    return [
+        Claim.actors.through.objects.filter(claim__public_from__isnull=False).values_list(
+            "claim", "actor", "claim__public_from"
+        ),
+        Claim.objects.filter(public_from__isnull=False, attributed_to__isnull=False).values_list(
+            "pk", "attributed_to", "public_from"
+        ),
+    ]
+
+
+def _check_reach(drift: Drift, *, repair: bool) -> None:
+    from relations.models import Claim, ClaimReach
+
+    about, attributed = _derived_reach()
+    kept = ClaimReach.objects.filter
+    missing = [
+        *about.exclude(
+            Exists(kept(claim=OuterRef("claim"), actor=OuterRef("actor"), public_from=OuterRef("claim__public_from")))
+        ),
+        *attributed.exclude(
+            Exists(kept(claim=OuterRef("pk"), actor=OuterRef("attributed_to"), public_from=OuterRef("public_from")))
+        ),
+    ]
+    is_about = Claim.actors.through.objects.filter(
+        claim=OuterRef("claim"), actor=OuterRef("actor"), claim__public_from=OuterRef("public_from")
+    )
+    is_attributed = Claim.objects.filter(
+        pk=OuterRef("claim"), attributed_to=OuterRef("actor"), public_from=OuterRef("public_from")
+    )
+    extra = ClaimReach.objects.exclude(Exists(is_about) | Exists(is_attributed)).values_list("pk", flat=True)
+    drift.reach_missing = {(claim, actor) for claim, actor, _moment in missing}
+    drift.reach_extra = set(extra)
+    if repair:
+        ClaimReach.objects.filter(pk__in=list(drift.reach_extra)).delete()
+        _reach({(claim, actor): moment for claim, actor, moment in missing})
 
 
 @transaction.atomic
@@ -400,6 +475,21 @@ def rebuild() -> None:
     for kind in KINDS:
         model_of(kind).objects.update(public_from=derived_moment(kind))
     Actor.objects.update(**count_expressions())
+    _rebuild_reach()
+
+
+def _rebuild_reach() -> None:
+    from relations.models import ClaimReach
+
+    ClaimReach.objects.all().delete()
+    table = connection.ops.quote_name(ClaimReach._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f"{name}_id") for name in ("claim", "actor")) + ", public_from"
+    with connection.cursor() as cursor:
+        for rows in _derived_reach():
+            # In the database: millions of rows need not travel through Python. A claim both about
+            # an actor and attributed to it is one row.
+            sql, params = rows.order_by().query.sql_with_params()
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING", params)
 
 
 # --- The reference: the rule derived on every read ------------------------------------------

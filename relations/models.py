@@ -407,6 +407,28 @@ class ClaimRelationship(models.Model):
         return f"{self.get_stance_display()}: {self.relationship}"
 
 
+class ClaimReach(models.Model):
+    """An actor a published (or scheduled) claim is about or attributed to, from the claim's moment.
+
+    Kept by ``relations.closure`` with the claim's ``public_from``, so that an actor's
+    claims are one index range whatever its coverage: the claims about Russia newest
+    first, or how many of them only scheduled content reaches yet. Claims nothing
+    live or scheduled reaches have no rows here.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    # The two indexes below start with the actor.
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+", db_index=False)
+    public_from = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "claim"], name="claimreach_unique")]
+        indexes = [models.Index(fields=["actor", "public_from"], name="claimreach_actor_public_from")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} names {self.actor_id} from {self.public_from:%d %b %Y %H:%M}"
+
+
 class PublicChange(models.Model):
     """One entry of the public feed of changes: something became public, changed or was withdrawn.
 

@@ -52,17 +52,16 @@ class ActorQuerySet(PublicFromQuerySet):
         counted as ``Relationship.objects.public().involving(actor)`` and
         ``Claim.objects.public().concerning(actor)`` list them (about the actor or attributed to it).
 
-        The closure keeps the counts of what live or scheduled content reaches; what is only
-        scheduled (a future ``public_from``, rare and indexed) is taken off at read time.
+        The closure keeps the counts of what live or scheduled content reaches; what only
+        scheduled content reaches yet (a future ``public_from``) is counted off at read time,
+        through indexes on the actor and the moment.
         """
-        from relations.models import Claim, Relationship
+        from relations.models import ClaimReach, Relationship
 
         now = timezone.now()
         actor = models.OuterRef("pk")
         relationships = Relationship.objects.filter(public_from__gt=now).filter(Q(subject=actor) | Q(object=actor))
-        # One level deeper than the claims: the actor is the outer query's outer query.
-        about = Claim.actors.through.objects.filter(actor=models.OuterRef(actor)).values("claim")
-        claims = Claim.objects.filter(public_from__gt=now).filter(Q(pk__in=about) | Q(attributed_to=actor))
+        claims = ClaimReach.objects.filter(actor=actor, public_from__gt=now)
         return self.annotate(
             public_relationship_count=models.F("published_relationship_count")
             - Coalesce(models.Subquery(_count_of(relationships)), 0),
@@ -154,12 +153,17 @@ class ClaimQuerySet(PublicFromQuerySet):
         }
 
     def concerning(self, actor) -> ClaimQuerySet:
-        """Claims about the actor or attributed to it. A subquery rather than a join,
-        so that a claim both about and by the actor comes back once, without DISTINCT."""
-        from relations.models import Claim
+        """Of the claims live or scheduled content reaches, those about the actor or attributed
+        to it: for public lists (``Claim.objects.public().concerning(actor)``).
 
-        about = Claim.actors.through.objects.filter(actor=actor).values("claim")
-        return self.filter(Q(pk__in=about) | Q(attributed_to=actor))
+        Read from ``ClaimReach``, which the closure keeps for exactly those claims: one index
+        range for the actor, so that the newest claims about Russia cost what a rarely named
+        actor's do. A subquery rather than a join: a claim both about and by the actor comes
+        back once, without DISTINCT.
+        """
+        from relations.models import ClaimReach
+
+        return self.filter(pk__in=ClaimReach.objects.filter(actor=actor).values("claim"))
 
     def for_display(self) -> ClaimQuerySet:
         """Everything a claim shows readers (``templates/newsroom/_claim.html``), in a fixed

@@ -82,7 +82,8 @@ class FactBoxViewSet(PublicReadOnlyViewSet):
         return (
             FactBox.objects.public()
             .select_related("published_version")
-            .annotate(published_at=F("published_version__published_at"))
+            # The current version's publication, as publishing sets both; indexed on the box.
+            .annotate(published_at=F("last_published_at"))
             .prefetch_related(live_articles())
         )
 

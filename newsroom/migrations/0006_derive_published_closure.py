@@ -1,4 +1,4 @@
-"""Derive the published closure for content written before it was kept (relations 0005 adds its columns)."""
+"""Derive the published closure for content written before it was kept (relations 0005 and 0006 add its columns and table)."""
 
 from django.db import migrations
 
@@ -19,7 +19,7 @@ def derive_closure(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("newsroom", "0005_factbox_roles"),
-        ("relations", "0005_published_closure"),
+        ("relations", "0006_claim_reach"),
     ]
 
     operations = [migrations.RunPython(derive_closure, migrations.RunPython.noop, elidable=True)]

@@ -6,7 +6,8 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +61,13 @@ class Article(VersionedModel):
     class Meta:
         ordering = ["-updated_at"]
         permissions = [("publish_article", "Can publish, schedule and withdraw articles and correct them")]
-        indexes = [models.Index(fields=["status", "-publish_at"], name="article_status_publish_at")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="article_status_publish_at"),
+            # The order the API lists stories in (``with_publication_date``: first published, newest first).
+            models.Index(
+                Coalesce("first_published_at", "publish_at").desc(), F("id").desc(), name="article_published_at"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
             models.CheckConstraint(

@@ -60,6 +60,8 @@ class FactBox(VersionedModel):
         verbose_name_plural = "fact boxes"
         ordering = ["-updated_at"]
         permissions = [("publish_factbox", "Can publish and withdraw fact boxes")]
+        # The order the API lists published boxes in: their current version's publication, newest first.
+        indexes = [models.Index(fields=["-last_published_at", "-id"], name="factbox_last_published_at")]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="factbox_title_not_empty"),
             models.CheckConstraint(

@@ -1,10 +1,10 @@
-"""An actor's network: the relationships around it as nodes and edges, read in one query whatever its size."""
+"""An actor's network: the relationships around it as nodes and edges, read in two queries whatever its size."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 
 from relations.models import Actor, Relationship
 from relations.querysets import RelationshipQuerySet
@@ -34,17 +34,13 @@ def actor_network(actor: Actor, *, ties: RelationshipQuerySet, depth: int = 1, l
     """
     limit = MAX_EDGES if limit is None else limit
     own = Q(subject=actor) | Q(object=actor)
-    if depth == 1:
-        reached = ties.filter(own)
-    else:
-        first = ties.filter(own)
-        near = Actor.objects.filter(
-            Q(pk=actor.pk) | Q(pk__in=first.values("subject")) | Q(pk__in=first.values("object"))
-        ).values("pk")
-        reached = ties.filter(Q(subject__in=near) | Q(object__in=near))
-    # The actor's own ties first, so that a cut network keeps what is closest.
-    closeness = Case(When(own, then=Value(1)), default=Value(2))
-    edges = list(reached.with_parties().annotate(hop=closeness).order_by("hop", "pk")[: limit + 1])
+    edges = list(ties.filter(own).with_parties().order_by("pk")[: limit + 1])
+    if depth == 2 and len(edges) <= limit:
+        # The actor's own ties come first, so that a cut network keeps what is closest; an actor
+        # with more own ties than fit needs no second step.
+        near = {actor.pk} | {party for edge in edges for party in (edge.subject_id, edge.object_id)}
+        further = ties.filter(Q(subject__in=near) | Q(object__in=near)).exclude(own)
+        edges += further.with_parties().order_by("pk")[: limit + 1 - len(edges)]
     truncated = len(edges) > limit
     edges = edges[:limit]
 
