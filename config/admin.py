@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from newsroom.factboxes.snapshots import review_notes
+from newsroom.factboxes.snapshots import live_review_notes
 from newsroom.models import Article, ArticleEvent, FactBox
 from relations.models import Claim
 
@@ -57,8 +57,11 @@ def editorial_queue(user) -> dict:
 
 def factboxes_needing_review() -> dict:
     """Published fact boxes showing readers something that has changed since, longest waiting
-    first, each with what changed: two queries however many there are."""
-    boxes = list(FactBox.objects.public().only("pk", "title", "status", "published_version", "last_published_at"))
-    notes = review_notes(boxes)
-    flagged = sorted((box for box in boxes if box.pk in notes), key=lambda box: (box.last_published_at, box.pk))
-    return {"boxes": [(box, notes[box.pk]) for box in flagged[:QUEUE_LENGTH]], "count": len(flagged)}
+    first, each with what changed: three queries however many there are."""
+    notes = live_review_notes()
+    flagged = (
+        FactBox.objects.filter(pk__in=list(notes))
+        .only("pk", "title", "status", "published_version", "last_published_at")
+        .order_by("last_published_at", "pk")[:QUEUE_LENGTH]
+    )
+    return {"boxes": [(box, notes[box.pk]) for box in flagged], "count": len(notes)}

@@ -15,16 +15,33 @@ Rules, in the order they matter to an editor:
 - acronyms are case-sensitive ("US" is not "us"); other names match in any
   case except all lower-case when the name has capitals, so a headline's
   "RUSSIA" counts but "china" (the porcelain) does not.
+
+Building the index reads every actor and alias (tens of thousands in a large
+archive), so each process keeps the one it built (``MentionIndex.current()``)
+until an actor or alias changes: ``relations.signals`` then replaces the
+generation token in Django's cache, which every process compares with its own
+on each use. With several processes the cache must be one they share (Redis
+through ``CACHE_URL``); ``MAX_AGE`` bounds how stale a copy can get when it is
+not, or when rows are written without signals (``bulk_create``, raw SQL).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import threading
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from relations.models import Actor, ActorAlias
+
+GENERATION_KEY = "relations:mention-index:generation"
+# Seconds a process trusts its index without a change being signalled.
+MAX_AGE = 600
 
 _WORD = re.compile(r"\w+")
 
@@ -93,6 +110,25 @@ class MentionIndex:
         names += ActorAlias.objects.values_list("actor_id", "name")
         return cls(names)
 
+    @classmethod
+    def current(cls) -> MentionIndex:
+        """The index of this process, rebuilt only when actors or aliases changed since it was built
+        (or it is older than ``MAX_AGE``): one cache read when nothing changed."""
+        global _built
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            # First use since the cache was emptied: every process adopts the same token.
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        built = _built
+        if built is not None and built[0] == generation and time.monotonic() - built[1] < MAX_AGE:
+            return built[2]
+        with _building:
+            # The token is read before the rows: a change made while building makes the next use rebuild.
+            index = cls.from_database()
+            _built = (generation, time.monotonic(), index)
+        return index
+
     def find(self, text: str) -> list[Mention]:
         """Mentions in order of appearance; a mention never overlaps another."""
         words = list(_WORD.finditer(text))
@@ -154,12 +190,22 @@ def _strip_separators(value: str) -> str:
     return "".join(_WORD.findall(value))
 
 
+# (generation token, when built, index) of this process.
+_built: tuple[str | None, float, MentionIndex] | None = None
+_building = threading.Lock()
+
+
+def forget_index() -> None:
+    """Make every process rebuild its index on next use: actors or aliases changed."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def find_mentions(text: str) -> list[Mention]:
-    return MentionIndex.from_database().find(text)
+    return MentionIndex.current().find(text)
 
 
 def mentioned_actors(text: str) -> list[Actor]:
     """Actors the text mentions, in order of first mention."""
-    ids = MentionIndex.from_database().actor_ids(text)
+    ids = MentionIndex.current().actor_ids(text)
     by_id = Actor.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]

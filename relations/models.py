@@ -83,6 +83,10 @@ class Actor(VersionedModel):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["name"], name="actor_name"),
+            models.Index(fields=["updated_at"], name="actor_updated_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["wikidata_id"],
@@ -157,6 +161,8 @@ class RelationshipType(models.Model):
     )
     category = models.CharField(max_length=20, choices=Category.choices, db_index=True)
     description = models.TextField(blank=True)
+    # Published fact boxes show a tie's label, category and direction: they look here for changes.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -205,6 +211,7 @@ class Relationship(VersionedModel):
 
     class Meta:
         ordering = ["subject__name", "type__name", "object__name"]
+        indexes = [models.Index(fields=["updated_at"], name="relationship_updated_at")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(subject=F("object")),
@@ -268,6 +275,11 @@ class Source(VersionedModel):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        indexes = [
+            models.Index(fields=["-published_on", "title"], name="source_published_on_title"),
+            models.Index(fields=["publisher"], name="source_publisher"),
+            models.Index(fields=["updated_at"], name="source_updated_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],
@@ -323,6 +335,7 @@ class Claim(VersionedModel):
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["updated_at"], name="claim_updated_at")]
         permissions = [
             ("verify_claim", "Can set a claim's verification state"),
             ("edit_public", "Can change the claims, relationships, actors and sources readers can see"),

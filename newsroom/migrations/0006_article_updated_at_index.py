@@ -1,0 +1,14 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("newsroom", "0005_factbox_roles"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["updated_at"], name="article_updated_at"),
+        ),
+    ]
