@@ -31,6 +31,7 @@ from newsroom.factboxes.services import (
 )
 from newsroom.factboxes.snapshots import boxes_needing_review, build_snapshot, review_notes, same_content
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxPlacement
+from relations.adminutils import PreloadedAutocompleteInlineMixin
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
 from relations.models import Actor, Relationship
@@ -77,7 +78,7 @@ class FactBoxItemForm(forms.ModelForm):
             errors.data[:] = [error for error in errors.data if repeated not in error.messages]
 
 
-class FactBoxItemInline(admin.TabularInline):
+class FactBoxItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = FactBoxItem
     form = FactBoxItemForm
     extra = 1
@@ -108,7 +109,7 @@ class FactBoxItemInline(admin.TabularInline):
         return formfield
 
 
-class FactBoxPlacementInline(admin.TabularInline):
+class FactBoxPlacementInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     """Where the box runs changes what readers of a live story see: an editors' decision."""
 
     model = FactBoxPlacement

@@ -1,0 +1,153 @@
+"""Admin building blocks whose cost follows the page shown, not the size of the archive."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import get_model_from_relation
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def count_of(queryset: models.QuerySet) -> models.Subquery:
+    """A correlated COUNT of ``queryset`` (filtered on ``OuterRef``): evaluated for the rows of the
+    page only, where a joined ``Count`` would group the whole table before the page is cut."""
+    counted = queryset.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT")).values("n")
+    return models.Subquery(counted, output_field=models.IntegerField())
+
+
+class ListColumnsMixin:
+    """Columns that cost a query of their own (counts) are computed for the changelist only:
+    the change form, the autocomplete and the actions' confirmation pages show none of them."""
+
+    def list_annotations(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        opts = self.model._meta
+        if match is not None and match.url_name == f"{opts.app_label}_{opts.model_name}_changelist":
+            queryset = self.list_annotations(queryset)
+        return queryset
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, naming its chosen row from the object the form already holds
+    (``preloaded``) instead of one query per widget: an inline of a hundred rows renders
+    with the inline's own query."""
+
+    preloaded: models.Model | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        known = self.preloaded
+        to_field = getattr(self.field.remote_field, "field_name", None)
+        if known is None or selected != {str(known.pk)} or to_field not in (None, known._meta.pk.name):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        label = self.choices.field.label_from_instance(known)
+        options.append(self.create_option(name, known.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedAutocompleteInlineMixin:
+    """For inlines: each row's autocompletes show the row's own related objects, which
+    ``get_queryset`` loads with ``select_related``."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.get_autocomplete_fields(request) and isinstance(db_field, models.ForeignKey):
+            inner = getattr(formfield.widget, "widget", formfield.widget)
+            if type(inner) is AutocompleteSelect:
+                preloaded = PreloadedAutocompleteSelect(inner.field, inner.admin_site, inner.attrs, using=inner.db)
+                preloaded.choices = inner.choices
+                preloaded.is_required = inner.is_required
+                if inner is formfield.widget:
+                    formfield.widget = preloaded
+                else:
+                    formfield.widget.widget = preloaded
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        names = list(self.get_autocomplete_fields(request))
+
+        class Form(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name in names:
+                    field = self.fields.get(name)
+                    if field is None or getattr(self.instance, f"{name}_id", None) is None:
+                        continue
+                    widget = getattr(field.widget, "widget", field.widget)
+                    if isinstance(widget, PreloadedAutocompleteSelect):
+                        widget.preloaded = getattr(self.instance, name)
+
+        formset.form = Form
+        return formset
+
+
+class AutocompleteListFilter(admin.FieldListFilter):
+    """Filter by a related row picked with the admin's own autocomplete: the page carries the chosen
+    row only, where ``RelatedOnlyFieldListFilter`` lists every row ever linked (tens of thousands of
+    actors). Uses the same parameter (``actors__id__exact``), so saved links keep working; the related
+    model's admin must have ``search_fields``."""
+
+    template = "admin/autocomplete_list_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.other_model = get_model_from_relation(field)
+        self.lookup_kwarg = f"{field_path}__{field.target_field.name}__exact"
+        self.admin_site = model_admin.admin_site
+        self.query_without = "?"
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = getattr(field, "verbose_name", self.other_model._meta.verbose_name_plural)
+        value = self.used_parameters.get(self.lookup_kwarg)
+        self.value = value[-1] if isinstance(value, list) else value
+
+    def expected_parameters(self):
+        return [self.lookup_kwarg]
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        self.query_without = changelist.get_query_string(remove=[self.lookup_kwarg])
+        yield {
+            "selected": self.value is None,
+            "query_string": self.query_without,
+            "display": _("All"),
+        }
+
+    def widget_html(self) -> str:
+        widget = AutocompleteSelect(self.field, self.admin_site, attrs={"class": "autocomplete-list-filter"})
+        formfield = forms.ModelChoiceField(
+            queryset=self.other_model._default_manager.all(), widget=widget, required=False
+        )
+        widget.attrs["data-filter-url"] = self.query_without
+        value = self.value
+        if value is not None and not str(value).isdigit():
+            value = None
+        return formfield.widget.render(self.lookup_kwarg, value)
+
+    @classmethod
+    def media(cls, field, admin_site) -> forms.Media:
+        widget = AutocompleteSelect(field, admin_site)
+        return widget.media + forms.Media(js=["relations/admin/autocomplete_list_filter.js"])
+
+
+class AutocompleteListFilterMediaMixin:
+    """Adds the scripts of the autocomplete list filters to the changelist."""
+
+    @property
+    def media(self):
+        media = super().media
+        for spec in self.list_filter:
+            if isinstance(spec, tuple) and issubclass(spec[1], AutocompleteListFilter):
+                field = self.model._meta.get_field(spec[0])
+                media += spec[1].media(field, self.admin_site)
+        return media
