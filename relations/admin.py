@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from relations.adminutils import (
     AutocompleteListFilter,
     AutocompleteListFilterMediaMixin,
+    IndexedSearchMixin,
     ListColumnsMixin,
     PreloadedAutocompleteInlineMixin,
     count_of,
@@ -81,7 +82,7 @@ class ActorAliasInline(PublicContentInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ListColumnsMixin, PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
+class ActorAdmin(ListColumnsMixin, IndexedSearchMixin, PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
     ordering = ["name"]
     show_full_result_count = False
     list_display = ["name", "kind", "aliases_list", "wikidata_id", "relationship_count", "claim_count"]
@@ -97,6 +98,13 @@ class ActorAdmin(ListColumnsMixin, PublicContentAdmin, LockedEditAdmin, HistoryA
 
     def list_annotations(self, queryset):
         return queryset.with_counts().prefetch_related("aliases")
+
+    def search_condition(self, term: str) -> models.Q:
+        own = Actor.objects.filter(
+            models.Q(name__icontains=term) | models.Q(slug__icontains=term) | models.Q(wikidata_id__icontains=term)
+        )
+        aliased = ActorAlias.objects.filter(name__icontains=term).values("actor")
+        return models.Q(pk__in=_union(own.values("pk"), aliased))
 
     @admin.display(description=_("aliases"))
     def aliases_list(self, obj: Actor) -> str:
@@ -174,7 +182,7 @@ class RelationshipClaimInline(admin.TabularInline):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(ListColumnsMixin, PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
+class RelationshipAdmin(ListColumnsMixin, IndexedSearchMixin, PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
     ordering = ["subject__name", "type__name", "object__name"]
     show_full_result_count = False
     list_display = ["__str__", "type", "status", "valid_from_display", "valid_until_display", "claim_count"]
@@ -254,7 +262,7 @@ class AttributionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ListColumnsMixin, AutocompleteListFilterMediaMixin, LockedEditAdmin, HistoryAdmin):
+class ClaimAdmin(ListColumnsMixin, IndexedSearchMixin, AutocompleteListFilterMediaMixin, LockedEditAdmin, HistoryAdmin):
     ordering = ["-updated_at"]
     show_full_result_count = False
     list_display = ["__str__", "kind", "attributed_to", "verification", "relationship_count", "article_count"]
@@ -277,6 +285,17 @@ class ClaimAdmin(ListColumnsMixin, AutocompleteListFilterMediaMixin, LockedEditA
         return queryset.annotate(
             relationship_count=count_of(ClaimRelationship.objects.filter(claim=models.OuterRef("pk"))),
             article_count=count_of(citations.objects.filter(claim=models.OuterRef("pk"))),
+        )
+
+    def search_condition(self, term: str) -> models.Q:
+        actors = Actor.objects.filter(name__icontains=term).values("pk")
+        return models.Q(
+            pk__in=_union(
+                Claim.objects.filter(text__icontains=term).values("pk"),
+                Claim.objects.filter(quote__icontains=term).values("pk"),
+                Claim.objects.filter(attributed_to__in=actors).values("pk"),
+                Claim.actors.through.objects.filter(actor__in=actors).values("claim"),
+            )
         )
 
     def has_change_permission(self, request, obj=None):
@@ -310,3 +329,9 @@ class ClaimAdmin(ListColumnsMixin, AutocompleteListFilterMediaMixin, LockedEditA
     @admin.display(description=_("cited in"), ordering="article_count")
     def article_count(self, obj: Claim) -> int:
         return obj.article_count
+
+
+def _union(*querysets: models.QuerySet) -> models.QuerySet:
+    """The ids any of ``querysets`` (each of one column) selects: each part reads its own index."""
+    first, *rest = (queryset.order_by() for queryset in querysets)
+    return first.union(*rest)

@@ -161,8 +161,6 @@ class RelationshipType(models.Model):
     )
     category = models.CharField(max_length=20, choices=Category.choices, db_index=True)
     description = models.TextField(blank=True)
-    # Published fact boxes show a tie's label, category and direction: they look here for changes.
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

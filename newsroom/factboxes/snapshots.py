@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from newsroom.models import FactBox, FactBoxItem, FactBoxReference
@@ -314,11 +316,15 @@ CLOCK_MARGIN = datetime.timedelta(minutes=10)
 
 def may_have_changed() -> Q:
     """References (of ``FactBoxReference``) whose row may show readers something else than when
-    their version was published: the row was deleted (its key is cleared), or it, its relationship
-    type or one of its claim's sources was saved since. Every value ``shown_values`` reads lives on
-    one of these rows, and every write to one moves its ``updated_at`` (a claim's verdict also moves
-    ``verified_at``; linking or unlinking a claim's sources moves the claim's, see
-    ``relations.signals``), so the rows left out are unchanged and need no comparison."""
+    their version was published: the row was deleted (its key is cleared), or it or one of its
+    claim's sources was saved since, or its relationship's type reads differently now. Every
+    value ``shown_values`` reads lives on one of these rows; every write to a claim, relationship,
+    actor or source moves its ``updated_at`` (a claim's verdict also moves ``verified_at``; linking
+    or unlinking a claim's sources moves the claim's, see ``relations.signals``), so the
+    references left out are unchanged and need no comparison.
+
+    Relationship types carry no timestamp: the few values a box shows of them (label, category,
+    direction) are compared with the stored ones in SQL instead."""
     since = F("version__published_at") - CLOCK_MARGIN
     sources_saved = Claim.sources.through.objects.filter(
         claim=OuterRef("claim"), source__updated_at__gt=OuterRef("version__published_at") - CLOCK_MARGIN
@@ -326,11 +332,13 @@ def may_have_changed() -> Q:
     claim = (
         Q(claim__isnull=True) | Q(claim__updated_at__gt=since) | Q(claim__verified_at__gt=since) | Exists(sources_saved)
     )
-    relationship = (
-        Q(relationship__isnull=True)
-        | Q(relationship__updated_at__gt=since)
-        | Q(relationship__type__updated_at__gt=since)
+    type_changed = (
+        ~Q(Exact(KeyTextTransform("type", "shown"), F("relationship__type__label")))
+        | ~Q(Exact(KeyTextTransform("category", "shown"), F("relationship__type__category")))
+        | Q(shown__symmetric=True, relationship__type__symmetric=False)
+        | Q(shown__symmetric=False, relationship__type__symmetric=True)
     )
+    relationship = Q(relationship__isnull=True) | Q(relationship__updated_at__gt=since) | type_changed
     actor = Q(actor__isnull=True) | Q(actor__updated_at__gt=since)
     return Q(kind=Kind.CLAIM) & claim | Q(kind=Kind.RELATIONSHIP) & relationship | Q(kind=Kind.ACTOR) & actor
 

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("relations", "0005_relationshiptype_updated_at"),
+        ("relations", "0004_publicchange"),
     ]
 
     operations = [
