@@ -213,6 +213,18 @@ class RelationshipAdmin(ListColumnsMixin, IndexedSearchMixin, PublicContentAdmin
             claim_count=count_of(ClaimRelationship.objects.filter(relationship=models.OuterRef("pk")))
         )
 
+    def search_condition(self, term: str) -> models.Q:
+        actors = Actor.objects.filter(name__icontains=term).values("pk")
+        types = RelationshipType.objects.filter(models.Q(name__icontains=term) | models.Q(label__icontains=term))
+        return models.Q(
+            pk__in=_union(
+                Relationship.objects.filter(subject__in=actors).values("pk"),
+                Relationship.objects.filter(object__in=actors).values("pk"),
+                Relationship.objects.filter(type__in=types.values("pk")).values("pk"),
+                Relationship.objects.filter(summary__icontains=term).values("pk"),
+            )
+        )
+
     @admin.display(description=_("from"), ordering="valid_from")
     def valid_from_display(self, obj: Relationship) -> str:
         return obj.valid_from_display

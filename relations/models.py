@@ -333,7 +333,10 @@ class Claim(VersionedModel):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["updated_at"], name="claim_updated_at")]
+        indexes = [
+            models.Index(fields=["updated_at"], name="claim_updated_at"),
+            models.Index(fields=["verified_at"], name="claim_verified_at"),
+        ]
         permissions = [
             ("verify_claim", "Can set a claim's verification state"),
             ("edit_public", "Can change the claims, relationships, actors and sources readers can see"),

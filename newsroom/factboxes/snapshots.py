@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.models import FactBox, FactBoxItem, FactBoxReference
@@ -368,13 +370,71 @@ def _notes_by_box(references, box_of: Callable[[FactBoxReference], int]) -> dict
     return notes
 
 
+# The review state of every published box, kept in Django's cache between requests (see
+# ``live_review_notes``): ``{"as_of": when it was true, "notes": {version id: {reference id: (kind, note)}}}``.
+REVIEW_STATE_KEY = "newsroom:factbox-review:v1"
+
+
+def changed_since(moment: datetime.datetime) -> Q:
+    """References (of ``FactBoxReference``) whose row was saved or deleted after ``moment``, or whose
+    claim's sources were: the only ones whose review note can differ from one taken at ``moment``.
+    Each part starts from the rows saved since (their ``updated_at`` indexes) and reaches the
+    references through their keys, so that the cost follows what changed, not the archive."""
+    claims = Claim.objects.filter(Q(updated_at__gt=moment) | Q(verified_at__gt=moment)).values("pk")
+    sourced = Claim.sources.through.objects.filter(source__updated_at__gt=moment).values("claim")
+    relationships = Relationship.objects.filter(updated_at__gt=moment).values("pk")
+    actors = Actor.objects.filter(updated_at__gt=moment).values("pk")
+    parts = [
+        FactBoxReference.objects.filter(claim__isnull=True, relationship__isnull=True, actor__isnull=True),
+        FactBoxReference.objects.filter(claim__in=claims),
+        FactBoxReference.objects.filter(claim__in=sourced),
+        FactBoxReference.objects.filter(relationship__in=relationships),
+        FactBoxReference.objects.filter(actor__in=actors),
+    ]
+    first, *rest = (part.values("pk").order_by() for part in parts)
+    return Q(pk__in=first.union(*rest))
+
+
 def live_review_notes() -> dict[int, list[str]]:
-    """``review_notes`` of every published box, without reading the boxes first: their versions
-    are joined into the query for the references, so that the cost follows the references whose
-    rows changed, not the number of boxes. Two queries."""
-    live = FactBox.objects.public().filter(published_version=OuterRef("version"))
-    references = FactBoxReference.objects.filter(Exists(live)).annotate(box_id=F("version__factbox_id"))
-    return _notes_by_box(references, lambda reference: reference.box_id)
+    """``review_notes`` of every published box, by box id, in three queries.
+
+    The first call compares every published reference that ``may_have_changed`` and keeps what
+    it found in Django's cache, with the moment it was true. Later calls compare only the
+    references whose rows changed since that moment (``changed_since``, less ``CLOCK_MARGIN``)
+    and update the kept notes, so that the start page and the "needs review" filter cost what
+    changed since they were last shown. Versions no longer published drop out as they are read;
+    a new version starts with no notes, which holds until a row it shows changes. A relationship
+    type carries no timestamp: changing one forgets the kept state (``newsroom.signals``)."""
+    now = timezone.now()
+    live = dict(FactBox.objects.public().values_list("published_version_id", "pk"))
+    state = cache.get(REVIEW_STATE_KEY)
+    references = FactBoxReference.objects.filter(version__in=FactBox.objects.public().values("published_version"))
+    if state is None:
+        notes: dict[int, dict[int, tuple[str, str]]] = {}
+        references = references.filter(may_have_changed())
+    else:
+        notes = {version: entries for version, entries in state["notes"].items() if version in live}
+        references = references.filter(changed_since(state["as_of"] - CLOCK_MARGIN))
+    references = references.select_related("claim", "relationship__type", "actor").prefetch_related(
+        Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources")
+    )
+    for reference in references:
+        entries = notes.setdefault(reference.version_id, {})
+        note = _note(reference)
+        if note:
+            entries[reference.pk] = (reference.kind, note)
+        else:
+            entries.pop(reference.pk, None)
+    notes = {version: entries for version, entries in notes.items() if entries}
+    cache.set(REVIEW_STATE_KEY, {"as_of": now, "notes": notes}, timeout=None)
+    return {
+        live[version]: [entries[pk][1] for pk in sorted(entries, key=lambda pk: (entries[pk][0], pk))]
+        for version, entries in notes.items()
+    }
+
+
+def forget_review_state() -> None:
+    cache.delete(REVIEW_STATE_KEY)
 
 
 def boxes_needing_review() -> list[int]:

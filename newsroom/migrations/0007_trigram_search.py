@@ -5,7 +5,7 @@ from relations.migration_operations import trigram_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0006_article_updated_at_index"),
+        ("newsroom", "0006_admin_indexes"),
         # It creates the pg_trgm extension.
         ("relations", "0006_trigram_search"),
     ]

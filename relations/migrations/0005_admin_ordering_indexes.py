@@ -20,6 +20,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["updated_at"], name="claim_updated_at"),
         ),
         migrations.AddIndex(
+            model_name="claim",
+            index=models.Index(fields=["verified_at"], name="claim_verified_at"),
+        ),
+        migrations.AddIndex(
             model_name="relationship",
             index=models.Index(fields=["updated_at"], name="relationship_updated_at"),
         ),

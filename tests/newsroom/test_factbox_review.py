@@ -298,16 +298,68 @@ def test_every_published_box_is_checked_as_review_notes_checks_it(published, edi
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_live_review_notes_take_two_queries_however_many_boxes(editor, n):
+@pytest.mark.parametrize("kept", [False, True], ids=["first-check", "kept-state"])
+def test_live_review_notes_take_three_queries_however_many_boxes(editor, n, kept):
     for _ in range(n):
         box = FactBoxFactory()
         claim = ClaimFactory()
         claim.sources.add(SourceFactory())
         FactBoxItemFactory(factbox=box, claim=claim)
         factbox_publish(factbox=box, by=editor)
+    if kept:
+        live_review_notes()
     for source in Source.objects.all():
         _save(source, title=source.title + " (updated)")
     with CaptureQueriesContext(connection) as queries:
         notes = live_review_notes()
-    assert len(queries) == 2  # the references that may have changed, then their claims' sources
+    assert len(queries) == 3  # the published versions, the references that may have changed, their claims' sources
     assert len(notes) == n
+
+
+def _reword_claim(box):
+    _save(Claim.objects.get(text__startswith="Only Russia"), text="Russia and North Korea signed a pact.")
+
+
+def _link_source(box):
+    SourceFactory().claims.add(Claim.objects.get(text__startswith="Only Russia"))
+
+
+def _relabel_type(box):
+    _save(Relationship.objects.get().type, label="sells arms to")
+
+
+def _delete_claim(box):
+    box.items.filter(claim__isnull=False).delete()
+    Claim.objects.filter(text__startswith="Only Russia").delete()
+
+
+def _rename_actor_and_back(box):
+    russia = Actor.objects.get(slug="russia")
+    _save(russia, name="Russian Federation")
+    live_review_notes()
+    _save(russia, name="Russia")
+
+
+def _republish(box):
+    _save(Relationship.objects.get(), status=Relationship.Status.ENDED)
+    live_review_notes()
+    box.refresh_from_db()
+    factbox_publish(factbox=box, by=EditorFactory(username="desk"))
+
+
+def _withdraw(box):
+    _save(Relationship.objects.get(), status=Relationship.Status.ENDED)
+    live_review_notes()
+    box.refresh_from_db()
+    factbox_withdraw(factbox=box, by=EditorFactory(username="desk"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_reword_claim, _link_source, _relabel_type, _delete_claim, _rename_actor_and_back, _republish, _withdraw],
+)
+def test_the_kept_review_state_follows_later_changes(published, change):
+    assert live_review_notes() == {}
+    change(published)
+    published.refresh_from_db()
+    assert live_review_notes() == review_notes([published])

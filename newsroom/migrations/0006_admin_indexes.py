@@ -1,0 +1,22 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("newsroom", "0005_factbox_roles"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["updated_at"], name="article_updated_at"),
+        ),
+        migrations.AddIndex(
+            model_name="factboxreference",
+            index=models.Index(
+                condition=models.Q(("actor__isnull", True), ("claim__isnull", True), ("relationship__isnull", True)),
+                fields=["version"],
+                name="factboxreference_target_gone",
+            ),
+        ),
+    ]
