@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from newsroom.factboxes.snapshots import live_review_notes
-from newsroom.models import Article, ArticleEvent, FactBox
+from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox
 from relations.models import Claim
 
 QUEUE_LENGTH = 10
@@ -36,14 +36,11 @@ def editorial_queue(user) -> dict:
         )
         .order_by("submitted_at", "pk")
     )
-    upcoming = Article.objects.filter(status__in=[Article.Status.IN_REVIEW, Article.Status.PUBLISHED]).exclude(
-        pk__in=Article.objects.public(at=now).values("pk")
-    )
-    unchecked = (
-        Claim.objects.filter(verification=Claim.Verification.UNVERIFIED, citations__article__in=upcoming)
-        .distinct()
-        .order_by("pk")
-    )
+    # In review or scheduled: on their way out, not yet live.
+    upcoming = Article.objects.in_review() | Article.objects.scheduled(at=now)
+    # A subquery rather than a join: no DISTINCT over the archive's claims.
+    cited = ArticleClaim.objects.filter(article__in=upcoming).values("claim")
+    unchecked = Claim.objects.filter(verification=Claim.Verification.UNVERIFIED, pk__in=cited).order_by("pk")
     return {
         "in_review": in_review[:QUEUE_LENGTH],
         "in_review_count": in_review.count(),

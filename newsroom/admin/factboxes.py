@@ -29,7 +29,13 @@ from newsroom.factboxes.services import (
     factbox_start_relationship_map,
     factbox_withdraw,
 )
-from newsroom.factboxes.snapshots import boxes_needing_review, build_snapshot, review_notes, same_content
+from newsroom.factboxes.snapshots import (
+    boxes_needing_review,
+    build_snapshot,
+    live_review_notes,
+    review_notes,
+    same_content,
+)
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxPlacement
 from relations.adminutils import PreloadedAutocompleteInlineMixin
 from relations.history import HistoryAdmin
@@ -60,8 +66,8 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 class FactBoxChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
-        # One query for the whole page: each row then reads its own notes.
-        notes = review_notes(self.result_list)
+        # The review state of every published box, kept between requests: each row reads its own notes.
+        notes = live_review_notes()
         for box in self.result_list:
             box.review_notes = notes.get(box.pk, [])
 
