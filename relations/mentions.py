@@ -27,6 +27,7 @@ not, or when rows are written without signals (``bulk_create``, raw SQL).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -54,7 +55,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Name:
     actor_id: int
     name: str
@@ -65,6 +66,9 @@ class _Name:
 
 
 def _is_acronym(name: str) -> bool:
+    if not name.isupper():
+        # No upper-case letter, or a lower-case one: not an acronym (the cheap answer for most names).
+        return False
     letters = [c for c in name if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -81,28 +85,30 @@ def _split(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
 
 
 class MentionIndex:
-    """Every actor name and alias, keyed by its casefolded words."""
+    """Every actor name and alias, keyed by its casefolded words.
+
+    Building keeps only the key and the (actor, name) pair: how a name must be spelled in the
+    text to count (separators, trailing punctuation, acronym, capitals) is worked out when a
+    text first reaches it (``_entry``), so that a cold build over a large archive costs one
+    split of each name and nothing more."""
 
     def __init__(self, names: Iterable[tuple[int, str]]) -> None:
-        self._names: dict[tuple[str, ...], list[_Name]] = {}
-        self.longest = 0
+        self._names: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        longest = 0
+        findall = _WORD.findall
         for actor_id, name in names:
-            split = _split(name)
-            if split is None:
+            words = findall(name)
+            if not words:
                 continue
-            key, separators, trailing = split
-            entry = _Name(
-                actor_id=actor_id,
-                name=name,
-                separators=separators,
-                trailing=trailing,
-                acronym=_is_acronym(name),
-                has_capitals=any(c.isupper() for c in name),
-            )
-            entries = self._names.setdefault(key, [])
-            if all((e.actor_id, e.name) != (entry.actor_id, entry.name) for e in entries):
-                entries.append(entry)
-            self.longest = max(self.longest, len(key))
+            key = tuple([word.casefold() for word in words])
+            entries = self._names.get(key)
+            if entries is None:
+                self._names[key] = [(actor_id, name)]
+            elif (actor_id, name) not in entries:
+                entries.append((actor_id, name))
+            if len(key) > longest:
+                longest = len(key)
+        self.longest = longest
 
     @classmethod
     def from_database(cls) -> MentionIndex:
@@ -154,12 +160,12 @@ class MentionIndex:
         return list(dict.fromkeys(m.actor_id for m in self.find(text)))
 
     @staticmethod
-    def _match(text: str, words: list[re.Match], entries: list[_Name]) -> list[Mention]:
+    def _match(text: str, words: list[re.Match], entries: list[tuple[int, str]]) -> list[Mention]:
         start, end = words[0].start(), words[-1].end()
         gaps = _gaps(text, words)
         surface = text[start:end]
         found = []
-        for entry in entries:
+        for entry in map(_entry, entries):
             if gaps != entry.separators:
                 continue
             if entry.trailing and not text.startswith(entry.trailing, end):
@@ -173,6 +179,20 @@ class MentionIndex:
             found.append(Mention(entry.actor_id, start, matched_end, text[start:matched_end]))
         # One actor per span, even when it is reachable by several of its names.
         return list({m.actor_id: m for m in found}.values())
+
+
+@functools.lru_cache(maxsize=100_000)
+def _entry(pair: tuple[int, str]) -> _Name:
+    actor_id, name = pair
+    _key, separators, trailing = _split(name)
+    return _Name(
+        actor_id=actor_id,
+        name=name,
+        separators=separators,
+        trailing=trailing,
+        acronym=_is_acronym(name),
+        has_capitals=any(c.isupper() for c in name),
+    )
 
 
 def _gaps(text: str, words: list[re.Match]) -> tuple[str, ...]:
