@@ -278,7 +278,7 @@ class ClaimAdmin(ListColumnsMixin, IndexedSearchMixin, AutocompleteListFilterMed
     ordering = ["-updated_at"]
     show_full_result_count = False
     list_display = ["__str__", "kind", "attributed_to", "verification", "relationship_count", "article_count"]
-    list_filter = ["verification", "kind", AttributionFilter, ("actors", AutocompleteListFilter)]
+    list_filter = ["verification", "kind", AttributionFilter, AutocompleteListFilter.on("actors")]
     list_select_related = ["attributed_to"]
     search_fields = ["text", "quote", "attributed_to__name", "actors__name"]
     autocomplete_fields = ["attributed_to", "actors", "sources"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_model_from_relation
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
@@ -92,52 +94,71 @@ class PreloadedAutocompleteInlineMixin:
         return formset
 
 
-class AutocompleteListFilter(admin.FieldListFilter):
+class AutocompleteListFilter(admin.ListFilter):
     """Filter by a related row picked with the admin's own autocomplete: the page carries the chosen
     row only, where ``RelatedOnlyFieldListFilter`` lists every row ever linked (tens of thousands of
-    actors). Uses the same parameter (``actors__id__exact``), so saved links keep working; the related
-    model's admin must have ``search_fields``."""
+    actors). Declared with ``AutocompleteListFilter.on("actors")``; it takes the parameter the admin's
+    own filter took (``actors__id__exact``), so saved links keep working, and filters through a
+    subquery on the link table, so that the changelist needs no DISTINCT. The related model's admin
+    must have ``search_fields``."""
 
     template = "admin/autocomplete_list_filter.html"
+    title = ""
+    field_name = ""
 
-    def __init__(self, field, request, params, model, model_admin, field_path):
-        self.other_model = get_model_from_relation(field)
-        self.lookup_kwarg = f"{field_path}__{field.target_field.name}__exact"
+    @classmethod
+    def on(cls, field_name: str) -> type[AutocompleteListFilter]:
+        return type(f"AutocompleteListFilter_{field_name}", (cls,), {"field_name": field_name})
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.field = model._meta.get_field(self.field_name)
+        self.other_model = get_model_from_relation(self.field)
         self.admin_site = model_admin.admin_site
+        self.title = self.field.verbose_name
+        self.lookup_kwarg = f"{self.field_name}__{self.field.target_field.name}__exact"
         self.query_without = "?"
-        super().__init__(field, request, params, model, model_admin, field_path)
-        self.title = getattr(field, "verbose_name", self.other_model._meta.verbose_name_plural)
-        value = self.used_parameters.get(self.lookup_kwarg)
+        value = params.pop(self.lookup_kwarg, None)
         self.value = value[-1] if isinstance(value, list) else value
-
-    def expected_parameters(self):
-        return [self.lookup_kwarg]
+        if self.value is not None:
+            self.used_parameters[self.lookup_kwarg] = self.value
 
     def has_output(self):
         return True
 
+    def expected_parameters(self):
+        return [self.lookup_kwarg]
+
+    def queryset(self, request, queryset):
+        if self.value is None:
+            return queryset
+        try:
+            pk = self.other_model._meta.pk.to_python(self.value)
+        except ValidationError as error:
+            raise IncorrectLookupParameters(error) from error
+        if self.field.many_to_many:
+            through = self.field.remote_field.through
+            links = through.objects.filter(**{self.field.m2m_reverse_field_name(): pk})
+            return queryset.filter(pk__in=links.values(self.field.m2m_field_name()))
+        return queryset.filter(**{self.field_name: pk})
+
     def choices(self, changelist):
         self.query_without = changelist.get_query_string(remove=[self.lookup_kwarg])
-        yield {
-            "selected": self.value is None,
-            "query_string": self.query_without,
-            "display": _("All"),
-        }
+        yield {"selected": self.value is None, "query_string": self.query_without, "display": _("All")}
 
     def widget_html(self) -> str:
-        widget = AutocompleteSelect(self.field, self.admin_site, attrs={"class": "autocomplete-list-filter"})
-        formfield = forms.ModelChoiceField(
-            queryset=self.other_model._default_manager.all(), widget=widget, required=False
-        )
-        widget.attrs["data-filter-url"] = self.query_without
-        value = self.value
-        if value is not None and not str(value).isdigit():
-            value = None
-        return formfield.widget.render(self.lookup_kwarg, value)
+        attrs = {"class": "autocomplete-list-filter", "data-filter-url": self.query_without}
+        widget = forms.ModelChoiceField(
+            queryset=self.other_model._default_manager.all(),
+            widget=AutocompleteSelect(self.field, self.admin_site, attrs=attrs),
+            required=False,
+        ).widget
+        value = self.value if self.value is not None and str(self.value).isdigit() else None
+        return widget.render(self.lookup_kwarg, value)
 
     @classmethod
-    def media(cls, field, admin_site) -> forms.Media:
-        widget = AutocompleteSelect(field, admin_site)
+    def media(cls, model, admin_site) -> forms.Media:
+        widget = AutocompleteSelect(model._meta.get_field(cls.field_name), admin_site)
         return widget.media + forms.Media(js=["relations/admin/autocomplete_list_filter.js"])
 
 
@@ -148,9 +169,8 @@ class AutocompleteListFilterMediaMixin:
     def media(self):
         media = super().media
         for spec in self.list_filter:
-            if isinstance(spec, tuple) and issubclass(spec[1], AutocompleteListFilter):
-                field = self.model._meta.get_field(spec[0])
-                media += spec[1].media(field, self.admin_site)
+            if isinstance(spec, type) and issubclass(spec, AutocompleteListFilter):
+                media += spec.media(self.model, self.admin_site)
         return media
 
 

@@ -84,7 +84,7 @@ class Actor(VersionedModel):
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["name"], name="actor_name"),
+            models.Index(fields=["name", "-id"], name="actor_name"),
             models.Index(fields=["updated_at"], name="actor_updated_at"),
         ]
         constraints = [
@@ -274,7 +274,7 @@ class Source(VersionedModel):
     class Meta:
         ordering = ["-published_on", "title"]
         indexes = [
-            models.Index(fields=["-published_on", "title"], name="source_published_on_title"),
+            models.Index(fields=["-published_on", "title", "-id"], name="source_published_on_title"),
             models.Index(fields=["publisher"], name="source_publisher"),
             models.Index(fields=["updated_at"], name="source_updated_at"),
         ]
@@ -334,7 +334,7 @@ class Claim(VersionedModel):
     class Meta:
         ordering = ["-updated_at"]
         indexes = [
-            models.Index(fields=["updated_at"], name="claim_updated_at"),
+            models.Index(fields=["updated_at", "id"], name="claim_updated_at"),
             models.Index(fields=["verified_at"], name="claim_verified_at"),
         ]
         permissions = [

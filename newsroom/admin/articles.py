@@ -123,7 +123,7 @@ class ArticleAdmin(ListColumnsMixin, AutocompleteListFilterMediaMixin, LockedEdi
     change_form_template = "admin/newsroom/article/change_form.html"
     ordering = ["-updated_at"]
     list_display = ["title", "status", "live_state", "section", "byline", "claim_count", "updated_at"]
-    list_filter = ["status", "section", ("actors", AutocompleteListFilter)]
+    list_filter = ["status", "section", AutocompleteListFilter.on("actors")]
     search_fields = ["title", "slug", "standfirst", "byline"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["actors"]

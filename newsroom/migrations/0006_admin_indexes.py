@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="article",
-            index=models.Index(fields=["updated_at"], name="article_updated_at"),
+            index=models.Index(fields=["updated_at", "id"], name="article_updated_at"),
         ),
         migrations.AddIndex(
             model_name="factboxreference",

@@ -62,7 +62,7 @@ class Article(VersionedModel):
         permissions = [("publish_article", "Can publish, schedule and withdraw articles and correct them")]
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_status_publish_at"),
-            models.Index(fields=["updated_at"], name="article_updated_at"),
+            models.Index(fields=["updated_at", "id"], name="article_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="actor",
-            index=models.Index(fields=["name"], name="actor_name"),
+            index=models.Index(fields=["name", "-id"], name="actor_name"),
         ),
         migrations.AddIndex(
             model_name="actor",
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="claim",
-            index=models.Index(fields=["updated_at"], name="claim_updated_at"),
+            index=models.Index(fields=["updated_at", "id"], name="claim_updated_at"),
         ),
         migrations.AddIndex(
             model_name="claim",
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="source",
-            index=models.Index(fields=["-published_on", "title"], name="source_published_on_title"),
+            index=models.Index(fields=["-published_on", "title", "-id"], name="source_published_on_title"),
         ),
         migrations.AddIndex(
             model_name="source",
