@@ -72,7 +72,7 @@ class PreloadedAutocompleteInlineMixin:
                 if inner is formfield.widget:
                     formfield.widget = preloaded
                 else:
-                    formfield.widget.widget = preloaded
+                    formfield.widget.widget, formfield.widget.attrs = preloaded, preloaded.attrs
         return formfield
 
     def get_formset(self, request, obj=None, **kwargs):
