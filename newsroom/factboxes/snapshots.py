@@ -10,6 +10,7 @@ to tell editors which published boxes need review, and why.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -371,8 +372,11 @@ def _notes_by_box(references, box_of: Callable[[FactBoxReference], int]) -> dict
 
 
 # The review state of every published box, kept in Django's cache between requests (see
-# ``live_review_notes``): ``{"as_of": when it was true, "notes": {version id: {reference id: (kind, note)}}}``.
+# ``live_review_notes``): ``{"as_of": when it was true, "token": see below,
+# "notes": {version id: {reference id: (kind, note)}}}``.
 REVIEW_STATE_KEY = "newsroom:factbox-review:v1"
+# Replaced whenever a relationship type changes: a state taken under another token is not used.
+REVIEW_TOKEN_KEY = "newsroom:factbox-review:types"
 
 
 def changed_since(moment: datetime.datetime) -> Q:
@@ -406,8 +410,15 @@ def live_review_notes() -> dict[int, list[str]]:
     a new version starts with no notes, which holds until a row it shows changes. A relationship
     type carries no timestamp: changing one forgets the kept state (``newsroom.signals``)."""
     now = timezone.now()
+    token = cache.get(REVIEW_TOKEN_KEY)
+    if token is None:
+        cache.add(REVIEW_TOKEN_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(REVIEW_TOKEN_KEY)
     live = dict(FactBox.objects.public().values_list("published_version_id", "pk"))
     state = cache.get(REVIEW_STATE_KEY)
+    if state is not None and state.get("token") != token:
+        # A relationship type changed while this state was being taken, or since.
+        state = None
     references = FactBoxReference.objects.filter(version__in=FactBox.objects.public().values("published_version"))
     if state is None:
         notes: dict[int, dict[int, tuple[str, str]]] = {}
@@ -426,7 +437,7 @@ def live_review_notes() -> dict[int, list[str]]:
         else:
             entries.pop(reference.pk, None)
     notes = {version: entries for version, entries in notes.items() if entries}
-    cache.set(REVIEW_STATE_KEY, {"as_of": now, "notes": notes}, timeout=None)
+    cache.set(REVIEW_STATE_KEY, {"as_of": now, "token": token, "notes": notes}, timeout=None)
     return {
         live[version]: [entries[pk][1] for pk in sorted(entries, key=lambda pk: (entries[pk][0], pk))]
         for version, entries in notes.items()
@@ -434,7 +445,9 @@ def live_review_notes() -> dict[int, list[str]]:
 
 
 def forget_review_state() -> None:
-    cache.delete(REVIEW_STATE_KEY)
+    """The kept review state no longer holds (a relationship type changed): the next check
+    compares every published reference again."""
+    cache.set(REVIEW_TOKEN_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def boxes_needing_review() -> list[int]:
