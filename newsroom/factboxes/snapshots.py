@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom.models import FactBox, FactBoxItem, FactBoxReference
+from newsroom.models import FactBox, FactBoxItem, FactBoxReference, FactBoxVersion
 from relations import dates
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
 
@@ -317,6 +317,16 @@ def _note(reference: FactBoxReference) -> str | None:
 CLOCK_MARGIN = datetime.timedelta(minutes=10)
 
 
+def _type_changed() -> Q:
+    """References to a relationship whose type now reads differently than the version showed."""
+    return (
+        ~Q(Exact(KeyTextTransform("type", "shown"), F("relationship__type__label")))
+        | ~Q(Exact(KeyTextTransform("category", "shown"), F("relationship__type__category")))
+        | Q(shown__symmetric=True, relationship__type__symmetric=False)
+        | Q(shown__symmetric=False, relationship__type__symmetric=True)
+    )
+
+
 def may_have_changed() -> Q:
     """References (of ``FactBoxReference``) whose row may show readers something else than when
     their version was published: the row was deleted (its key is cleared), or it or one of its
@@ -335,13 +345,7 @@ def may_have_changed() -> Q:
     claim = (
         Q(claim__isnull=True) | Q(claim__updated_at__gt=since) | Q(claim__verified_at__gt=since) | Exists(sources_saved)
     )
-    type_changed = (
-        ~Q(Exact(KeyTextTransform("type", "shown"), F("relationship__type__label")))
-        | ~Q(Exact(KeyTextTransform("category", "shown"), F("relationship__type__category")))
-        | Q(shown__symmetric=True, relationship__type__symmetric=False)
-        | Q(shown__symmetric=False, relationship__type__symmetric=True)
-    )
-    relationship = Q(relationship__isnull=True) | Q(relationship__updated_at__gt=since) | type_changed
+    relationship = Q(relationship__isnull=True) | Q(relationship__updated_at__gt=since) | _type_changed()
     actor = Q(actor__isnull=True) | Q(actor__updated_at__gt=since)
     return Q(kind=Kind.CLAIM) & claim | Q(kind=Kind.RELATIONSHIP) & relationship | Q(kind=Kind.ACTOR) & actor
 
@@ -422,7 +426,13 @@ def live_review_notes() -> dict[int, list[str]]:
     references = FactBoxReference.objects.filter(version__in=FactBox.objects.public().values("published_version"))
     if state is None:
         notes: dict[int, dict[int, tuple[str, str]]] = {}
-        references = references.filter(may_have_changed())
+        # Rows saved since the oldest published version first, through their indexes; each
+        # reference then against its own version.
+        # A moment rather than a subquery: the planner then knows how few rows changed since.
+        oldest = FactBoxVersion.objects.filter(pk__in=FactBox.objects.public().values("published_version"))
+        oldest = oldest.aggregate(first=Min("published_at"))["first"] or now
+        changed = Q(changed_since(oldest - CLOCK_MARGIN)) | Q(kind=Kind.RELATIONSHIP) & _type_changed()
+        references = references.filter(changed).filter(may_have_changed())
     else:
         notes = {version: entries for version, entries in state["notes"].items() if version in live}
         references = references.filter(changed_since(state["as_of"] - CLOCK_MARGIN))
