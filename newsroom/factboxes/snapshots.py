@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom.models import FactBox, FactBoxItem, FactBoxReference, FactBoxVersion
+from newsroom.models import FactBox, FactBoxItem, FactBoxReference
 from relations import dates
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
 
@@ -418,7 +418,9 @@ def live_review_notes() -> dict[int, list[str]]:
     if token is None:
         cache.add(REVIEW_TOKEN_KEY, uuid.uuid4().hex, timeout=None)
         token = cache.get(REVIEW_TOKEN_KEY)
-    live = dict(FactBox.objects.public().values_list("published_version_id", "pk"))
+    published = FactBox.objects.public().values_list("published_version_id", "pk", "published_version__published_at")
+    live = {version: box for version, box, _at in published}
+    oldest = min((at for _version, _box, at in published), default=now)
     state = cache.get(REVIEW_STATE_KEY)
     if state is not None and state.get("token") != token:
         # A relationship type changed while this state was being taken, or since.
@@ -429,8 +431,6 @@ def live_review_notes() -> dict[int, list[str]]:
         # Rows saved since the oldest published version first, through their indexes; each
         # reference then against its own version.
         # A moment rather than a subquery: the planner then knows how few rows changed since.
-        oldest = FactBoxVersion.objects.filter(pk__in=FactBox.objects.public().values("published_version"))
-        oldest = oldest.aggregate(first=Min("published_at"))["first"] or now
         changed = Q(changed_since(oldest - CLOCK_MARGIN)) | Q(kind=Kind.RELATIONSHIP) & _type_changed()
         references = references.filter(changed).filter(may_have_changed())
     else:

@@ -312,9 +312,7 @@ def test_live_review_notes_take_a_fixed_number_of_queries_however_many_boxes(edi
         _save(source, title=source.title + " (updated)")
     with CaptureQueriesContext(connection) as queries:
         notes = live_review_notes()
-    # The published versions, (the first time: when the oldest was published), the references
-    # that may have changed, their claims' sources.
-    assert len(queries) == (3 if kept else 4)
+    assert len(queries) == 3  # the published versions, the references that may have changed, their claims' sources
     assert len(notes) == n
 
 
