@@ -9,7 +9,7 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from newsroom import querysets
+        from newsroom import querysets, signals  # noqa: F401  (signals connects its receivers)
         from relations import visibility
 
         visibility.register("claim", querysets.live_article_claims)

@@ -15,16 +15,34 @@ Rules, in the order they matter to an editor:
 - acronyms are case-sensitive ("US" is not "us"); other names match in any
   case except all lower-case when the name has capitals, so a headline's
   "RUSSIA" counts but "china" (the porcelain) does not.
+
+Building the index reads every actor and alias (tens of thousands in a large
+archive), so each process keeps the one it built (``MentionIndex.current()``)
+until an actor or alias changes: ``relations.signals`` then replaces the
+generation token in Django's cache, which every process compares with its own
+on each use. With several processes the cache must be one they share (Redis
+through ``CACHE_URL``); ``MAX_AGE`` bounds how stale a copy can get when it is
+not, or when rows are written without signals (``bulk_create``, raw SQL).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+import threading
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from relations.models import Actor, ActorAlias
+
+GENERATION_KEY = "relations:mention-index:generation"
+# Seconds a process trusts its index without a change being signalled.
+MAX_AGE = 600
 
 _WORD = re.compile(r"\w+")
 
@@ -37,7 +55,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Name:
     actor_id: int
     name: str
@@ -48,6 +66,9 @@ class _Name:
 
 
 def _is_acronym(name: str) -> bool:
+    if not name.isupper():
+        # No upper-case letter, or a lower-case one: not an acronym (the cheap answer for most names).
+        return False
     letters = [c for c in name if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -64,34 +85,55 @@ def _split(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
 
 
 class MentionIndex:
-    """Every actor name and alias, keyed by its casefolded words."""
+    """Every actor name and alias, keyed by its casefolded words.
+
+    Building keeps only the key and the (actor, name) pair: how a name must be spelled in the
+    text to count (separators, trailing punctuation, acronym, capitals) is worked out when a
+    text first reaches it (``_entry``), so that a cold build over a large archive costs one
+    split of each name and nothing more."""
 
     def __init__(self, names: Iterable[tuple[int, str]]) -> None:
-        self._names: dict[tuple[str, ...], list[_Name]] = {}
-        self.longest = 0
+        self._names: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        longest = 0
+        findall = _WORD.findall
         for actor_id, name in names:
-            split = _split(name)
-            if split is None:
+            words = findall(name)
+            if not words:
                 continue
-            key, separators, trailing = split
-            entry = _Name(
-                actor_id=actor_id,
-                name=name,
-                separators=separators,
-                trailing=trailing,
-                acronym=_is_acronym(name),
-                has_capitals=any(c.isupper() for c in name),
-            )
-            entries = self._names.setdefault(key, [])
-            if all((e.actor_id, e.name) != (entry.actor_id, entry.name) for e in entries):
-                entries.append(entry)
-            self.longest = max(self.longest, len(key))
+            key = tuple([word.casefold() for word in words])
+            entries = self._names.get(key)
+            if entries is None:
+                self._names[key] = [(actor_id, name)]
+            elif (actor_id, name) not in entries:
+                entries.append((actor_id, name))
+            if len(key) > longest:
+                longest = len(key)
+        self.longest = longest
 
     @classmethod
     def from_database(cls) -> MentionIndex:
         names = list(Actor.objects.values_list("pk", "name"))
         names += ActorAlias.objects.values_list("actor_id", "name")
         return cls(names)
+
+    @classmethod
+    def current(cls) -> MentionIndex:
+        """The index of this process, rebuilt only when actors or aliases changed since it was built
+        (or it is older than ``MAX_AGE``): one cache read when nothing changed."""
+        global _built
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            # First use since the cache was emptied: every process adopts the same token.
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        built = _built
+        if built is not None and built[0] == generation and time.monotonic() - built[1] < MAX_AGE:
+            return built[2]
+        with _building:
+            # The token is read before the rows: a change made while building makes the next use rebuild.
+            index = cls.from_database()
+            _built = (generation, time.monotonic(), index)
+        return index
 
     def find(self, text: str) -> list[Mention]:
         """Mentions in order of appearance; a mention never overlaps another."""
@@ -118,12 +160,12 @@ class MentionIndex:
         return list(dict.fromkeys(m.actor_id for m in self.find(text)))
 
     @staticmethod
-    def _match(text: str, words: list[re.Match], entries: list[_Name]) -> list[Mention]:
+    def _match(text: str, words: list[re.Match], entries: list[tuple[int, str]]) -> list[Mention]:
         start, end = words[0].start(), words[-1].end()
         gaps = _gaps(text, words)
         surface = text[start:end]
         found = []
-        for entry in entries:
+        for entry in map(_entry, entries):
             if gaps != entry.separators:
                 continue
             if entry.trailing and not text.startswith(entry.trailing, end):
@@ -137,6 +179,20 @@ class MentionIndex:
             found.append(Mention(entry.actor_id, start, matched_end, text[start:matched_end]))
         # One actor per span, even when it is reachable by several of its names.
         return list({m.actor_id: m for m in found}.values())
+
+
+@functools.lru_cache(maxsize=100_000)
+def _entry(pair: tuple[int, str]) -> _Name:
+    actor_id, name = pair
+    _key, separators, trailing = _split(name)
+    return _Name(
+        actor_id=actor_id,
+        name=name,
+        separators=separators,
+        trailing=trailing,
+        acronym=_is_acronym(name),
+        has_capitals=any(c.isupper() for c in name),
+    )
 
 
 def _gaps(text: str, words: list[re.Match]) -> tuple[str, ...]:
@@ -154,12 +210,22 @@ def _strip_separators(value: str) -> str:
     return "".join(_WORD.findall(value))
 
 
+# (generation token, when built, index) of this process.
+_built: tuple[str | None, float, MentionIndex] | None = None
+_building = threading.Lock()
+
+
+def forget_index() -> None:
+    """Make every process rebuild its index on next use: actors or aliases changed."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def find_mentions(text: str) -> list[Mention]:
-    return MentionIndex.from_database().find(text)
+    return MentionIndex.current().find(text)
 
 
 def mentioned_actors(text: str) -> list[Actor]:
     """Actors the text mentions, in order of first mention."""
-    ids = MentionIndex.from_database().actor_ids(text)
+    ids = MentionIndex.current().actor_ids(text)
     by_id = Actor.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]

@@ -106,6 +106,11 @@ class Actor(VersionedModel, InClosure):
 
     class Meta(InClosure.Meta):
         ordering = ["name"]
+        indexes = [
+            *InClosure.Meta.indexes,
+            models.Index(fields=["name", "-id"], name="actor_name"),
+            models.Index(fields=["updated_at"], name="actor_updated_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["wikidata_id"],
@@ -228,6 +233,7 @@ class Relationship(VersionedModel, InClosure):
 
     class Meta(InClosure.Meta):
         ordering = ["subject__name", "type__name", "object__name"]
+        indexes = [*InClosure.Meta.indexes, models.Index(fields=["updated_at"], name="relationship_updated_at")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(subject=F("object")),
@@ -291,6 +297,12 @@ class Source(VersionedModel, InClosure):
 
     class Meta(InClosure.Meta):
         ordering = ["-published_on", "title"]
+        indexes = [
+            *InClosure.Meta.indexes,
+            models.Index(fields=["-published_on", "title", "-id"], name="source_published_on_title"),
+            models.Index(fields=["publisher"], name="source_publisher"),
+            models.Index(fields=["updated_at"], name="source_updated_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],
@@ -346,6 +358,11 @@ class Claim(VersionedModel, InClosure):
 
     class Meta(InClosure.Meta):
         ordering = ["-updated_at"]
+        indexes = [
+            *InClosure.Meta.indexes,
+            models.Index(fields=["updated_at", "id"], name="claim_updated_at"),
+            models.Index(fields=["verified_at"], name="claim_verified_at"),
+        ]
         permissions = [
             ("verify_claim", "Can set a claim's verification state"),
             ("edit_public", "Can change the claims, relationships, actors and sources readers can see"),

@@ -12,7 +12,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -22,6 +21,13 @@ from django.utils.translation import ngettext
 from newsroom import services
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from relations.admin import ClosureAdmin
+from relations.adminutils import (
+    AutocompleteListFilter,
+    AutocompleteListFilterMediaMixin,
+    ListColumnsMixin,
+    PreloadedAutocompleteInlineMixin,
+    count_of,
+)
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin, LockedEditForm
 
@@ -31,12 +37,15 @@ WORKFLOW_BUTTONS = ("submit", "return", "publish", "publish_now", "withdraw")
 Status = Article.Status
 
 
-class ArticleClaimInline(admin.TabularInline):
+class ArticleClaimInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = ArticleClaim
     extra = 1
     autocomplete_fields = ["claim"]
     fields = ["position", "claim", "passage"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim")
 
 
 class CorrectionInline(admin.TabularInline):
@@ -109,12 +118,13 @@ class ArticleAdminForm(LockedEditForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ClosureAdmin, LockedEditAdmin, HistoryAdmin):
+class ArticleAdmin(ClosureAdmin, ListColumnsMixin, AutocompleteListFilterMediaMixin, LockedEditAdmin, HistoryAdmin):
     form = ArticleAdminForm
+    show_full_result_count = False
     change_form_template = "admin/newsroom/article/change_form.html"
     ordering = ["-updated_at"]
     list_display = ["title", "status", "live_state", "section", "byline", "claim_count", "updated_at"]
-    list_filter = ["status", "section", ("actors", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "section", AutocompleteListFilter.on("actors")]
     search_fields = ["title", "slug", "standfirst", "byline"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["actors"]
@@ -161,8 +171,10 @@ class ArticleAdmin(ClosureAdmin, LockedEditAdmin, HistoryAdmin):
             for name, options in fieldsets
         ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_count=Count("claim_citations"))
+    def list_annotations(self, queryset):
+        # No list shows the body, most of a row.
+        citations = ArticleClaim.objects.filter(article=models.OuterRef("pk"))
+        return queryset.defer("body").annotate(claim_count=count_of(citations))
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.editable_by(request.user):

@@ -29,8 +29,15 @@ from newsroom.factboxes.services import (
     factbox_start_relationship_map,
     factbox_withdraw,
 )
-from newsroom.factboxes.snapshots import boxes_needing_review, build_snapshot, review_notes, same_content
+from newsroom.factboxes.snapshots import (
+    boxes_needing_review,
+    build_snapshot,
+    live_review_notes,
+    review_notes,
+    same_content,
+)
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxPlacement
+from relations.adminutils import PreloadedAutocompleteInlineMixin
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
 from relations.models import Actor, Relationship
@@ -59,8 +66,8 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 class FactBoxChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
-        # One query for the whole page: each row then reads its own notes.
-        notes = review_notes(self.result_list)
+        # The review state of every published box, kept between requests: each row reads its own notes.
+        notes = live_review_notes()
         for box in self.result_list:
             box.review_notes = notes.get(box.pk, [])
 
@@ -77,7 +84,7 @@ class FactBoxItemForm(forms.ModelForm):
             errors.data[:] = [error for error in errors.data if repeated not in error.messages]
 
 
-class FactBoxItemInline(admin.TabularInline):
+class FactBoxItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = FactBoxItem
     form = FactBoxItemForm
     extra = 1
@@ -108,7 +115,7 @@ class FactBoxItemInline(admin.TabularInline):
         return formfield
 
 
-class FactBoxPlacementInline(admin.TabularInline):
+class FactBoxPlacementInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     """Where the box runs changes what readers of a live story see: an editors' decision."""
 
     model = FactBoxPlacement

@@ -10,11 +10,16 @@ to tell editors which published boxes need review, and why.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.core.cache import cache
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom.models import FactBox, FactBoxItem, FactBoxReference
@@ -306,24 +311,155 @@ def _note(reference: FactBoxReference) -> str | None:
     }
 
 
+# A row saved in a transaction that began before a publication but committed after it carries a
+# timestamp older than the version it is missing from: rows changed this shortly before publishing
+# are compared too. A wider net costs nothing but the comparison of a few more references.
+CLOCK_MARGIN = datetime.timedelta(minutes=10)
+
+
+def _type_changed() -> Q:
+    """References to a relationship whose type now reads differently than the version showed."""
+    return (
+        ~Q(Exact(KeyTextTransform("type", "shown"), F("relationship__type__label")))
+        | ~Q(Exact(KeyTextTransform("category", "shown"), F("relationship__type__category")))
+        | Q(shown__symmetric=True, relationship__type__symmetric=False)
+        | Q(shown__symmetric=False, relationship__type__symmetric=True)
+    )
+
+
+def may_have_changed() -> Q:
+    """References (of ``FactBoxReference``) whose row may show readers something else than when
+    their version was published: the row was deleted (its key is cleared), or it or one of its
+    claim's sources was saved since, or its relationship's type reads differently now. Every
+    value ``shown_values`` reads lives on one of these rows; every write to a claim, relationship,
+    actor or source moves its ``updated_at`` (a claim's verdict also moves ``verified_at``; linking
+    or unlinking a claim's sources moves the claim's, see ``relations.signals``), so the
+    references left out are unchanged and need no comparison.
+
+    Relationship types carry no timestamp: the few values a box shows of them (label, category,
+    direction) are compared with the stored ones in SQL instead."""
+    since = F("version__published_at") - CLOCK_MARGIN
+    sources_saved = Claim.sources.through.objects.filter(
+        claim=OuterRef("claim"), source__updated_at__gt=OuterRef("version__published_at") - CLOCK_MARGIN
+    )
+    claim = (
+        Q(claim__isnull=True) | Q(claim__updated_at__gt=since) | Q(claim__verified_at__gt=since) | Exists(sources_saved)
+    )
+    relationship = Q(relationship__isnull=True) | Q(relationship__updated_at__gt=since) | _type_changed()
+    actor = Q(actor__isnull=True) | Q(actor__updated_at__gt=since)
+    return Q(kind=Kind.CLAIM) & claim | Q(kind=Kind.RELATIONSHIP) & relationship | Q(kind=Kind.ACTOR) & actor
+
+
 def review_notes(boxes: Iterable[FactBox]) -> dict[int, list[str]]:
     """For each published box among ``boxes`` whose published version shows something that
-    has changed since, what changed. Two queries (the references, their claims' sources),
-    however many boxes and references."""
+    has changed since, what changed. Two queries (the references that may have changed, their
+    claims' sources), however many boxes and references: the database narrows the references
+    down to those whose rows were saved since (``may_have_changed``), and only those are compared
+    value by value."""
     versions = {box.published_version_id: box.pk for box in boxes if box.is_live}
+    references = FactBoxReference.objects.filter(version__in=versions)
+    return _notes_by_box(references, lambda reference: versions[reference.version_id])
+
+
+def _notes_by_box(references, box_of: Callable[[FactBoxReference], int]) -> dict[int, list[str]]:
     notes: dict[int, list[str]] = {}
     references = (
-        FactBoxReference.objects.filter(version__in=versions)
+        references.filter(may_have_changed())
         .select_related("claim", "relationship__type", "actor")
         .prefetch_related(Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources"))
     )
     for reference in references.order_by("version", "kind", "pk"):
         note = _note(reference)
         if note:
-            notes.setdefault(versions[reference.version_id], []).append(note)
+            notes.setdefault(box_of(reference), []).append(note)
     return notes
+
+
+# The review state of every published box, kept in Django's cache between requests (see
+# ``live_review_notes``): ``{"as_of": when it was true, "token": see below,
+# "notes": {version id: {reference id: (kind, note)}}}``.
+REVIEW_STATE_KEY = "newsroom:factbox-review:v1"
+# Replaced whenever a relationship type changes: a state taken under another token is not used.
+REVIEW_TOKEN_KEY = "newsroom:factbox-review:types"
+
+
+def changed_since(moment: datetime.datetime) -> Q:
+    """References (of ``FactBoxReference``) whose row was saved or deleted after ``moment``, or whose
+    claim's sources were: the only ones whose review note can differ from one taken at ``moment``.
+    Each part starts from the rows saved since (their ``updated_at`` indexes) and reaches the
+    references through their keys, so that the cost follows what changed, not the archive."""
+    claims = Claim.objects.filter(Q(updated_at__gt=moment) | Q(verified_at__gt=moment)).values("pk")
+    sourced = Claim.sources.through.objects.filter(source__updated_at__gt=moment).values("claim")
+    relationships = Relationship.objects.filter(updated_at__gt=moment).values("pk")
+    actors = Actor.objects.filter(updated_at__gt=moment).values("pk")
+    parts = [
+        FactBoxReference.objects.filter(claim__isnull=True, relationship__isnull=True, actor__isnull=True),
+        FactBoxReference.objects.filter(claim__in=claims),
+        FactBoxReference.objects.filter(claim__in=sourced),
+        FactBoxReference.objects.filter(relationship__in=relationships),
+        FactBoxReference.objects.filter(actor__in=actors),
+    ]
+    first, *rest = (part.values("pk").order_by() for part in parts)
+    return Q(pk__in=first.union(*rest))
+
+
+def live_review_notes() -> dict[int, list[str]]:
+    """``review_notes`` of every published box, by box id, in three queries.
+
+    The first call compares every published reference that ``may_have_changed`` and keeps what
+    it found in Django's cache, with the moment it was true. Later calls compare only the
+    references whose rows changed since that moment (``changed_since``, less ``CLOCK_MARGIN``)
+    and update the kept notes, so that the start page and the "needs review" filter cost what
+    changed since they were last shown. Versions no longer published drop out as they are read;
+    a new version starts with no notes, which holds until a row it shows changes. A relationship
+    type carries no timestamp: changing one forgets the kept state (``newsroom.signals``)."""
+    now = timezone.now()
+    token = cache.get(REVIEW_TOKEN_KEY)
+    if token is None:
+        cache.add(REVIEW_TOKEN_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(REVIEW_TOKEN_KEY)
+    published = FactBox.objects.public().values_list("published_version_id", "pk", "published_version__published_at")
+    live = {version: box for version, box, _at in published}
+    oldest = min((at for _version, _box, at in published), default=now)
+    state = cache.get(REVIEW_STATE_KEY)
+    if state is not None and state.get("token") != token:
+        # A relationship type changed while this state was being taken, or since.
+        state = None
+    references = FactBoxReference.objects.filter(version__in=FactBox.objects.public().values("published_version"))
+    if state is None:
+        notes: dict[int, dict[int, tuple[str, str]]] = {}
+        # Rows saved since the oldest published version first, through their indexes; each
+        # reference then against its own version.
+        # A moment rather than a subquery: the planner then knows how few rows changed since.
+        changed = Q(changed_since(oldest - CLOCK_MARGIN)) | Q(kind=Kind.RELATIONSHIP) & _type_changed()
+        references = references.filter(changed).filter(may_have_changed())
+    else:
+        notes = {version: entries for version, entries in state["notes"].items() if version in live}
+        references = references.filter(changed_since(state["as_of"] - CLOCK_MARGIN))
+    references = references.select_related("claim", "relationship__type", "actor").prefetch_related(
+        Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources")
+    )
+    for reference in references:
+        entries = notes.setdefault(reference.version_id, {})
+        note = _note(reference)
+        if note:
+            entries[reference.pk] = (reference.kind, note)
+        else:
+            entries.pop(reference.pk, None)
+    notes = {version: entries for version, entries in notes.items() if entries}
+    cache.set(REVIEW_STATE_KEY, {"as_of": now, "token": token, "notes": notes}, timeout=None)
+    return {
+        live[version]: [entries[pk][1] for pk in sorted(entries, key=lambda pk: (entries[pk][0], pk))]
+        for version, entries in notes.items()
+    }
+
+
+def forget_review_state() -> None:
+    """The kept review state no longer holds (a relationship type changed): the next check
+    compares every published reference again."""
+    cache.set(REVIEW_TOKEN_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def boxes_needing_review() -> list[int]:
     """The ids of every published box that needs review (the admin's list filter)."""
-    return list(review_notes(FactBox.objects.public().only("pk", "status", "published_version")))
+    return list(live_review_notes())

@@ -67,6 +67,7 @@ class Article(VersionedModel):
             models.Index(
                 Coalesce("first_published_at", "publish_at").desc(), F("id").desc(), name="article_published_at"
             ),
+            models.Index(fields=["updated_at", "id"], name="article_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),

@@ -197,6 +197,14 @@ class FactBoxReference(models.Model):
     shown = models.JSONField(help_text=_("The values readers saw, compared with the current ones for review."))
 
     class Meta:
+        indexes = [
+            # The few references whose row was deleted: every review check reads them.
+            models.Index(
+                fields=["version"],
+                condition=Q(claim__isnull=True, relationship__isnull=True, actor__isnull=True),
+                name="factboxreference_target_gone",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -117,3 +117,32 @@ def test_reads_names_and_aliases_from_the_database(db):
     text = "The Kremlin signed a treaty with the DPRK; North Korea's troops followed."
     assert mentioned_actors(text) == [russia, north_korea]
     assert [m.text for m in find_mentions(text)] == ["Kremlin", "DPRK", "North Korea"]
+
+
+def test_the_index_is_kept_while_no_actor_or_alias_changes(db, django_assert_num_queries):
+    ActorFactory(name="Russia", slug="russia")
+    index = MentionIndex.current()
+    with django_assert_num_queries(0):
+        assert MentionIndex.current() is index
+
+
+def test_a_new_alias_reaches_the_kept_index(db):
+    russia = ActorFactory(name="Russia", slug="russia")
+    assert mentioned_actors("The Kremlin said so.") == []
+    ActorAliasFactory(actor=russia, name="Kremlin")
+    assert mentioned_actors("The Kremlin said so.") == [russia]
+
+
+def test_a_renamed_actor_reaches_the_kept_index(db):
+    actor = ActorFactory(name="Burma", slug="burma")
+    assert mentioned_actors("Troops in Myanmar.") == []
+    actor.name = "Myanmar"
+    actor.save()
+    assert mentioned_actors("Troops in Myanmar.") == [actor]
+
+
+def test_a_deleted_actor_leaves_the_kept_index(db):
+    actor = ActorFactory(name="Ruritania", slug="ruritania")
+    assert mentioned_actors("Ruritania again.") == [actor]
+    actor.delete()
+    assert mentioned_actors("Ruritania again.") == []
