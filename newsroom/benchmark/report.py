@@ -49,6 +49,10 @@ def _ratio(row: Row) -> float | None:
     return row.large.p95 / row.small.p95
 
 
+def _named(row: Row) -> str:
+    return f"{row.name} ({'; '.join(row.notes)})" if row.notes else row.name
+
+
 def _queries(row: Row) -> str:
     small, large = row.queries
     return f"{'—' if small is None else small} / {'—' if large is None else large}"
@@ -87,7 +91,7 @@ def public_table(rows: list[Row]) -> list[str]:
     for row in rows:
         ratio = _ratio(row)
         longest = max((load.max for load in (row.small, row.large) if load is not None), default=None)
-        name = row.name + "".join(f" ({note})" for note in row.notes)
+        name = _named(row)
         lines.append(
             f"| {name} | {_rps(row.small)} | {_latency(row.small)} | {_rps(row.large)} | {_latency(row.large)} "
             f"| {'—' if ratio is None else f'×{ratio:.2f}'} | {_queries(row)} "
@@ -141,7 +145,7 @@ def timed_table(rows: list[Row], *, what: str) -> list[str]:
                 failed.append(f"p95 {_ms(row.large.p95)} ms")
             if row.large.errors + (row.small.errors if row.small else 0):
                 failed.append("errors")
-        name = row.name + "".join(f" ({note})" for note in row.notes)
+        name = _named(row)
         lines.append(
             f"| {name} | {_latency(row.small)} | {_latency(row.large)} | {_queries(row)} | {_verdict(failed)} |"
         )

@@ -181,8 +181,9 @@ class Command(BaseCommand):
                 continue
             row = Row(name, target["group"], search=target.get("search", False))
             row.queries = tuple(targets[name].get("queries") for targets in per_scale)
-            notes = {f"{scale.name}: {t[name].get('note')}" for scale, t in zip(scales, per_scale, strict=True)}
-            row.notes = sorted(note for note in notes if not note.endswith((": ", ": None")))
+            row.notes = [
+                f"{s.name}: {t[name]['note']}" for s, t in zip(scales, per_scale, strict=True) if t[name].get("note")
+            ]
             rows.append(row)
         return rows, per_scale
 
@@ -245,6 +246,7 @@ class Command(BaseCommand):
             row = Row(large_kind["name"], "publishing")
             row.small = drive.summarise(small_kind["times_ms"])
             row.large = drive.summarise(large_kind["times_ms"])
+            row.queries = (small_kind["queries"], large_kind["queries"])
             row.notes = [f"small: {small_kind['detail']}", f"large: {large_kind['detail']}"]
             rows.append(row)
         return rows
