@@ -24,6 +24,7 @@ class Row:
     name: str
     group: str
     search: bool = False
+    skip: str = ""
     small: Load | None = None
     large: Load | None = None
     queries: tuple[int | None, int | None] = (None, None)
@@ -89,6 +90,9 @@ def public_table(rows: list[Row]) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
+        if row.skip:
+            lines.append(f"| {_named(row)} | | | | | | {_queries(row)} | | n/a: {row.skip} |")
+            continue
         ratio = _ratio(row)
         longest = max((load.max for load in (row.small, row.large) if load is not None), default=None)
         name = _named(row)

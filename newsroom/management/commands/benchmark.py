@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -105,14 +106,21 @@ class Command(BaseCommand):
             scale.env = drive.production_env(database_url=url, cache_url=cache, static_root=scale.static_root)
             scales.append(scale)
         try:
-            for scale in scales:
-                drive.run_probe(
-                    scale,
-                    samples=options["samples"],
-                    with_admin=self.wants("admin"),
-                    with_publishing=self.wants("publishing"),
-                    log=self.log,
-                )
+            # Each probe is a process of its own on a database of its own: they need not wait for each other.
+            with ThreadPoolExecutor(len(scales)) as pool:
+                probing = [
+                    pool.submit(
+                        drive.run_probe,
+                        scale,
+                        samples=options["samples"],
+                        with_admin=self.wants("admin"),
+                        with_publishing=self.wants("publishing"),
+                        log=self.log,
+                    )
+                    for scale in scales
+                ]
+                for future in probing:
+                    future.result()
             for scale in scales:
                 # The same bytes as the embed, served by WhiteNoise from the same server.
                 twin = scale.static_root / STATIC_TWIN
@@ -181,6 +189,10 @@ class Command(BaseCommand):
                 continue
             row = Row(name, target["group"], search=target.get("search", False))
             row.queries = tuple(targets[name].get("queries") for targets in per_scale)
+            first = name.replace(f"page {probe.DEEP_PAGE}", "first page")
+            if first != name and all(t[name]["path"] == t.get(first, {}).get("path") for t in per_scale):
+                # A list of one page has no deep page: measuring its first page again would say nothing new.
+                row.skip = "one page at both scales"
             row.notes = [
                 f"{s.name}: {t[name]['note']}" for s, t in zip(scales, per_scale, strict=True) if t[name].get("note")
             ]
@@ -191,6 +203,8 @@ class Command(BaseCommand):
         options = self.options
         rows, per_scale = self.rows(scales, "public")
         for row in rows:
+            if row.skip:
+                continue
             self.log(f"{row.name}…")
             loads = {scale.name: [] for scale in scales}
             broken = set()
