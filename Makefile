@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test install migrate demo lint check-migrations clean
+.PHONY: run serve test install migrate demo lint check-migrations clean benchmark
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
@@ -31,6 +31,11 @@ run: demo
 # Production: migrate, collect static files, serve with gunicorn (README, "Production"); refuses DEBUG.
 serve: install
 	$(PY) manage.py serve --bind $(HOST)
+
+# The production server at 1,000 and 1,000,000 claims, side by side (README, "Benchmarks"). The command only
+# orchestrates: the servers it starts get production settings of their own.
+benchmark: install
+	DEBUG=1 $(PY) manage.py benchmark $(BENCHMARK_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
