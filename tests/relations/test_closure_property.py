@@ -258,7 +258,7 @@ def test_maintained_closure_equals_derived_closure_after_any_sequence_of_operati
     run_state_machine_as_test(
         EditorialMachine,
         settings=settings(
-            max_examples=40,
+            max_examples=30,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
