@@ -57,3 +57,74 @@ def test_throttle_counts_are_shared_through_redis(redis_cache, settings):
     other = _manage("shell", "-c", script, env=env)
     assert other.stdout.strip().splitlines()[-1] == "200", other.stderr
     assert Client().get("/api/v1/", REMOTE_ADDR=redis_cache).status_code == 429
+
+
+@pytest.fixture
+def redis_answers(redis_cache, settings):
+    """Public answers on Redis under a key prefix of this test's own: other runs on the machine
+    change their public state, not this one's. Its keys are removed afterwards."""
+    import redis
+
+    prefix = f"test-{random.getrandbits(48):x}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield prefix
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+    server.close()
+
+
+@pytest.fixture
+def published_box(db):
+    from newsroom.factboxes.services import factbox_publish
+    from tests.factories import ClaimFactory, EditorFactory, FactBoxFactory, FactBoxItemFactory
+
+    editor = EditorFactory()
+    box = FactBoxFactory(slug="axis")
+    FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Russia and North Korea signed a treaty."))
+    factbox_publish(factbox=box, by=editor)
+    box.refresh_from_db()
+    return box, editor
+
+
+@pytest.mark.django_db
+def test_embeds_are_answered_from_redis(redis_answers, published_box, django_assert_num_queries):
+    from newsroom.factboxes.services import factbox_withdraw
+
+    client = Client()
+    miss = client.get("/embed/factboxes/axis/")
+    with django_assert_num_queries(0):
+        hit = client.get("/embed/factboxes/axis/")
+        not_modified = client.get("/embed/factboxes/axis/", HTTP_IF_NONE_MATCH=miss["ETag"])
+    assert hit.status_code == 200 and dict(hit.items()) == dict(miss.items()) and hit.content == miss.content
+    assert not_modified.status_code == 304
+
+    box, editor = published_box
+    factbox_withdraw(factbox=box, by=editor)
+    assert client.get("/embed/factboxes/axis/").status_code == 410
+
+
+@pytest.mark.django_db
+def test_a_change_in_another_process_ends_this_ones_cached_answers(redis_answers, published_box):
+    """Another worker or host published or withdrew something: this one stops serving what it cached."""
+    from relations import public_state
+
+    client = Client()
+    client.get("/api/v1/factboxes/")
+    generation = public_state.current()
+    # CACHE_URL cannot carry a key prefix: the other process builds its cache with this test's.
+    script = (
+        "from django.core.cache.backends.redis import RedisCache; from relations import public_state; "
+        f"public_state.cache = RedisCache({REDIS_URL!r}, {{'KEY_PREFIX': {redis_answers!r}}}); "
+        "public_state.forget(); print('forgotten')"
+    )
+    other = _manage("shell", "-c", script, env=PRODUCTION | {"CACHE_URL": REDIS_URL})
+    assert other.stdout.strip().splitlines()[-1] == "forgotten", other.stderr
+    assert public_state.lookup()[0] is None
+    assert public_state.current() != generation

@@ -1,5 +1,7 @@
 """Embeds, /embed.js and oEmbed served from the cache: the same answer as the views', ended by every public change."""
 
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -246,3 +248,42 @@ def test_the_moment_comes_from_scheduled_stories_only(content):
     assert Article.objects.scheduled().count() == 0
     public_state.current()
     assert public_state.lookup()[0] is not None
+
+
+# --- Real HTTP ----------------------------------------------------------------------------------------
+
+
+def _fetch(url: str, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def _served(headers) -> dict[str, str]:
+    # The server's own clock, not the answer's.
+    return {name: value for name, value in headers.items() if name != "Date"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("starting_vocabulary")
+def test_over_http_the_cached_embed_is_the_rendered_one_until_withdrawn(live_server):
+    editor = EditorFactory()
+    box = FactBoxFactory(slug="axis", title="The axis")
+    FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Russia and North Korea signed a treaty."))
+    factbox_publish(factbox=box, by=editor)
+    url = f"{live_server.url}{BOX}"
+
+    status, rendered, body = _fetch(url)
+    again, cached, cached_body = _fetch(url)
+    assert status == again == 200 and cached_body == body
+    assert _served(cached) == _served(rendered)
+    status, not_modified, empty = _fetch(url, **{"If-None-Match": rendered["ETag"]})
+    assert status == 304 and empty == b"" and not_modified["ETag"] == rendered["ETag"]
+
+    box.refresh_from_db()
+    factbox_withdraw(factbox=box, by=editor)
+    assert _fetch(url)[0] == 410
+    assert _fetch(url, **{"If-None-Match": rendered["ETag"]})[0] == 410
