@@ -25,9 +25,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
@@ -45,6 +48,8 @@ CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_
 # Stored answers a later generation has made stale are never read again: they go after a day.
 TIMEOUT = 24 * 60 * 60
 CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".lock"}
+# How many bytes of answers each process keeps in its own memory (see ``_Recent``).
+RECENT_BYTES = 16 * 1024 * 1024
 
 
 @functools.cache
@@ -106,6 +111,64 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return answer
 
 
+class _Recent:
+    """The answers this process served last, by key, each with the generation it was made under.
+
+    Whether an answer is current is always read from the shared cache (two small keys); only
+    the answer itself is taken from here when this process already holds it for that
+    generation. Fetching a 40 kB embed from Redis and unpickling it on every hit cost more
+    CPU than the rest of the answer."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[str, tuple]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, generation: str):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != generation:
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, generation: str, value: tuple) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1][2])
+            self.entries[key] = (generation, value)
+            self.size += len(value[2])
+            while self.size > self.budget and self.entries:
+                _key, (_generation, dropped) = self.entries.popitem(last=False)
+                self.size -= len(dropped[2])
+
+
+_recent = _Recent(RECENT_BYTES)
+
+
+def _find(key: str) -> tuple[str | None, tuple | None]:
+    """The current generation and the answer stored under ``key`` for it, if any."""
+    generation, _ = public_state.lookup()
+    if generation is None:
+        return None, None
+    value = _recent.get(key, generation)
+    if value is None:
+        value = public_state.unpack(cache.get(key), generation)
+        if value is not None:
+            _recent.put(key, generation, value)
+    return generation, value
+
+
+def _keep(key: str, generation: str, value: tuple) -> None:
+    try:
+        public_state.store(key, generation, value, TIMEOUT)
+    except Exception:
+        log.exception("Could not store a public answer.")
+    _recent.put(key, generation, value)
+
+
 class EmbedCacheMiddleware:
     """Embeds, ``/embed.js`` and oEmbed from the cache, before the rest of the stack runs.
 
@@ -121,13 +184,12 @@ class EmbedCacheMiddleware:
             return self.get_response(request)
         try:
             key = answer_key(request)
-            generation, (entry,) = public_state.lookup(key)
+            _generation, value = _find(key)
         except DisallowedHost:
             return self.get_response(request)
         except Exception:  # the cache being away must not take the embeds with it
             log.exception("Cache lookup failed; answering without it.")
             return self.get_response(request)
-        value = public_state.unpack(entry, generation)
         if value is not None:
             return _conditional(request, _rebuilt(value))
         return self._fill(request, key)
@@ -145,10 +207,7 @@ class EmbedCacheMiddleware:
             request.META.update(conditions)
         value = _stored(response) if getattr(response, "keep_public", False) else None
         if value is not None:
-            try:
-                public_state.store(key, generation, value, TIMEOUT)
-            except Exception:
-                log.exception("Could not store a public answer.")
+            _keep(key, generation, value)
         if conditions and response.status_code == 200:
             return _conditional(request, response)
         return response
@@ -181,8 +240,7 @@ class CachedApiAnswers:
             return
         try:
             key = answer_key(request, request.accepted_media_type)
-            generation, (entry,) = public_state.lookup(key)
-            value = public_state.unpack(entry, generation)
+            _generation, value = _find(key)
             if value is None:
                 self._public_answer = key, public_state.current()
         except Exception:
@@ -205,8 +263,5 @@ class CachedApiAnswers:
                 response.render()
             value = _stored(response)
             if value is not None:
-                try:
-                    public_state.store(key, generation, value, TIMEOUT)
-                except Exception:
-                    log.exception("Could not store a public answer.")
+                _keep(key, generation, value)
         return response

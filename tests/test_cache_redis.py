@@ -27,17 +27,17 @@ def redis_cache(settings):
             pytest.fail(message)
         pytest.skip(message)
     address = f"2001:db8::{random.getrandbits(32):x}"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
     yield address
     for key in server.scan_iter(f"*{address}"):
         server.delete(key)
     server.close()
 
 
-def test_redis_cache_url_selects_djangos_redis_backend():
+def test_redis_cache_url_selects_djangos_redis_backend_keeping_its_client():
     script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     result = _manage("shell", "-c", script, env=PRODUCTION | {"CACHE_URL": REDIS_URL})
-    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache", result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "config.cache.RedisCache", result.stderr
 
 
 @pytest.mark.django_db
@@ -68,7 +68,7 @@ def redis_answers(redis_cache, settings):
     prefix = f"test-{random.getrandbits(48):x}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
