@@ -82,7 +82,13 @@ def answer_key(request: HttpRequest, *parts: object) -> str:
     return "public-answer:" + hashlib.sha256(material.encode()).hexdigest()[:40]
 
 
-def _stored(response: HttpResponse) -> tuple[int, tuple[tuple[str, str], ...], bytes] | None:
+# What Django's 304 keeps of the full answer (django.utils.cache._not_modified).
+VALIDATORS = ("Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Last-Modified", "Vary")
+
+Stored = tuple[int, tuple[tuple[str, str], ...], bytes]
+
+
+def _stored(response: HttpResponse) -> Stored | None:
     """What of ``response`` to keep, when it is a complete public 200 made with no reader in mind."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
@@ -91,11 +97,12 @@ def _stored(response: HttpResponse) -> tuple[int, tuple[tuple[str, str], ...], b
     return response.status_code, tuple(response.items()), response.content
 
 
-def _rebuilt(value: tuple[int, tuple[tuple[str, str], ...], bytes]) -> HttpResponse:
+def _rebuilt(value: Stored, names=None) -> HttpResponse:
     status, headers, content = value
     response = HttpResponse(content, status=status)
     for name, header in headers:
-        response[name] = header
+        if names is None or name in names:
+            response[name] = header
     return response
 
 
@@ -109,6 +116,16 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         # As CommonMiddleware, inside this one, gives the views' own 304s.
         answer["Content-Length"] = str(len(answer.content))
     return answer
+
+
+def _answer(request: HttpRequest, value: Stored) -> HttpResponse:
+    """The stored answer, or its 304 (or 412): a conditional request is first checked against
+    the validators alone, since a revalidation mostly ends in a 304 that needs nothing else."""
+    if not any(name in request.META for name in CONDITIONAL_HEADERS):
+        return _rebuilt(value)
+    probe = _rebuilt((value[0], value[1], b""), VALIDATORS)
+    answer = _conditional(request, probe)
+    return _rebuilt(value) if answer is probe else answer
 
 
 class _Recent:
@@ -150,7 +167,7 @@ _recent = _Recent(RECENT_BYTES)
 
 def _find(key: str) -> tuple[str | None, tuple | None]:
     """The current generation and the answer stored under ``key`` for it, if any."""
-    generation, _ = public_state.lookup()
+    generation = public_state.lookup()
     if generation is None:
         return None, None
     value = _recent.get(key, generation)
@@ -191,7 +208,7 @@ class EmbedCacheMiddleware:
             log.exception("Cache lookup failed; answering without it.")
             return self.get_response(request)
         if value is not None:
-            return _conditional(request, _rebuilt(value))
+            return _answer(request, value)
         return self._fill(request, key)
 
     def _fill(self, request: HttpRequest, key: str) -> HttpResponse:

@@ -58,14 +58,12 @@ def _valid(generation: Any, moment: Any, now: float) -> bool:
     )
 
 
-def lookup(*keys: str) -> tuple[str | None, list[Any]]:
-    """The current generation (None when it has to be made again: ask ``current()``) and the cached
-    values of ``keys``, in one round trip."""
-    found = cache.get_many([GENERATION_KEY, MOMENT_KEY, *keys])
+def lookup() -> str | None:
+    """The current generation; None when it has to be made again (ask ``current()``)."""
+    # On Redis the state is read from this process's memory while Redis reports no change (config/cache.py).
+    found = getattr(cache, "get_many_tracked", cache.get_many)([GENERATION_KEY, MOMENT_KEY])
     generation = found.get(GENERATION_KEY)
-    if not _valid(generation, found.get(MOMENT_KEY), timezone.now().timestamp()):
-        generation = None
-    return generation, [found.get(key) for key in keys]
+    return generation if _valid(generation, found.get(MOMENT_KEY), timezone.now().timestamp()) else None
 
 
 def current() -> str:

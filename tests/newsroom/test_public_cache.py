@@ -222,11 +222,11 @@ def test_the_public_state_ends_when_a_scheduled_story_goes_live(content):
     with time_machine.travel(now, tick=False):
         article_publish(article=ArticleFactory(slug="later"), by=content["editor"], publish_at=now + timedelta(hours=1))
         generation = public_state.current()
-        assert public_state.lookup()[0] == generation
+        assert public_state.lookup() == generation
     with time_machine.travel(now + timedelta(minutes=59), tick=False):
-        assert public_state.lookup()[0] == generation
+        assert public_state.lookup() == generation
     with time_machine.travel(now + timedelta(hours=1), tick=False):
-        assert public_state.lookup()[0] is None
+        assert public_state.lookup() is None
         assert public_state.current() != generation
 
 
@@ -247,7 +247,7 @@ def test_answers_cached_before_a_scheduled_story_goes_live_end_at_its_moment(cli
 def test_the_moment_comes_from_scheduled_stories_only(content):
     assert Article.objects.scheduled().count() == 0
     public_state.current()
-    assert public_state.lookup()[0] is not None
+    assert public_state.lookup() is not None
 
 
 # --- Real HTTP ----------------------------------------------------------------------------------------
