@@ -29,6 +29,9 @@ from django.core.cache.backends import redis as django_redis
 
 # However quiet the invalidation channel, tracked values are read again this often (seconds).
 TRACKED_FOR = 1.0
+# After the tracked connections failed (a server without client tracking, a proxy refusing it), plain
+# reads for this long before trying again, rather than two new connections on every request.
+RETRY_AFTER = 30.0
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -68,6 +71,7 @@ class _Tracked:
         self.data = self.invalidations = None
         self.values: dict[tuple[str, ...], list] = {}
         self.read_at = 0.0
+        self.retry_at = 0.0
 
     def _connect(self) -> None:
         import redis
@@ -96,6 +100,8 @@ class _Tracked:
         """The raw values of ``keys``; None when the tracked connections are unavailable."""
         names = tuple(keys)
         with self.lock:
+            if self.pid is None and time.monotonic() < self.retry_at:
+                return None
             try:
                 if self.pid != os.getpid():  # a forked worker must not read its parent's sockets
                     self.data = self.invalidations = None
@@ -115,6 +121,7 @@ class _Tracked:
             except Exception:
                 self._close()
                 self.pid = None
+                self.retry_at = time.monotonic() + RETRY_AFTER
                 return None
 
 

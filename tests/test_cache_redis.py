@@ -128,3 +128,38 @@ def test_a_change_in_another_process_ends_this_ones_cached_answers(redis_answers
     assert other.stdout.strip().splitlines()[-1] == "forgotten", other.stderr
     assert public_state.lookup() is None
     assert public_state.current() != generation
+
+
+@pytest.mark.django_db
+def test_without_client_tracking_the_state_is_read_from_redis_each_time(redis_answers, published_box, monkeypatch):
+    """A server or proxy that refuses CLIENT TRACKING: every lookup reads Redis, and is as current."""
+    from config import cache as cache_backend
+    from relations import public_state
+
+    def refuse(self):
+        raise ConnectionError("tracking refused")
+
+    monkeypatch.setattr(cache_backend._Tracked, "_connect", refuse)
+    generation = public_state.current()
+    assert public_state.lookup() == generation
+    public_state.forget()
+    assert public_state.lookup() is None
+
+
+@pytest.mark.django_db
+def test_a_tracked_state_is_read_once_until_it_changes(redis_answers, published_box, monkeypatch):
+    from django.core.cache import cache
+
+    from config import cache as cache_backend
+    from relations import public_state
+
+    monkeypatch.setattr(cache_backend, "TRACKED_FOR", 60.0)  # a slow machine must not read it again meanwhile
+
+    generation = public_state.current()
+    assert public_state.lookup() == generation
+    tracked = cache._cache._tracked
+    assert tracked is not None and tracked.values
+    read_at = tracked.read_at
+    assert public_state.lookup() == generation and tracked.read_at == read_at
+    public_state.forget()
+    assert public_state.lookup() is None
