@@ -32,9 +32,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_etags, parse_http_date_safe
 
 from relations import public_state
 
@@ -121,8 +121,24 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 def _answer(request: HttpRequest, value: Stored) -> HttpResponse:
     """The stored answer, or its 304 (or 412): a conditional request is first checked against
     the validators alone, since a revalidation mostly ends in a 304 that needs nothing else."""
-    if not any(name in request.META for name in CONDITIONAL_HEADERS):
+    meta = request.META
+    if not any(name in meta for name in CONDITIONAL_HEADERS):
         return _rebuilt(value)
+    if "HTTP_IF_MATCH" not in meta and "HTTP_IF_UNMODIFIED_SINCE" not in meta:
+        # The usual revalidation, an ETag sent back, decided here as get_conditional_response would:
+        # If-None-Match alone counts (a date beside it is ignored), weak or strong alike.
+        etags = parse_etags(meta.get("HTTP_IF_NONE_MATCH", ""))
+        headers = dict(value[1])
+        etag = headers.get("ETag")
+        if etags and etag:
+            if etags != ["*"] and etag.strip("W/") not in (sent.strip("W/") for sent in etags):
+                return _rebuilt(value)
+            answer = HttpResponseNotModified()
+            for name in VALIDATORS:
+                if name in headers:
+                    answer[name] = headers[name]
+            answer["Content-Length"] = "0"
+            return answer
     probe = _rebuilt((value[0], value[1], b""), VALIDATORS)
     answer = _conditional(request, probe)
     return _rebuilt(value) if answer is probe else answer

@@ -86,11 +86,20 @@ def test_a_hit_answers_what_the_stack_without_the_cache_answers(client, content,
 
 
 @pytest.mark.parametrize("address", ADDRESSES)
-@pytest.mark.parametrize("validator", ["etag", "date"])
+@pytest.mark.parametrize("validator", ["etag", "weak", "list", "any", "etag and date", "if-match", "date"])
 def test_a_304_from_the_cache_is_the_views_304(client, content, address, validator, without_cache):
     first = client.get(address)
-    if validator == "etag":
-        condition = {"HTTP_IF_NONE_MATCH": first["ETag"]}
+    etag = first["ETag"]
+    conditions = {
+        "etag": {"HTTP_IF_NONE_MATCH": etag},
+        "weak": {"HTTP_IF_NONE_MATCH": f"W/{etag}"},
+        "list": {"HTTP_IF_NONE_MATCH": f'"older", {etag}'},
+        "any": {"HTTP_IF_NONE_MATCH": "*"},
+        "etag and date": {"HTTP_IF_NONE_MATCH": etag, "HTTP_IF_MODIFIED_SINCE": http_date(0)},
+        "if-match": {"HTTP_IF_MATCH": etag, "HTTP_IF_NONE_MATCH": etag},
+    }
+    if validator in conditions:
+        condition = conditions[validator]
     elif "Last-Modified" in first:
         condition = {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]}
     else:
