@@ -9,8 +9,9 @@ generation carries the first moment after it was made at which content becomes
 public (the content apps register where those moments come from), and a
 generation past its moment is no longer current.
 
-The token is two cache keys, read in one round trip with whatever the caller is
-looking up: the generation, and the moment computed under it. A generation
+The token is two cache keys, read together: the generation, and the moment
+computed under it (on Redis, kept in each process while Redis reports no change
+to them, ``config/cache.py``). A generation
 changed by ``forget()`` while another process was computing the moment leaves
 that process's moment unmatched, so the next reader computes it again: a
 moment read before a schedule committed can never be taken for the current one.
