@@ -10,10 +10,11 @@ thread-safe and holds nothing but its pool, so one per pool is kept.
 every cached answer: a round trip to Redis cost a hit several times what the
 rest of it did. Its keys are read through a connection with Redis's client
 tracking on, redirected to a second connection subscribed to the invalidations;
-Redis queues the invalidation to that connection while it executes the write,
-before it answers the writer, so once another process's ``forget()`` has
-returned, a hit here sees the message waiting on the socket (one poll, a few
-microseconds) and reads the keys again. The values are also read again every
+Redis queues the invalidation to that connection while it executes the write
+and sends it in the same turn of its loop as its answer to the writer, so once
+another process's ``forget()`` has returned, a hit here finds the message on the
+socket (one poll, a few microseconds) and reads the keys again; this process's
+own writes drop the kept values at once (``forget_tracked``). The values are also read again every
 second, and whenever anything about the two connections fails, so a connection
 lost without a word cannot keep an old value for longer.
 """
@@ -139,3 +140,11 @@ class RedisCache(django_redis.RedisCache):
             # Validating the keys' characters every time cost half of a lookup.
             key_map = self._tracked_names[names] = {self.make_and_validate_key(key): key for key in keys}
         return {key_map[name]: value for name, value in self._cache.get_many_tracked(list(key_map)).items()}
+
+    def forget_tracked(self) -> None:
+        """After this process wrote a tracked key: its next read goes to Redis, not waiting on the
+        invalidation Redis sends a moment after it answered the write."""
+        tracked = self._cache._tracked
+        if tracked is not None:
+            with tracked.lock:
+                tracked.values = {}

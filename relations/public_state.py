@@ -80,13 +80,22 @@ def current() -> str:
         # Missing, or its moment passed: answers made before the moment must not count as current.
         generation = _new_generation()
     cache.set(MOMENT_KEY, {"generation": generation, "until": _next_moment(now)}, None)
+    _wrote()
     return generation
 
 
 def _new_generation() -> str:
     generation = uuid.uuid4().hex
     cache.set(GENERATION_KEY, generation, None)
+    _wrote()
     return generation
+
+
+def _wrote() -> None:
+    # This process's own next lookup must see its write at once (config/cache.py).
+    forget_tracked = getattr(cache, "forget_tracked", None)
+    if forget_tracked is not None:
+        forget_tracked()
 
 
 def _forget() -> None:
