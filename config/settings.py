@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Embeds, /embed.js and oEmbed from the cache before sessions, auth and CSRF run: they use none of them.
+    "config.public_cache.EmbedCacheMiddleware",
     # Before CommonMiddleware, which may answer (a redirect) before CORS headers are added.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,10 +115,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (`manage.py serve` gives its workers a file-based cache unless CACHE_URL names another).
 CACHE_URL = env.str("CACHE_URL", default="locmemcache://")
 # django-environ would hand redis:// to django-redis whenever that happens to be installed;
-# Django's own backend, on the pinned redis client, is the one this project runs.
+# Django's own backend, on the pinned redis client, is the one this project runs (keeping its
+# client between calls, config/cache.py).
 CACHES = {
     "default": env.cache_url_config(
-        CACHE_URL, backend="django.core.cache.backends.redis.RedisCache" if CACHE_URL.startswith("redis") else None
+        CACHE_URL, backend="config.cache.RedisCache" if CACHE_URL.startswith("redis") else None
     )
 }
 

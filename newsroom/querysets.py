@@ -205,3 +205,11 @@ def published_factbox_relationships() -> QuerySet:
 
 def published_factbox_actors() -> QuerySet:
     return _published_references("actor")
+
+
+def next_scheduled_moment(now: datetime.datetime) -> datetime.datetime | None:
+    """When the first scheduled story goes live: everything else scheduled (its claims and actors in
+    the closure, its entry in the feed of changes) takes its moment from a story's."""
+    from newsroom.models import Article
+
+    return Article.objects.scheduled(at=now).order_by("publish_at").values_list("publish_at", flat=True).first()

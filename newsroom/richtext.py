@@ -21,6 +21,7 @@ styles, ids and classes are dropped, and so are comments.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 
 import nh3
@@ -87,6 +88,17 @@ def sanitise(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+@functools.lru_cache(maxsize=256)
+def sanitised_output(html: str) -> str:
+    """``sanitise(html)`` for pages and API answers, worked out once per process for each text.
+
+    Stored bodies are already sanitised (``SanitisedHTMLField``); output sanitises them again
+    because a row written around the field (raw SQL, an old dump) never was. Keyed by the text
+    itself, so a row changed by any means is sanitised afresh, and a body read a thousand times
+    is not cleaned a thousand times."""
+    return sanitise(html)
 
 
 def _sanitise_expression(expression) -> None:

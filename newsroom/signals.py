@@ -2,6 +2,10 @@
 
 The fact boxes' review state (``newsroom.factboxes.snapshots.live_review_notes``) follows
 changes by the rows' timestamps; relationship types have none, so changing one forgets it.
+
+Cached public answers (``relations.public_state``) end when a live or scheduled story, a
+correction, a published box or a box's place beside a story is saved or deleted outside
+``closure.maintained()`` (which ends them itself).
 """
 
 from django.db import transaction
@@ -9,6 +13,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from newsroom.factboxes.snapshots import forget_review_state
+from newsroom.models import Article, Correction, FactBox, FactBoxPlacement
+from relations import public_state
 from relations.models import RelationshipType
 
 
@@ -18,3 +24,21 @@ def forget_review_state_on_type_change(sender, **kwargs) -> None:
     # Now, and once committed for a request that read the old type in between.
     forget_review_state()
     transaction.on_commit(forget_review_state)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="article_saved_public_state")
+@receiver(post_delete, sender=Article, dispatch_uid="article_deleted_public_state")
+@receiver(post_save, sender=FactBox, dispatch_uid="factbox_saved_public_state")
+@receiver(post_delete, sender=FactBox, dispatch_uid="factbox_deleted_public_state")
+def public_content_changed(sender, instance, **kwargs) -> None:
+    # Drafts and work in review change nothing readers see; leaving the public goes through the closure.
+    if instance.status == "published":
+        public_state.forget()
+
+
+@receiver(post_save, sender=Correction, dispatch_uid="correction_saved_public_state")
+@receiver(post_delete, sender=Correction, dispatch_uid="correction_deleted_public_state")
+@receiver(post_save, sender=FactBoxPlacement, dispatch_uid="placement_saved_public_state")
+@receiver(post_delete, sender=FactBoxPlacement, dispatch_uid="placement_deleted_public_state")
+def public_detail_changed(sender, **kwargs) -> None:
+    public_state.forget()

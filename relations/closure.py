@@ -44,7 +44,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 
-from relations import visibility
+from relations import public_state, visibility
 
 # Settled in this order: each kind's moment depends only on the kinds before it.
 KINDS = ("claim", "relationship", "source", "actor")
@@ -335,6 +335,9 @@ def maintained(*querysets: QuerySet) -> Iterator[None]:
                         known.setdefault(pk, reach)
             yield
             settle(_watch.before, _watch.derive)
+            if outermost:
+                # Cached public answers made before this change must not outlive it.
+                public_state.forget()
             if not outermost:
                 # The enclosing block goes on from here: what it watches now reaches what it reaches now.
                 _watch.before = {model: _reaches(model, known) for model, known in _watch.before.items()}

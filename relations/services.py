@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relations import public_state
 from relations.models import Claim, PublicChange
 
 VERIFY_PERMISSION = "relations.verify_claim"
@@ -50,4 +51,6 @@ def record_public_change(
 ) -> PublicChange:
     """Add an entry to the public feed of changes (``/api/v1/changes/``); the feed shows it from ``at`` on,
     and only while the feed's visibility rule lets readers see ``target``."""
+    # Every entry is a change readers see (or will, at ``at``, which the public state's moment covers).
+    public_state.forget()
     return PublicChange.objects.create(target=target, key=key, kind=kind, at=at or timezone.now(), note=note)

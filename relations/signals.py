@@ -13,8 +13,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils import timezone
 
+from relations import public_state
 from relations.mentions import forget_index
-from relations.models import Actor, ActorAlias, Claim, Source
+from relations.models import Actor, ActorAlias, Claim, Relationship, RelationshipType, Source
 
 
 @receiver(post_save, sender=Actor, dispatch_uid="actor_saved_forget_mentions")
@@ -47,3 +48,27 @@ def touch_claims_whose_sources_changed(sender, instance, action, reverse, pk_set
 @receiver(pre_delete, sender=Source, dispatch_uid="deleted_source_touches_claims")
 def touch_claims_of_a_deleted_source(sender, instance, **kwargs) -> None:
     _touch(instance.claims.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Actor, dispatch_uid="actor_saved_public_state")
+@receiver(post_delete, sender=Actor, dispatch_uid="actor_deleted_public_state")
+@receiver(post_save, sender=Claim, dispatch_uid="claim_saved_public_state")
+@receiver(post_delete, sender=Claim, dispatch_uid="claim_deleted_public_state")
+@receiver(post_save, sender=Relationship, dispatch_uid="relationship_saved_public_state")
+@receiver(post_delete, sender=Relationship, dispatch_uid="relationship_deleted_public_state")
+@receiver(post_save, sender=Source, dispatch_uid="source_saved_public_state")
+@receiver(post_delete, sender=Source, dispatch_uid="source_deleted_public_state")
+def public_row_changed(sender, instance, **kwargs) -> None:
+    # A row nothing public reaches changes nothing readers see; one that stops being reached
+    # does so through the closure, which ends the cached answers itself.
+    if instance.public_from is not None:
+        public_state.forget()
+
+
+@receiver(post_save, sender=ActorAlias, dispatch_uid="alias_saved_public_state")
+@receiver(post_delete, sender=ActorAlias, dispatch_uid="alias_deleted_public_state")
+@receiver(post_save, sender=RelationshipType, dispatch_uid="type_saved_public_state")
+@receiver(post_delete, sender=RelationshipType, dispatch_uid="type_deleted_public_state")
+def vocabulary_changed(sender, **kwargs) -> None:
+    # Rare edits, shown wherever their actor or tie is: not worth finding out whether it is public.
+    public_state.forget()

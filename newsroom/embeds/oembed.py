@@ -12,6 +12,7 @@ from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
+from config.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import assets
 from newsroom.embeds.pages import THEMES, absolute_url
@@ -180,4 +181,4 @@ def _answer(request: HttpRequest) -> HttpResponse:
     # Public, published data: an editor's browser may ask for it directly.
     response["Access-Control-Allow-Origin"] = "*"
     lookups.add_cache_headers(response, etag=etag, last_modified=modified)
-    return response
+    return keep_public(response)

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from config.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import Assets, assets
 from newsroom.models import FactBox
@@ -142,7 +143,7 @@ def factbox_embed(request: HttpRequest, slug: str) -> HttpResponse:
         frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
     )
     lookups.add_cache_headers(response, etag=etag, last_modified=row["published_at"])
-    return response
+    return keep_public(response)
 
 
 @require_safe
@@ -168,7 +169,7 @@ def factbox_version_embed(request: HttpRequest, slug: str, number: int) -> HttpR
         frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
     )
     lookups.add_cache_headers(response, etag=etag, last_modified=modified)
-    return response
+    return keep_public(response)
 
 
 @require_safe
@@ -196,7 +197,7 @@ def story_embed(request: HttpRequest, slug: str) -> HttpResponse:
         frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
     )
     lookups.add_cache_headers(response, etag=etag)
-    return response
+    return keep_public(response)
 
 
 @require_safe
@@ -208,4 +209,4 @@ def embed_js(request: HttpRequest) -> HttpResponse:
         return answer
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     lookups.add_cache_headers(response, etag=etag)
-    return response
+    return keep_public(response)

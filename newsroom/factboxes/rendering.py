@@ -9,6 +9,7 @@ the fragment is framed on other sites.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -344,7 +345,8 @@ class _BlockSplitter(HTMLParser):
         self.shown[-1] = self.shown[-1] or bool(data.strip())
 
 
-def body_blocks(html: str) -> list[SafeString]:
+@functools.lru_cache(maxsize=128)
+def _body_blocks(html: str) -> tuple[SafeString, ...]:
     """The top-level blocks of a story body (paragraphs, headings, lists, quotes, tables…), sanitised.
 
     A list or a quote is one block however deep it nests; text outside any
@@ -353,7 +355,7 @@ def body_blocks(html: str) -> list[SafeString]:
     stays with the block before it.
     """
     splitter = _BlockSplitter()
-    splitter.feed(richtext.sanitise(html))
+    splitter.feed(richtext.sanitised_output(html))
     splitter.close()
     blocks: list[str] = []
     pending = ""  # empty blocks before the first one that shows something
@@ -369,7 +371,12 @@ def body_blocks(html: str) -> list[SafeString]:
     if pending.strip():
         blocks.append(pending)
     # Each piece is rebuilt from sanitised markup with its text escaped again: it stays safe.
-    return [mark_safe(block) for block in blocks]
+    return tuple(mark_safe(block) for block in blocks)
+
+
+def body_blocks(html: str) -> list[SafeString]:
+    # Cut once per process for each body text: a story read a thousand times is not parsed a thousand times.
+    return list(_body_blocks(html or ""))
 
 
 @dataclass

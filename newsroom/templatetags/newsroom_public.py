@@ -95,7 +95,7 @@ def sanitised(html: str) -> SafeString:
     that (or by raw SQL, or restored from an old dump) never went through it; the
     page must not trust the database to have done so.
     """
-    return mark_safe(richtext.sanitise(html))
+    return mark_safe(richtext.sanitised_output(html or ""))
 
 
 @register.filter

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api import ID_PATTERN
+from config.public_cache import CachedApiAnswers
 from relations.api import filters, serializers
 from relations.api.network import actor_network
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, RelationshipType
@@ -27,7 +28,7 @@ NO_DATE = Value(datetime.date.min, output_field=DateField())
 NEVER = Value(datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC), output_field=DateTimeField())
 
 
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet(CachedApiAnswers, viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
