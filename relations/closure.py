@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least, NullIf
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from relations import visibility
@@ -473,7 +474,13 @@ def rebuild() -> None:
     from relations.models import Actor
 
     for kind in KINDS:
-        model_of(kind).objects.update(public_from=derived_moment(kind))
+        # Only the rows whose moment differs are written: a row rewritten goes into every index of its
+        # table again, and a bulk import that set most moments right leaves little to write.
+        # Compared through NEVER rather than with _differs, whose three cases would each derive it again.
+        never = Value(NEVER, output_field=models.DateTimeField())
+        rows = model_of(kind).objects.annotate(derived=derived_moment(kind))
+        differs = ~Q(Exact(Coalesce("public_from", never), Coalesce("derived", never)))
+        rows.filter(differs).update(public_from=F("derived"))
     Actor.objects.update(**count_expressions())
     _rebuild_reach()
 
