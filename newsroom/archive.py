@@ -925,7 +925,7 @@ class Generator:
             ][:4]
             if not partners:
                 continue
-            actors = list(Actor.objects.filter(pk__in=[anchor, *partners]))
+            actors = list(Actor.objects.filter(pk__in=[anchor, *partners]).order_by("pk"))
             box = factbox_start_relationship_map(
                 actors=actors, by=editor, slug=f"ties-of-{slugify(self.names[anchor])}"
             )
