@@ -21,9 +21,10 @@ Publishing a story about Russia therefore never rescans Russia's 100,000
 claims. Actors also keep how many public claims and relationships name them,
 moved by the same edges.
 
-``rebuild()`` derives everything from the roots in one statement per table (for
-the migration that introduced the closure and the archive generator);
-``check()`` compares the stored closure with that derivation (``check_closure``,
+``rebuild()`` derives everything from the roots in one statement per table, an
+aggregate over all that reaches the table's rows (for the migration that
+introduced the closure and the archive generator); ``check()`` compares the
+stored closure with the same rule derived row by row (``check_closure``,
 ``--repair``). ``derived_public()`` below is the rule written as nested
 sub-selects, as ``.public()`` read it before the closure was kept: the
 reference the tests hold the maintained closure to.

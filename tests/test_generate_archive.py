@@ -10,7 +10,7 @@ from django.utils import timezone
 from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox, FactBoxReference, FactBoxVersion
 from newsroom.richtext import sanitise
 from relations import closure
-from relations.models import Actor, ActorAlias, Claim, ClaimRelationship, PublicChange, Relationship, Source
+from relations.models import Actor, ActorAlias, Claim, ClaimReach, ClaimRelationship, PublicChange, Relationship, Source
 
 pytestmark = pytest.mark.django_db
 CLAIMS = 300
@@ -103,6 +103,14 @@ def _public_api_lists(client) -> None:
 
 
 def _the_closure_is_as_the_roots_derive_it() -> None:
+    assert not closure.check()
+    # Scrambled, the whole closure comes back from the roots.
+    Claim.objects.filter(pk__in=Claim.objects.order_by("pk").values("pk")[:100]).update(public_from=None)
+    Relationship.objects.update(public_from=timezone.now())
+    Actor.objects.update(published_claim_count=3, published_relationship_count=0)
+    ClaimReach.objects.filter(pk__in=ClaimReach.objects.order_by("pk").values("pk")[:100]).delete()
+    assert closure.check()
+    closure.rebuild()
     assert not closure.check()
     out = io.StringIO()
     call_command("check_closure", stdout=out)
