@@ -17,7 +17,7 @@ from newsroom.factboxes.services import factbox_publish, factbox_withdraw
 from newsroom.models import Article, ArticleClaim
 from newsroom.services import article_publish, article_return_to_draft, article_withdraw
 from relations import closure
-from relations.models import Actor, Claim, Relationship, Source
+from relations.models import Actor, Claim, ClaimReach, Relationship, Source
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -259,6 +259,25 @@ def test_rebuild_derives_the_closure_of_rows_written_in_bulk(editor):
     assert not Claim.objects.public().exists()
     closure.rebuild()
     assert _moments(_everything_it_reaches(claim)) == {NOW - datetime.timedelta(days=3)}
+
+
+def test_rebuild_counts_a_claim_about_its_own_speaker_once_and_clears_what_nothing_reaches(editor):
+    claim = _claim_with_everything()
+    speaker = claim.attributed_to
+    claim.actors.add(speaker)
+    later = _claim_with_everything()
+    article_publish(article=_story(claim), by=editor)
+    article_publish(article=_story(later), by=editor, publish_at=NOW + datetime.timedelta(days=2))
+    unreached = ActorFactory()
+    Actor.objects.update(published_claim_count=9, published_relationship_count=9, public_from=NOW)
+    Claim.objects.update(public_from=None)
+    Relationship.objects.update(public_from=NOW - datetime.timedelta(days=9))
+    ClaimReach.objects.all().delete()
+    closure.rebuild()
+    assert not closure.check()
+    assert Actor.objects.values_list("published_claim_count", flat=True).get(pk=speaker.pk) == 1
+    assert Actor.objects.get(pk=unreached.pk).public_from is None
+    assert _moments(_everything_it_reaches(later)) == {NOW + datetime.timedelta(days=2)}
 
 
 def test_check_closure_command_exits_1_on_drift_and_repairs_it(editor):
