@@ -155,6 +155,17 @@ def _free_slug(title: str) -> str:
     return slug
 
 
+def _map_title(names: list[str]) -> str:
+    """ "A, B and C", or, when that outgrows the title field, as many names as fit and how many more."""
+    limit = FactBox._meta.get_field("title").max_length
+    title = _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    shown = len(names) - 1
+    while len(title) > limit and shown > 1:
+        shown -= 1
+        title = _("%(names)s and %(count)d others") % {"names": ", ".join(names[:shown]), "count": len(names) - shown}
+    return title[:limit]
+
+
 @transaction.atomic
 def factbox_start_relationship_map(
     *, actors: Sequence[Actor], by: AbstractBaseUser, title: str = "", slug: str = ""
@@ -165,8 +176,7 @@ def factbox_start_relationship_map(
     actors = list(dict.fromkeys(actors))
     if len(actors) < 2:
         raise ValidationError(_("Choose at least two actors to map the ties among them."))
-    names = [actor.name for actor in actors]
-    title = title.strip() or _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    title = title.strip() or _map_title([actor.name for actor in actors])
     box = FactBox(kind=Kind.RELATIONSHIP_MAP, title=title, slug=slug or _free_slug(title))
     box.full_clean()
     box.save()

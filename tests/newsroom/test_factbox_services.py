@@ -276,6 +276,16 @@ def test_a_map_started_from_actors_holds_them_and_every_tie_among_them(editor):
     assert (box.kind, box.status, box.title) == (Kind.RELATIONSHIP_MAP, "draft", "China, Russia and Iran")
 
 
+def test_a_map_of_many_long_names_is_titled_with_those_that_fit_and_how_many_more(editor):
+    actors = [ActorFactory(name=f"The Transitional Council for the Liberation of Region {n}") for n in range(10)]
+    box = factbox_start_relationship_map(actors=actors, by=editor)
+    limit = FactBox._meta.get_field("title").max_length
+    assert len(box.title) <= limit
+    assert box.title.startswith("The Transitional Council for the Liberation of Region 0, ")
+    assert box.title.endswith(" others")
+    assert box.items.count() == 10
+
+
 def test_a_started_map_gets_a_free_address(editor):
     a, b = ActorFactory(name="Alpha"), ActorFactory(name="Beta")
     first = factbox_start_relationship_map(actors=[a, b], by=editor)
