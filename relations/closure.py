@@ -41,9 +41,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from relations import public_state, visibility
 
@@ -126,27 +127,6 @@ def derived_moment(kind: str) -> models.Expression:
         for pairs in _reaching(kind)
     ]
     return NullIf(Least(*earliest) if len(earliest) > 1 else earliest[0], never)
-
-
-def count_expressions() -> dict[str, models.Expression]:
-    """For the actor of the query they are annotated on: how many claims (about it or attributed
-    to it) and relationships (on either side) live or scheduled content reaches."""
-    from relations.models import Claim, Relationship
-
-    def count(rows: QuerySet, key: str) -> models.Expression:
-        counted = rows.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("*")).values("n")
-        return Coalesce(Subquery(counted), 0)
-
-    about = Claim.actors.through.objects.filter(claim__public_from__isnull=False)
-    ties = Relationship.objects.filter(public_from__isnull=False)
-    return {
-        # Counted in three parts, each an index range, since a claim both about an actor and
-        # attributed to it counts once; one condition with OR would scan every claim.
-        "published_claim_count": count(about, "actor")
-        + count(Claim.objects.filter(public_from__isnull=False), "attributed_to")
-        - count(about.filter(claim__attributed_to=F("actor")), "actor"),
-        "published_relationship_count": count(ties, "subject") + count(ties, "object"),
-    }
 
 
 def expected_moments(kind: str, pks: Iterable[int]) -> dict[int, Moment]:
@@ -383,49 +363,35 @@ class Drift:
         }
 
 
-def _differs(field: str, derived: str) -> Q:
-    # NULL-safe "is distinct from": a moment set on one side only differs too.
-    return (
-        Q(**{f"{field}__isnull": True, f"{derived}__isnull": False})
-        | Q(**{f"{field}__isnull": False, f"{derived}__isnull": True})
-        | (Q(**{f"{field}__isnull": False, f"{derived}__isnull": False}) & ~Q(**{field: F(derived)}))
-    )
-
-
 def check(*, repair: bool = False) -> Drift:
     """Compare every stored moment and count with what the roots derive, kind by kind in
     dependency order; with ``repair``, write the derived values where they differ (each kind is
-    then checked against the repaired kinds before it). One pass over each table: about a
-    minute at a million claims."""
+    then checked against the repaired kinds before it). The derivation is ``rebuild``'s, set by set:
+    one aggregate per table, listing only the rows that differ (a minute or two at a million
+    claims; deriving each row with ``derived_moment`` took that long per ten thousand)."""
     from relations.models import Actor
 
     drift = Drift()
     for kind in KINDS:
         model = model_of(kind)
-        rows = model.objects.annotate(derived=derived_moment(kind)).filter(_differs("public_from", "derived"))
-        drift.moments[kind] = {
-            pk: (stored, derived) for pk, stored, derived in rows.values_list("pk", "public_from", "derived")
-        }
+        moved = _differing(model, *_derived_moments(kind), {"public_from": ("moment", None, NEVER)})
+        drift.moments[kind] = {pk: (_moment(stored), _moment(derived)) for pk, stored, derived in moved}
         if repair:
             _write(model, drift.moments[kind])
-    counts = count_expressions()
-    rows = Actor.objects.annotate(**{f"derived_{k}": v for k, v in counts.items()}).filter(
-        _differs("published_claim_count", "derived_published_claim_count")
-        | _differs("published_relationship_count", "derived_published_relationship_count")
-    )
-    for pk, *values in rows.values_list(
-        "pk",
-        "published_claim_count",
-        "published_relationship_count",
-        "derived_published_claim_count",
-        "derived_published_relationship_count",
-    ):
-        drift.counts[pk] = ((values[0], values[1]), (values[2], values[3]))
+    for pk, claims, ties, derived_claims, derived_ties in _differing(Actor, *_derived_counts(), COUNTS):
+        drift.counts[pk] = ((claims, ties), (derived_claims, derived_ties))
     if repair and drift.counts:
-        for start in range(0, len(drift.counts), CHUNK):
-            Actor.objects.filter(pk__in=list(drift.counts)[start : start + CHUNK]).update(**counts)
+        _write_derived(Actor, *_derived_counts(), COUNTS)
     _check_reach(drift, repair=repair)
     return drift
+
+
+def _moment(value: object) -> Moment:
+    # SQLite's cursor hands back text where PostgreSQL's hands back aware datetimes.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 def _derived_reach() -> list[QuerySet]:
@@ -478,61 +444,92 @@ def rebuild() -> None:
     Set by set rather than row by row: each kind's moments are one aggregate over everything that
     reaches it (``_reaching``) joined back to its table, and only the rows whose values differ are
     written (a rewritten row goes into every index of its table again). Deriving each row with
-    ``derived_moment``'s correlated subqueries, as ``check`` does, took minutes per table at a
-    million claims; the aggregates take seconds."""
+    ``derived_moment``'s correlated subqueries took minutes per table at a million claims; the
+    aggregates take seconds."""
+    from relations.models import Actor
+
     for kind in KINDS:
-        parts = [_sql(pairs.order_by()) for pairs in _reaching(kind)]
-        union = " UNION ALL ".join(sql for sql, _params in parts)
-        derived = f'SELECT "row", MIN("since") AS "moment" FROM ({union}) AS "pairs" GROUP BY "row"'
-        params = [param for _sql_text, part in parts for param in part]
-        _write_derived(model_of(kind), derived, params, {"public_from": ("moment", None, NEVER)})
-    _rebuild_counts()
+        _write_derived(model_of(kind), *_derived_moments(kind), {"public_from": ("moment", None, NEVER)})
+    _write_derived(Actor, *_derived_counts(), COUNTS)
     _rebuild_reach()
+
+
+def _derived_moments(kind: str) -> tuple[str, list]:
+    """``(row, moment)`` for every row of ``kind`` something reaches, as SQL and its parameters."""
+    parts = [_sql(pairs.order_by()) for pairs in _reaching(kind)]
+    union = " UNION ALL ".join(sql for sql, _params in parts)
+    params = [param for _sql_text, part in parts for param in part]
+    return f'SELECT "row", MIN("since") AS "moment" FROM ({union}) AS "pairs" GROUP BY "row"', params
 
 
 def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.query.sql_with_params()
 
 
-def _write_derived(
+def _changed(
     model: type[models.Model], derived: str, params: list, columns: dict[str, tuple[str, object, object]]
-) -> None:
-    """Set the ``columns`` of ``model``'s rows from the ``derived`` rows (keyed by their ``"row"``),
-    writing only the rows where a value differs. ``columns`` maps each column to the derived column it
-    takes, the value it takes when the row is absent from ``derived``, and a value standing for NULL
-    in the comparison (so that NULL compares like any other value)."""
+) -> tuple[str, list]:
+    """The rows of ``model`` whose ``columns`` differ from the ``derived`` rows (keyed by their
+    ``"row"``), as ``pk``, then each column's stored value, then its derived one. ``columns`` maps
+    each column to the derived column it takes, the value it takes when the row is absent from
+    ``derived``, and a value standing for NULL in the comparison (so that NULL compares like any
+    other value)."""
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
 
     def adapt(value: object) -> object:
         return connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime.datetime) else value
 
-    assignments, assignment_params, comparisons, comparison_params = [], [], [], []
+    stored = [f'"current".{quote(column)}' for column in columns]
+    values, value_params, comparisons, comparison_params = [], [], [], []
     for column, (source, absent, null) in columns.items():
-        if absent is None:
-            assignments.append(f'{quote(column)} = "changed".{quote(source)}')
-        else:
-            assignments.append(f'{quote(column)} = COALESCE("changed".{quote(source)}, %s)')
-            assignment_params.append(adapt(absent))
-        comparisons.append(f'COALESCE("current".{quote(column)}, %s) <> COALESCE("derived".{quote(source)}, %s)')
-        comparison_params += [adapt(null), adapt(null)]
-    sources = ", ".join(f'"derived".{quote(source)}' for source, _absent, _null in columns.values())
-    changed = (
-        f'SELECT "current".{pk} AS "pk", {sources} FROM {table} AS "current" '
+        value, own = f'"derived".{quote(source)}', []
+        if absent is not None:
+            value, own = f"COALESCE({value}, %s)", [adapt(absent)]
+        values.append(value)
+        value_params += own
+        comparisons.append(f'COALESCE("current".{quote(column)}, %s) <> COALESCE({value}, %s)')
+        comparison_params += [adapt(null), *own, adapt(null)]
+    # Named by position ("c0" the key, then stored values, then derived ones) for the UPDATE to read.
+    selected = ", ".join(
+        f'{expression} AS "c{n}"' for n, expression in enumerate([f'"current".{pk}', *stored, *values])
+    )
+    sql = (
+        f'SELECT {selected} FROM {table} AS "current" '
         f'LEFT JOIN ({derived}) AS "derived" ON "derived"."row" = "current".{pk} WHERE {" OR ".join(comparisons)}'
     )
+    return sql, [*value_params, *params, *comparison_params]
+
+
+def _differing(model: type[models.Model], derived: str, params: list, columns: dict) -> list[tuple]:
+    sql, sql_params = _changed(model, derived, params, columns)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        return cursor.fetchall()
+
+
+def _write_derived(model: type[models.Model], derived: str, params: list, columns: dict) -> None:
+    """Set ``columns`` (as ``_changed`` reads them) of the rows of ``model`` that differ."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    changed, changed_params = _changed(model, derived, params, columns)
+    assignments = [f'{quote(column)} = "changed"."c{1 + len(columns) + n}"' for n, column in enumerate(columns)]
     with connection.cursor() as cursor:
         cursor.execute(
             f'UPDATE {table} SET {", ".join(assignments)} FROM ({changed}) AS "changed" '
-            f'WHERE {table}.{pk} = "changed"."pk"',
-            [*assignment_params, *params, *comparison_params],
+            f'WHERE {table}.{pk} = "changed"."c0"',
+            changed_params,
         )
 
 
-def _rebuild_counts() -> None:
-    """Each actor's public claims (about it or attributed to it, once each) and relationships, as
-    ``count_expressions`` counts them, set by set."""
-    from relations.models import Actor, Claim, Relationship
+# Each actor's counts, as ``_changed`` takes them: an actor nothing public names counts zero.
+COUNTS = {"published_claim_count": ("claims", 0, 0), "published_relationship_count": ("ties", 0, 0)}
+
+
+def _derived_counts() -> tuple[str, list]:
+    """Each actor's public claims (about it or attributed to it, once each) and relationships (on
+    either side), set by set: ``(row, claims, ties)``."""
+    from relations.models import Claim, Relationship
 
     about = (
         Claim.actors.through.objects.filter(claim__public_from__isnull=False)
@@ -551,12 +548,7 @@ def _rebuild_counts() -> None:
         f'SELECT "counted"."row", 0, 1 FROM ({relationships}) AS "counted"'
         ') AS "pairs" GROUP BY "row"'
     )
-    _write_derived(
-        Actor,
-        derived,
-        [*claim_params, *tie_params],
-        {"published_claim_count": ("claims", 0, 0), "published_relationship_count": ("ties", 0, 0)},
-    )
+    return derived, [*claim_params, *tie_params]
 
 
 def _rebuild_reach() -> None:
