@@ -25,8 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -36,7 +34,7 @@ from django.utils.text import slugify
 
 from newsroom import archive_words as words
 from newsroom import roles
-from newsroom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from newsroom.demo import DEMO_ACCOUNTS, DemoResult, demo_user
 from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map
 from newsroom.factboxes.snapshots import forget_review_state
 from newsroom.models import (
@@ -369,20 +367,9 @@ class Generator:
 
     def _accounts(self) -> None:
         """The demo's three staff accounts, each with its role's group only: the admin is benchmarked as them."""
-        groups = roles.ensure_roles()
         users = {}
         for account in DEMO_ACCOUNTS:
-            user, _created = get_user_model().objects.get_or_create(
-                username=account.username,
-                defaults={
-                    "is_staff": True,
-                    "first_name": "Demo",
-                    "last_name": account.title,
-                    "email": f"{account.username}@example.org",
-                    "password": make_password(DEMO_PASSWORD),
-                },
-            )
-            user.groups.set([groups[account.role]])
+            user = demo_user(account, DemoResult())
             users[account.role] = user
         self.editor, self.reporter, self.factchecker = (
             users[roles.EDITOR],

@@ -81,7 +81,7 @@ def load_demo() -> DemoResult:
     with reversion.create_revision():
         result = DemoResult()
         for account in DEMO_ACCOUNTS:
-            result.users[account.username] = _demo_user(account, result)
+            result.users[account.username] = demo_user(account, result)
         reversion.set_user(result.editor)
         reversion.set_comment("Demo content")
         # Loaded again, the demo brings its live stories and public claims back to what it wrote.
@@ -243,7 +243,7 @@ def _publish_box(box: FactBox, result: DemoResult) -> None:
     result.updated += 1
 
 
-def _demo_user(account: DemoAccount, result: DemoResult) -> AbstractUser:
+def demo_user(account: DemoAccount, result: DemoResult) -> AbstractUser:
     """A staff account whose only rights are its role's group: what a real newsroom member gets."""
     group = _role(account.role)
     user, created = get_user_model().objects.get_or_create(
