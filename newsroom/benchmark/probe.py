@@ -257,7 +257,14 @@ def time_publishing(actor: Actor, user_pk: int, samples: int) -> list[dict]:
     user = get_user_model().objects.get(pk=user_pk)
     if not user.has_perm(PUBLISH_FACTBOX_PERMISSION):
         raise ProbeError(f"{user} may not publish fact boxes: the Editor role lacks the permission.")
-    actors = list(Actor.objects.public().order_by("-published_claim_count", "pk")[:MAP_ACTORS])
+    # The actor and those it has public ties with: a map of ten actors with no tie among them is refused.
+    partners: list[int] = []
+    sides = Relationship.objects.public().filter(Q(subject=actor) | Q(object=actor)).values_list("subject", "object")
+    for subject, object_ in sides.order_by("pk")[: MAP_ACTORS * 20]:
+        other = object_ if subject == actor.pk else subject
+        if other not in partners and len(partners) < MAP_ACTORS - 1:
+            partners.append(other)
+    actors = [actor, *Actor.objects.filter(pk__in=partners).order_by("pk")]
     claims = list(
         Claim.objects.public()
         .concerning(actor)
