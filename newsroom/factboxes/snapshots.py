@@ -418,9 +418,7 @@ def live_review_notes() -> dict[int, list[str]]:
     if token is None:
         cache.add(REVIEW_TOKEN_KEY, uuid.uuid4().hex, timeout=None)
         token = cache.get(REVIEW_TOKEN_KEY)
-    published = FactBox.objects.public().values_list("published_version_id", "pk", "published_version__published_at")
-    live = {version: box for version, box, _at in published}
-    oldest = min((at for _version, _box, at in published), default=now)
+    live = dict(FactBox.objects.public().values_list("published_version_id", "pk"))
     state = cache.get(REVIEW_STATE_KEY)
     if state is not None and state.get("token") != token:
         # A relationship type changed while this state was being taken, or since.
@@ -428,11 +426,11 @@ def live_review_notes() -> dict[int, list[str]]:
     references = FactBoxReference.objects.filter(version__in=FactBox.objects.public().values("published_version"))
     if state is None:
         notes: dict[int, dict[int, tuple[str, str]]] = {}
-        # Rows saved since the oldest published version first, through their indexes; each
-        # reference then against its own version.
-        # A moment rather than a subquery: the planner then knows how few rows changed since.
-        changed = Q(changed_since(oldest - CLOCK_MARGIN)) | Q(kind=Kind.RELATIONSHIP) & _type_changed()
-        references = references.filter(changed).filter(may_have_changed())
+        # Each reference against its own version, in one pass over the published references
+        # (1.7 s for 360,000 of them on PostgreSQL). Narrowing first by ``changed_since`` the
+        # oldest version helps nothing once one box is years old, and its union of every row
+        # saved since then, too large to hash, was scanned once per reference.
+        references = references.filter(may_have_changed())
     else:
         notes = {version: entries for version, entries in state["notes"].items() if version in live}
         references = references.filter(changed_since(state["as_of"] - CLOCK_MARGIN))
