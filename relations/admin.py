@@ -21,7 +21,6 @@ from relations.adminutils import (
     IndexedSearchMixin,
     ListColumnsMixin,
     PreloadedAutocompleteInlineMixin,
-    count_of,
 )
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
@@ -34,6 +33,7 @@ from relations.models import (
     RelationshipType,
     Source,
 )
+from relations.querysets import count_of
 from relations.services import VERIFY_PERMISSION, claim_record_verdict, claim_set_verification
 
 

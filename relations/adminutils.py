@@ -13,13 +13,6 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 
-def count_of(queryset: models.QuerySet) -> models.Subquery:
-    """A correlated COUNT of ``queryset`` (filtered on ``OuterRef``): evaluated for the rows of the
-    page only, where a joined ``Count`` would group the whole table before the page is cut."""
-    counted = queryset.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT")).values("n")
-    return models.Subquery(counted, output_field=models.IntegerField())
-
-
 class ListColumnsMixin:
     """Columns that cost a query of their own (counts) are computed for the changelist only:
     the change form, the autocomplete and the actions' confirmation pages show none of them."""

@@ -40,11 +40,15 @@ class ActorQuerySet(PublicFromQuerySet):
         # Subqueries rather than joined Counts: two joined Counts multiply each other.
         from relations.models import Claim, Relationship
 
-        relationships = Relationship.objects.filter(Q(subject=models.OuterRef("pk")) | Q(object=models.OuterRef("pk")))
-        claims = Claim.objects.filter(actors=models.OuterRef("pk"))
+        # Each count reads one index and no table: a well-connected actor has thousands of each,
+        # and an OR of subject and object, or a join to the claims, read every one of their rows.
+        # A tie never joins an actor to itself (a constraint), so its two ends add up.
+        as_subject = Relationship.objects.filter(subject=models.OuterRef("pk"))
+        as_object = Relationship.objects.filter(object=models.OuterRef("pk"))
+        claims = Claim.actors.through.objects.filter(actor=models.OuterRef("pk"))
         return self.annotate(
-            relationship_count=models.Subquery(_count_of(relationships)),
-            claim_count=models.Subquery(_count_of(claims)),
+            relationship_count=count_of(as_subject) + count_of(as_object),
+            claim_count=count_of(claims),
         )
 
     def with_public_counts(self) -> ActorQuerySet:
@@ -63,9 +67,8 @@ class ActorQuerySet(PublicFromQuerySet):
         relationships = Relationship.objects.filter(public_from__gt=now).filter(Q(subject=actor) | Q(object=actor))
         claims = ClaimReach.objects.filter(actor=actor, public_from__gt=now)
         return self.annotate(
-            public_relationship_count=models.F("published_relationship_count")
-            - Coalesce(models.Subquery(_count_of(relationships)), 0),
-            public_claim_count=models.F("published_claim_count") - Coalesce(models.Subquery(_count_of(claims)), 0),
+            public_relationship_count=models.F("published_relationship_count") - Coalesce(count_of(relationships), 0),
+            public_claim_count=models.F("published_claim_count") - Coalesce(count_of(claims), 0),
         )
 
     def named(self, text: str) -> ActorQuerySet:
@@ -77,9 +80,14 @@ class ActorQuerySet(PublicFromQuerySet):
         return self.filter(Q(name__icontains=text) | Q(pk__in=aliases))
 
 
-def _count_of(queryset: models.QuerySet) -> models.QuerySet:
-    # COUNT as a plain Func keeps Django from adding a GROUP BY: one row, the count.
-    return queryset.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT")).values("n")
+def count_of(queryset: models.QuerySet) -> models.Subquery:
+    """A correlated COUNT of ``queryset`` (filtered on ``OuterRef``): evaluated for the rows of a
+    page only, where a joined ``Count`` would group the whole table before the page is cut.
+
+    COUNT(*) as a plain Func: Django adds no GROUP BY, and the count can be read from the filter's
+    index alone, with no visit to the table's rows."""
+    count = models.Func(template="COUNT(*)", output_field=models.IntegerField())
+    return models.Subquery(queryset.order_by().annotate(n=count).values("n"), output_field=models.IntegerField())
 
 
 def _period_end(day: datetime.date, precision: str) -> datetime.date:

@@ -26,10 +26,10 @@ from relations.adminutils import (
     AutocompleteListFilterMediaMixin,
     ListColumnsMixin,
     PreloadedAutocompleteInlineMixin,
-    count_of,
 )
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin, LockedEditForm
+from relations.querysets import count_of
 
 TAG_MENTIONS = "_tag_mentions"
 # Each workflow button posts its own name (the admin's own buttons do the same: _continue, _addanother).
