@@ -192,9 +192,12 @@ def _items(box: FactBox) -> list[FactBoxItem]:
     own_claims = FactBoxItem.objects.filter(factbox=box, claim__isnull=False).values("claim")
     # A relationship's evidence is what readers could already check, or what the box itself shows:
     # publishing a box must not publish, as a side effect, a claim that only a draft cites.
+    # Each link's claim looked up by its key: "in the public claims" under an OR made the database
+    # list every public claim of the archive (1.9 s at a million) for a map's few hundred links.
+    public_claim = Exists(Claim.objects.public().filter(pk=OuterRef("claim")))
     evidence = (
         ClaimRelationship.objects.filter(stance__in=EVIDENCE_STANCES)
-        .filter(Q(claim__in=Claim.objects.public()) | Q(claim__in=own_claims))
+        .filter(public_claim | Q(claim__in=own_claims))
         .select_related("claim__attributed_to")
         .prefetch_related(Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources"))
         .order_by("stance", "pk")
