@@ -1,4 +1,5 @@
-"""Public answers kept in the default cache: embeds, ``/embed.js`` and oEmbed, and the API.
+"""Public answers kept in the default cache: the readers' pages, embeds, ``/embed.js`` and oEmbed,
+and the API.
 
 Each answer is stored whole (status, headers, body) under a key naming everything
 it depends on besides the data: the address with its query, the host and scheme
@@ -8,10 +9,11 @@ current (``relations.public_state``): every public change and every scheduled
 moment ends it, so nothing withdrawn, and nothing not yet public, is served
 from here.
 
-- ``EmbedCacheMiddleware`` sits right after WhiteNoise: a hit costs one cache
+- ``PublicCacheMiddleware`` sits right after WhiteNoise: a hit costs one cache
   round trip and none of the session, authentication, CSRF or messages
-  machinery (embeds use none of it, and set no cookie). It answers
-  ``If-None-Match``/``If-Modified-Since`` from the stored validators itself.
+  machinery (the front, story and actor pages and the embeds use none of it,
+  and set no cookie). It answers ``If-None-Match``/``If-Modified-Since`` from
+  the stored validators itself.
 - ``CachedApiAnswers`` is mixed into the API's viewsets: after the throttle has
   counted the request, a current stored answer stands in for the view.
 
@@ -40,8 +42,8 @@ from relations import public_state
 
 log = logging.getLogger(__name__)
 
-# Addresses the middleware answers; anything else never waits on the cache.
-EMBED_PATHS = ("/embed/", "/embed.js", "/oembed/")
+# Addresses the middleware answers, besides the front page; anything else never waits on the cache.
+CACHED_PREFIXES = ("/stories/", "/actors/", "/embed/", "/embed.js", "/oembed/")
 # The request headers that make a request conditional: a miss renders the full answer without them,
 # so that it can be stored, and then answers them from the stored validators.
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
@@ -202,8 +204,13 @@ def _keep(key: str, generation: str, value: tuple) -> None:
     _recent.put(key, generation, value)
 
 
-class EmbedCacheMiddleware:
-    """Embeds, ``/embed.js`` and oEmbed from the cache, before the rest of the stack runs.
+def _cached_path(path: str) -> bool:
+    return path == "/" or path.startswith(CACHED_PREFIXES)
+
+
+class PublicCacheMiddleware:
+    """The readers' pages, embeds, ``/embed.js`` and oEmbed from the cache, before the rest of
+    the stack runs.
 
     The views mark what may be kept (``keep_public``); on a miss the view runs as
     usual and its answer is stored for the generation read before it ran.
@@ -213,7 +220,7 @@ class EmbedCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or not request.path_info.startswith(EMBED_PATHS):
+        if request.method not in ("GET", "HEAD") or not _cached_path(request.path_info):
             return self.get_response(request)
         try:
             key = answer_key(request)

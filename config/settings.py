@@ -50,8 +50,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Embeds, /embed.js and oEmbed from the cache before sessions, auth and CSRF run: they use none of them.
-    "config.public_cache.EmbedCacheMiddleware",
+    # Readers' pages, embeds, /embed.js and oEmbed from the cache before sessions, auth and CSRF run:
+    # they use none of them.
+    "config.public_cache.PublicCacheMiddleware",
     # Before CommonMiddleware, which may answer (a redirect) before CORS headers are added.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

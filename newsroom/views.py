@@ -10,6 +10,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from config.public_cache import keep_public
 from newsroom import selectors
 from newsroom.factboxes.rendering import story_body
 from newsroom.models import Article
@@ -52,8 +53,16 @@ class UncountedPage(Page):
         return self.number - 1
 
 
+class PublicPage:
+    """A page that reads only public rows and the address, never the reader: the public cache
+    keeps it for the public state it was made in (``config.public_cache``)."""
+
+    def render_to_response(self, context, **response_kwargs) -> HttpResponse:
+        return keep_public(super().render_to_response(context, **response_kwargs))
+
+
 @method_decorator(require_safe, name="dispatch")
-class HomeView(ListView):
+class HomeView(PublicPage, ListView):
     # ListView answers 404 for a page number that is not a number or out of range.
     template_name = "newsroom/home.html"
     context_object_name = "stories"
@@ -73,7 +82,7 @@ class HomeView(ListView):
 
 
 @method_decorator(require_safe, name="dispatch")
-class StoryView(DetailView):
+class StoryView(PublicPage, DetailView):
     template_name = "newsroom/story.html"
     context_object_name = "article"
 
@@ -95,7 +104,7 @@ class StoryView(DetailView):
 
 
 @method_decorator(require_safe, name="dispatch")
-class ActorView(DetailView):
+class ActorView(PublicPage, DetailView):
     template_name = "newsroom/actor.html"
     context_object_name = "actor"
 

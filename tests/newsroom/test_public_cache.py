@@ -1,4 +1,5 @@
-"""Embeds, /embed.js and oEmbed served from the cache: the same answer as the views', ended by every public change."""
+"""The readers' pages, embeds, /embed.js and oEmbed served from the cache: the same answer as the
+views', ended by every public change."""
 
 import urllib.error
 import urllib.request
@@ -15,6 +16,7 @@ from newsroom.models import Article
 from newsroom.services import article_publish, article_withdraw
 from relations import public_state
 from tests.factories import (
+    ActorFactory,
     ArticleFactory,
     ClaimFactory,
     EditorFactory,
@@ -25,13 +27,15 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MIDDLEWARE = "config.public_cache.EmbedCacheMiddleware"
+MIDDLEWARE = "config.public_cache.PublicCacheMiddleware"
 BOX = "/embed/factboxes/axis/"
 PINNED = "/embed/factboxes/axis/v/1/"
 STORY = "/embed/stories/the-story/"
 OEMBED_BOX = "/oembed/?url=http://testserver/embed/factboxes/axis/%3Ftheme%3Ddark&maxwidth=400"
 OEMBED_STORY = "/oembed/?url=http://testserver/stories/the-story/"
-ADDRESSES = [BOX, f"{BOX}?theme=dark", PINNED, STORY, "/embed.js", OEMBED_BOX, OEMBED_STORY]
+EMBEDS = [BOX, f"{BOX}?theme=dark", PINNED, STORY, "/embed.js", OEMBED_BOX, OEMBED_STORY]
+PAGES = ["/", "/stories/the-story/", "/actors/russia/"]
+ADDRESSES = [*EMBEDS, *PAGES]
 
 
 @pytest.fixture
@@ -41,6 +45,7 @@ def content(db):
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Russia and North Korea signed a treaty."))
     factbox_publish(factbox=box, by=editor)
     story = ArticleFactory(slug="the-story")
+    story.actors.add(ActorFactory(slug="russia", name="Russia"))
     FactBoxPlacementFactory(factbox=box, article=story)
     article_publish(article=story, by=editor)
     box.refresh_from_db()
@@ -85,7 +90,8 @@ def test_a_hit_answers_what_the_stack_without_the_cache_answers(client, content,
     assert _headers(hit) == _headers(plain) and hit.content == plain.content
 
 
-@pytest.mark.parametrize("address", ADDRESSES)
+# The embeds carry an ETag; the pages are revalidated by date, if at all.
+@pytest.mark.parametrize("address", EMBEDS)
 @pytest.mark.parametrize("validator", ["etag", "weak", "list", "any", "etag and date", "if-match", "date"])
 def test_a_304_from_the_cache_is_the_views_304(client, content, address, validator, without_cache):
     first = client.get(address)
@@ -121,6 +127,13 @@ def test_a_304_from_the_cache_reads_nothing(client, content, django_assert_num_q
     etag = client.get(BOX)["ETag"]
     with django_assert_num_queries(0):
         assert client.get(BOX, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_story_page_revalidated_by_date_gets_its_304_from_the_cache(client, content, django_assert_num_queries):
+    modified = client.get("/stories/the-story/")["Last-Modified"]
+    with django_assert_num_queries(0):
+        answer = client.get("/stories/the-story/", HTTP_IF_MODIFIED_SINCE=modified)
+    assert answer.status_code == 304 and answer["Last-Modified"] == modified
 
 
 def test_a_conditional_miss_answers_304_and_fills_the_cache(client, content, django_assert_num_queries):
@@ -176,7 +189,7 @@ def _fill(client, *addresses: str) -> None:
 
 
 def test_a_withdrawn_box_is_never_served_from_the_cache(client, content):
-    _fill(client, BOX, PINNED, OEMBED_BOX, STORY)
+    _fill(client, BOX, PINNED, OEMBED_BOX, STORY, "/stories/the-story/")
 
     factbox_withdraw(factbox=content["box"], by=content["editor"])
 
@@ -184,6 +197,7 @@ def test_a_withdrawn_box_is_never_served_from_the_cache(client, content):
     assert client.get(PINNED).status_code == 410
     assert client.get(OEMBED_BOX).status_code == 404
     assert b"The axis" not in client.get(STORY).content
+    assert b"The axis" not in client.get("/stories/the-story/").content
 
 
 def test_a_withdrawn_box_is_not_served_on_revalidation_either(client, content):
@@ -207,12 +221,27 @@ def test_publishing_again_ends_the_cached_versions(client, content):
 
 
 def test_a_withdrawn_story_is_never_served_from_the_cache(client, content):
-    _fill(client, STORY, OEMBED_STORY)
+    _fill(client, STORY, OEMBED_STORY, *PAGES)
 
     article_withdraw(article=content["story"], by=content["editor"])
 
     assert client.get(STORY).status_code == 404
     assert client.get(OEMBED_STORY).status_code == 404
+    assert client.get("/stories/the-story/").status_code == 404
+    # The story was all that made its actor public.
+    assert client.get("/actors/russia/").status_code == 404
+    assert b"/stories/the-story/" not in client.get("/").content
+
+
+def test_a_live_actor_renamed_shows_on_its_pages_at_once(client, content):
+    _fill(client, *PAGES)
+    actor = content["story"].actors.get()
+
+    actor.name = "The Russian Federation"
+    actor.save()
+
+    assert b"The Russian Federation" in client.get("/actors/russia/").content
+    assert b"The Russian Federation" in client.get("/stories/the-story/").content
 
 
 def test_what_is_committed_ends_the_cache_again(client, content, django_capture_on_commit_callbacks):
@@ -247,12 +276,16 @@ def test_answers_cached_before_a_scheduled_story_goes_live_end_at_its_moment(cli
     with time_machine.travel(now, tick=False):
         later = ArticleFactory(slug="later", title="Later")
         article_publish(article=later, by=content["editor"], publish_at=now + timedelta(hours=1))
-        _fill(client, STORY, "/api/v1/articles/")
+        _fill(client, STORY, "/api/v1/articles/", "/")
         assert b"Later" not in client.get("/api/v1/articles/").content
+        assert b"/stories/later/" not in client.get("/").content
         assert client.get("/embed/stories/later/").status_code == 404
+        assert client.get("/stories/later/").status_code == 404
     with time_machine.travel(now + timedelta(hours=1, seconds=1), tick=False):
         assert b"Later" in client.get("/api/v1/articles/").content
+        assert b"/stories/later/" in client.get("/").content
         assert client.get("/embed/stories/later/").status_code == 200
+        assert client.get("/stories/later/").status_code == 200
 
 
 def test_the_moment_comes_from_scheduled_stories_only(content):
