@@ -73,8 +73,8 @@ def _code_digest() -> str:
 def code_digest() -> str:
     from newsroom.embeds.assets import assets
 
-    # The embeds' own fingerprint follows their stylesheets and templates as they are loaded, which the
-    # development server reloads without a restart.
+    # The embeds' fingerprint follows the readers' templates and stylesheets as they are loaded, which
+    # the development server reloads without a restart.
     return _code_digest() + assets().fingerprint
 
 

@@ -42,11 +42,14 @@ def _render_fingerprint(*texts: str) -> str:
     embed looks gets new ETags, so caches do not keep answering 304 for the old rendering;
     contents are hashed rather than timestamps, so that every app server agrees."""
     digest = hashlib.sha256()
-    for root in (NEWSROOM_DIR, Path(settings.BASE_DIR) / "templates" / "newsroom"):
+    # The project's templates too: the readers' pages, cached like the embeds, extend base.html.
+    for root in (NEWSROOM_DIR, Path(settings.BASE_DIR) / "templates"):
         files = (
             path
             for path in root.rglob("*")
-            if path.suffix in RENDER_SUFFIXES and "migrations" not in path.parts and path.is_file()
+            if path.suffix in RENDER_SUFFIXES
+            and not {"migrations", "admin"} & set(path.relative_to(root).parts)
+            and path.is_file()
         )
         for path in sorted(files):
             digest.update(str(path.relative_to(root)).encode())

@@ -331,3 +331,21 @@ def test_over_http_the_cached_embed_is_the_rendered_one_until_withdrawn(live_ser
     factbox_withdraw(factbox=box, by=editor)
     assert _fetch(url)[0] == 410
     assert _fetch(url, **{"If-None-Match": rendered["ETag"]})[0] == 410
+
+
+def test_with_debug_on_an_edited_page_template_ends_the_cached_pages(settings, tmp_path):
+    """The development server reloads templates without a restart: the pages it cached must go too."""
+    from config.public_cache import code_digest
+
+    code_digest()  # the deployed code's part is taken once per process, from the real checkout
+    settings.DEBUG = True
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "templates" / "admin").mkdir(parents=True)
+    base = tmp_path / "templates" / "base.html"
+    base.write_text("<main>{% block content %}{% endblock %}</main>")
+    before = code_digest()
+
+    (tmp_path / "templates" / "admin" / "index.html").write_text("The admin renders no reader's page.")
+    assert code_digest() == before
+    base.write_text("<main class='wide'>{% block content %}{% endblock %}</main>")
+    assert code_digest() != before
