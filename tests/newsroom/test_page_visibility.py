@@ -1,4 +1,4 @@
-"""Nothing that only non-live stories reach shows on any public page (DESIGN.md, published closure)."""
+"""Nothing that only non-live stories reach shows on any public page (docs/architecture.md, "The published closure")."""
 
 from dataclasses import dataclass
 from datetime import timedelta

@@ -1,4 +1,5 @@
-"""The knowledge graph's API shows the published closure and nothing else (DESIGN.md).
+"""The knowledge graph's API shows the published closure and nothing else
+(docs/architecture.md, "The published closure").
 
 Actors, relationships and claims that only a draft, in-review, withdrawn or scheduled story,
 a box never published or a withdrawn box reaches are absent from every list, count, network
