@@ -75,13 +75,13 @@ class ArticleQuerySet(models.QuerySet):
         of relying on how the closure is derived.
         """
         from newsroom.models import ArticleClaim, Correction, FactBoxPlacement
-        from relations.models import Actor, Claim
+        from relations.models import Actor
         from relations.querysets import claim_display_prefetches
 
         # The claims are joined into the citations' query rather than read through
         # ``Claim.objects.for_display()``, which would cost one more query.
         citations = (
-            ArticleClaim.objects.filter(claim__in=Claim.objects.public())
+            ArticleClaim.objects.public()
             .select_related("claim__attributed_to")
             .prefetch_related(*claim_display_prefetches(through="claim__"))
             .order_by("position", "pk")
@@ -93,6 +93,15 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("actors", queryset=Actor.objects.public().order_by("name"), to_attr="public_actors"),
             Prefetch("claim_citations", queryset=citations, to_attr="public_citations"),
         )
+
+
+class ArticleClaimQuerySet(models.QuerySet):
+    def public(self) -> ArticleClaimQuerySet:
+        """Citations readers can see, of a live article: those of public claims. Claims a live
+        article cites are public by construction; the citation states the rule all the same."""
+        from relations.models import Claim
+
+        return self.filter(claim__in=Claim.objects.public())
 
 
 class FactBoxQuerySet(models.QuerySet):

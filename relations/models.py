@@ -16,6 +16,7 @@ from relations import dates
 from relations.querysets import (
     ActorQuerySet,
     ClaimQuerySet,
+    ClaimRelationshipQuerySet,
     PublicChangeQuerySet,
     RelationshipQuerySet,
     SourceQuerySet,
@@ -409,6 +410,8 @@ class ClaimRelationship(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relationship_links")
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="claim_links")
     stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.SUPPORTS, db_index=True)
+
+    objects = ClaimRelationshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "relationship the claim bears on"

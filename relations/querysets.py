@@ -189,10 +189,10 @@ def claim_display_prefetches(through: str = "") -> list[Prefetch]:
     claim are public by construction: the page then states the rule itself instead of
     relying on how the closure is derived.
     """
-    from relations.models import ClaimRelationship, Relationship, Source
+    from relations.models import ClaimRelationship, Source
 
     links = (
-        ClaimRelationship.objects.filter(relationship__in=Relationship.objects.public())
+        ClaimRelationship.objects.public()
         .select_related("relationship__subject", "relationship__object", "relationship__type")
         .order_by("pk")
     )
@@ -200,6 +200,15 @@ def claim_display_prefetches(through: str = "") -> list[Prefetch]:
         Prefetch(f"{through}sources", queryset=Source.objects.public(), to_attr="public_sources"),
         Prefetch(f"{through}relationship_links", queryset=links, to_attr="public_relationship_links"),
     ]
+
+
+class ClaimRelationshipQuerySet(models.QuerySet):
+    def public(self) -> ClaimRelationshipQuerySet:
+        """Links readers can see: a public claim bearing on a public relationship. A public claim's
+        relationships are public (the closure), but a public relationship may have draft claims."""
+        from relations.models import Claim, Relationship
+
+        return self.filter(claim__in=Claim.objects.public(), relationship__in=Relationship.objects.public())
 
 
 class SourceQuerySet(PublicFromQuerySet):

@@ -13,7 +13,7 @@ from newsroom.api import filters, serializers
 from newsroom.models import Article, ArticleClaim, Correction, FactBox, FactBoxPlacement
 from relations.api import views as relations_views
 from relations.api.views import PublicReadOnlyViewSet
-from relations.models import Actor, Claim, PublicChange
+from relations.models import Actor, PublicChange
 
 SLUG_PATTERN = relations_views.SLUG_PATTERN
 
@@ -49,11 +49,7 @@ class ArticleViewSet(PublicReadOnlyViewSet):
         articles = Article.objects.public().with_publication_date()
         if self.action == "list":
             return articles.defer("body").prefetch_related(actors)
-        citations = (
-            ArticleClaim.objects.filter(claim__in=Claim.objects.public())
-            .select_related("claim")
-            .order_by("position", "pk")
-        )
+        citations = ArticleClaim.objects.public().select_related("claim").order_by("position", "pk")
         return articles.prefetch_related(
             actors,
             Prefetch("claim_citations", queryset=citations, to_attr="public_citations"),

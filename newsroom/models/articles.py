@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.querysets import ArticleQuerySet
+from newsroom.querysets import ArticleClaimQuerySet, ArticleQuerySet
 from newsroom.richtext import SanitisedHTMLField
 from relations.models import NOT_IN_REVISIONS, Actor, Claim, VersionedModel
 
@@ -128,6 +128,8 @@ class ArticleClaim(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="citations")
     position = models.PositiveIntegerField(default=0)
     passage = models.TextField(blank=True, help_text=_("The passage of the article the claim comes from."))
+
+    objects = ArticleClaimQuerySet.as_manager()
 
     class Meta:
         verbose_name = "cited claim"

@@ -140,9 +140,7 @@ class RelationshipViewSet(PublicReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet[Relationship]:
         # A relationship may be public through a fact box while some of its claims are drafts'.
-        evidence = (
-            ClaimRelationship.objects.filter(claim__in=Claim.objects.public()).select_related("claim").order_by("pk")
-        )
+        evidence = ClaimRelationship.objects.public().select_related("claim").order_by("pk")
         return (
             Relationship.objects.public()
             .with_parties()
