@@ -13,7 +13,8 @@ ACTOR_PAGE_STORIES = 50
 ACTOR_PAGE_LIST = 100
 
 
-def public_actors() -> QuerySet[Actor]:
+def actors_for_page() -> QuerySet[Actor]:
+    """Public actors, with what an actor page shows of each besides its lists."""
     return Actor.objects.public().prefetch_related("aliases")
 
 

@@ -109,7 +109,7 @@ class ActorView(PublicPage, DetailView):
     context_object_name = "actor"
 
     def get_queryset(self):
-        return selectors.public_actors()
+        return selectors.actors_for_page()
 
     def get_context_data(self, **kwargs):
         actor = self.object

@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from newsroom.api.serializers import CHANGE_TYPES, TYPE_CHOICES
 from newsroom.models import Article, FactBox, FactBoxPlacement
 from relations.api import filters as relations_filters
-from relations.api.filters import KeyedChoiceFilter
+from relations.api.filters import KeyedChoiceFilter, public_actors
 from relations.models import Actor, PublicChange
 
 SEARCH_MAX_LENGTH = 200
@@ -48,10 +48,6 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
 # The querysets are callables: "live" depends on the clock, so it is read per request.
 def live_articles(request) -> QuerySet[Article]:
     return Article.objects.public()
-
-
-def public_actors(request) -> QuerySet[Actor]:
-    return Actor.objects.public()
 
 
 def _live_article_filter(help_text: str) -> KeyedChoiceFilter:
