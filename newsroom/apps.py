@@ -9,8 +9,12 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from newsroom import querysets, signals  # noqa: F401  (signals connects its receivers)
+        from django.db.models.signals import post_migrate
+
+        from newsroom import querysets, roles, signals  # noqa: F401  (signals connects its receivers)
         from relations import public_state, visibility
+
+        post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="newsroom_sync_roles")
 
         visibility.register("claim", querysets.live_article_claims)
         visibility.register("actor", querysets.live_article_actors)

@@ -1,7 +1,6 @@
 """Fixtures shared by the whole suite."""
 
 import contextlib
-import importlib
 import io
 import os
 import shutil
@@ -58,10 +57,9 @@ def starting_vocabulary(transactional_db):
     """The relationship types the data migration creates. Transactional tests
     (live servers, browsers) flush the database after each test, data migrations'
     rows included, so such tests put them back."""
-    from django.apps import apps
+    from relations.vocabulary import create_starting_vocabulary
 
-    migration = importlib.import_module("relations.migrations.0002_relationshiptype_starting_vocabulary")
-    migration.create_vocabulary(apps, None)
+    create_starting_vocabulary()
 
 
 @pytest.fixture(scope="session")

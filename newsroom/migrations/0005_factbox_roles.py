@@ -1,8 +1,8 @@
 """Fact boxes in the roles: reporters and editors compose them, only editors publish
 or withdraw them, fact-checkers read them.
 
-``ROLES`` here is the roles' whole definition from now on (``newsroom.roles``
-reads the latest one); it extends that of 0003_roles.
+A frozen copy, extending that of 0003_roles: ``newsroom.roles`` is the roles'
+definition, and brings the groups up to it after every migrate.
 """
 
 import importlib

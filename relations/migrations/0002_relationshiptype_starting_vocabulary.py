@@ -1,4 +1,7 @@
-"""The relationship types every newsroom starts with; editors extend them in the admin."""
+"""The relationship types every newsroom starts with; editors extend them in the admin.
+
+A frozen copy of ``relations.vocabulary.STARTING_VOCABULARY``, as migrations keep.
+"""
 
 from django.db import migrations
 
