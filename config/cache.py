@@ -6,7 +6,7 @@ builds its table of reply callbacks (some 170 entries): measured, that was most 
 the CPU of an embed answered from the cache (0.5 of 0.76 ms). A client is
 thread-safe and holds nothing but its pool, so one per pool is kept.
 
-``get_many_tracked`` is for the public state (``relations.public_state``), read on
+``get_many_tracked`` is for the public state (``core.public_state``), read on
 every cached answer: a round trip to Redis cost a hit several times what the
 rest of it did. Its keys are read through a connection with Redis's client
 tracking on, redirected to a second connection subscribed to the invalidations;

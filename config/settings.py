@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Readers' pages, embeds, /embed.js and oEmbed from the cache before sessions, auth and CSRF run:
     # they use none of them.
-    "config.public_cache.PublicCacheMiddleware",
+    "core.public_cache.PublicCacheMiddleware",
     # Before CommonMiddleware, which may answer (a redirect) before CORS headers are added.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.api.ApiCacheMiddleware",
+    "core.api.ApiCacheMiddleware",
     # Last, so that it sees a database failure from any view: readers get a plain 503 page.
     "config.health.DatabaseUnavailableMiddleware",
 ]
@@ -161,21 +161,21 @@ API_MAX_AGE = env.int("API_MAX_AGE", default=60)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "config.api.OrderingFilter"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.CursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "core.api.OrderingFilter"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 20,
     # The browsable API is a convenience for local work; production answers JSON only.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.ContentNegotiation",
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.AnonRateThrottle"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.ContentNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
     # How many proxies append to X-Forwarded-For in front of the app: the throttle counts the address
     # the outermost one saw. Left unset, DRF would key on the whole header, which any client can vary.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=1 if env.bool("BEHIND_TLS_PROXY", default=True) else 0),
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 

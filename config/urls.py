@@ -19,6 +19,6 @@ urlpatterns = [
 ]
 
 # Unknown addresses under /api/ answer the API's JSON error; the rest of the site keeps its 404 page.
-handler404 = "config.api.not_found"
+handler404 = "core.api.not_found"
 # A database failure outside a view (in a middleware, on the way out) still gets the plain 503 page.
 handler500 = "config.health.server_error"

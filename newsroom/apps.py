@@ -11,8 +11,10 @@ class NewsroomConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from core import public_cache, public_state
         from newsroom import querysets, roles, signals  # noqa: F401  (signals connects its receivers)
-        from relations import public_state, visibility
+        from newsroom.embeds.assets import assets
+        from relations import visibility
 
         post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="newsroom_sync_roles")
 
@@ -23,3 +25,5 @@ class NewsroomConfig(AppConfig):
         visibility.register("actor", querysets.published_factbox_actors)
         # Scheduled stories go live at their moment with no job: cached public answers end there.
         public_state.register_upcoming(querysets.next_scheduled_moment)
+        # Cached pages and embeds follow the readers' templates and stylesheets as they are loaded.
+        public_cache.register_fingerprint(lambda: assets().fingerprint)

@@ -67,12 +67,14 @@ class ArticleQuerySet(models.QuerySet):
         # The body is most of a row and no list shows it.
         return self.with_publication_date().defer("body").newest_first()
 
-    def for_story_page(self) -> ArticleQuerySet:
+    def for_story_page(self, *, claim_details: bool = True) -> ArticleQuerySet:
         """Everything a story page shows, in a fixed number of queries whatever its size.
 
         Claims and actors are read through ``.public()`` although what a live article
         cites is public by construction: the page then states the rule itself instead
-        of relying on how the closure is derived.
+        of relying on how the closure is derived. The API's story answer names each
+        cited claim and links to it (``claim_details=False``): it reads no sources or
+        relationships.
         """
         from newsroom.models import ArticleClaim, Correction, FactBoxPlacement
         from relations.models import Actor
@@ -80,17 +82,14 @@ class ArticleQuerySet(models.QuerySet):
 
         # The claims are joined into the citations' query rather than read through
         # ``Claim.objects.for_display()``, which would cost one more query.
-        citations = (
-            ArticleClaim.objects.public()
-            .select_related("claim__attributed_to")
-            .prefetch_related(*claim_display_prefetches(through="claim__"))
-            .order_by("position", "pk")
-        )
+        citations = ArticleClaim.objects.public().select_related("claim__attributed_to").order_by("position", "pk")
+        if claim_details:
+            citations = citations.prefetch_related(*claim_display_prefetches(through="claim__"))
         corrections = Correction.objects.order_by("published_at", "pk")
         return self.with_publication_date().prefetch_related(
             Prefetch("factbox_placements", queryset=FactBoxPlacement.objects.public(), to_attr="public_factboxes"),
             Prefetch("corrections", queryset=corrections, to_attr="public_corrections"),
-            Prefetch("actors", queryset=Actor.objects.public().order_by("name"), to_attr="public_actors"),
+            Prefetch("actors", queryset=Actor.objects.public().order_by("name", "pk"), to_attr="public_actors"),
             Prefetch("claim_citations", queryset=citations, to_attr="public_citations"),
         )
 

@@ -1,16 +1,21 @@
-"""Reads for the public pages that join the knowledge graph to live stories."""
+"""Reads that join the knowledge graph to stories: for the public pages, and the editorial queue on the
+admin's start page."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
-from newsroom.models import Article
+from newsroom.factboxes.snapshots import live_review_notes
+from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox
 from relations.models import Actor, Claim, Relationship
 
 # An actor page is not an archive: the newest stories say what it is in the news for,
 # and the lists of ties and claims are bounded like any public list.
 ACTOR_PAGE_STORIES = 50
 ACTOR_PAGE_LIST = 100
+# Each list of the editorial queue shows this many, with a count of the rest.
+QUEUE_LENGTH = 10
 
 
 def actors_for_page() -> QuerySet[Actor]:
@@ -40,3 +45,47 @@ def actor_public_claims(actor: Actor, *, limit: int = ACTOR_PAGE_LIST) -> list[C
 
 def actor_live_stories(actor: Actor, *, limit: int = ACTOR_PAGE_STORIES) -> list[Article]:
     return list(Article.objects.public().about(actor).for_listing()[:limit])
+
+
+# --- The editorial queue ---------------------------------------------------------------------
+
+
+def editorial_queue(user) -> dict:
+    """What awaits the newsroom: stories to review, stories scheduled, stories just published,
+    and, for fact-checkers, unchecked claims in stories on their way out."""
+    now = timezone.now()
+    submitted = ArticleEvent.objects.filter(article=OuterRef("pk"), kind=ArticleEvent.Kind.SUBMITTED)
+    in_review = (
+        Article.objects.in_review()
+        .annotate(
+            submitted_at=Subquery(submitted.values("at")[:1]),
+            submitted_by=Subquery(submitted.values("by__username")[:1]),
+        )
+        .order_by("submitted_at", "pk")
+    )
+    # In review or scheduled: on their way out, not yet live.
+    upcoming = Article.objects.in_review() | Article.objects.scheduled(at=now)
+    # A subquery rather than a join: no DISTINCT over the archive's claims.
+    cited = ArticleClaim.objects.filter(article__in=upcoming).values("claim")
+    unchecked = Claim.objects.filter(verification=Claim.Verification.UNVERIFIED, pk__in=cited).order_by("pk")
+    return {
+        "in_review": in_review[:QUEUE_LENGTH],
+        "in_review_count": in_review.count(),
+        "scheduled": Article.objects.scheduled(at=now).order_by("publish_at")[:QUEUE_LENGTH],
+        "recently_published": Article.objects.public(at=now).order_by("-publish_at")[:QUEUE_LENGTH],
+        "unchecked_claims": unchecked[:QUEUE_LENGTH] if user.has_perm("relations.verify_claim") else None,
+        "factboxes_to_review": factboxes_needing_review() if user.has_perm("newsroom.view_factbox") else None,
+        "username": user.get_username(),
+    }
+
+
+def factboxes_needing_review() -> dict:
+    """Published fact boxes showing readers something that has changed since, longest waiting
+    first, each with what changed: three queries however many there are."""
+    notes = live_review_notes()
+    flagged = (
+        FactBox.objects.filter(pk__in=list(notes))
+        .only("pk", "title", "status", "published_version", "last_published_at")
+        .order_by("last_published_at", "pk")[:QUEUE_LENGTH]
+    )
+    return {"boxes": [(box, notes[box.pk]) for box in flagged], "count": len(notes)}

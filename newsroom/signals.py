@@ -3,7 +3,7 @@
 The fact boxes' review state (``newsroom.factboxes.snapshots.live_review_notes``) follows
 changes by the rows' timestamps; relationship types have none, so changing one forgets it.
 
-Cached public answers (``relations.public_state``) end when a live or scheduled story, a
+Cached public answers (``core.public_state``) end when a live or scheduled story, a
 correction, a published box or a box's place beside a story is saved or deleted outside
 ``closure.maintained()`` (which ends them itself).
 """
@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core import public_state
 from newsroom.factboxes.snapshots import forget_review_state
 from newsroom.models import Article, Correction, FactBox, FactBoxPlacement
-from relations import public_state
 from relations.models import RelationshipType
 
 

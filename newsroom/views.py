@@ -10,7 +10,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from config.public_cache import keep_public
+from core.public_cache import keep_public
 from newsroom import selectors
 from newsroom.factboxes.rendering import story_body
 from newsroom.models import Article
@@ -55,7 +55,7 @@ class UncountedPage(Page):
 
 class PublicPage:
     """A page that reads only public rows and the address, never the reader: the public cache
-    keeps it for the public state it was made in (``config.public_cache``)."""
+    keeps it for the public state it was made in (``core.public_cache``)."""
 
     def render_to_response(self, context, **response_kwargs) -> HttpResponse:
         return keep_public(super().render_to_response(context, **response_kwargs))

@@ -46,7 +46,8 @@ from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from relations import public_state, visibility
+from core import public_state
+from relations import visibility
 
 # Settled in this order: each kind's moment depends only on the kinds before it.
 KINDS = ("claim", "relationship", "source", "actor")

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relations import public_state
+from core import public_state
 from relations.models import Claim, PublicChange
 
 VERIFY_PERMISSION = "relations.verify_claim"

@@ -13,7 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils import timezone
 
-from relations import public_state
+from core import public_state
 from relations.mentions import forget_index
 from relations.models import Actor, ActorAlias, Claim, Relationship, RelationshipType, Source
 

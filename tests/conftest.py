@@ -105,11 +105,11 @@ def roles(transactional_db):
 
 def _public_state_first(assert_queries):
     """Query counts are of the view's own work: the public state's moment (one query, once per
-    public change, see ``relations.public_state``) is read before counting starts."""
+    public change, see ``core.public_state``) is read before counting starts."""
 
     @contextlib.contextmanager
     def counting(*args, **kwargs):
-        from relations import public_state
+        from core import public_state
 
         public_state.current()
         with assert_queries(*args, **kwargs) as context:

@@ -113,14 +113,14 @@ def test_embeds_are_answered_from_redis(redis_answers, published_box, django_ass
 @pytest.mark.django_db
 def test_a_change_in_another_process_ends_this_ones_cached_answers(redis_answers, published_box):
     """Another worker or host published or withdrew something: this one stops serving what it cached."""
-    from relations import public_state
+    from core import public_state
 
     client = Client()
     client.get("/api/v1/factboxes/")
     generation = public_state.current()
     # CACHE_URL cannot carry a key prefix: the other process builds its cache with this test's.
     script = (
-        "from django.core.cache.backends.redis import RedisCache; from relations import public_state; "
+        "from django.core.cache.backends.redis import RedisCache; from core import public_state; "
         f"public_state.cache = RedisCache({REDIS_URL!r}, {{'KEY_PREFIX': {redis_answers!r}}}); "
         "public_state.forget(); print('forgotten')"
     )
@@ -134,7 +134,7 @@ def test_a_change_in_another_process_ends_this_ones_cached_answers(redis_answers
 def test_without_client_tracking_the_state_is_read_from_redis_each_time(redis_answers, published_box, monkeypatch):
     """A server or proxy that refuses CLIENT TRACKING: every lookup reads Redis, and is as current."""
     from config import cache as cache_backend
-    from relations import public_state
+    from core import public_state
 
     def refuse(self):
         raise ConnectionError("tracking refused")
@@ -151,7 +151,7 @@ def test_a_tracked_state_is_read_once_until_it_changes(redis_answers, published_
     from django.core.cache import cache
 
     from config import cache as cache_backend
-    from relations import public_state
+    from core import public_state
 
     monkeypatch.setattr(cache_backend, "TRACKED_FOR", 60.0)  # a slow machine must not read it again meanwhile
 

@@ -18,7 +18,7 @@ from newsroom.api.serializers import CHANGE_TYPES, TYPE_CHOICES
 from newsroom.models import Article, FactBox, FactBoxPlacement
 from relations.api import filters as relations_filters
 from relations.api.filters import KeyedChoiceFilter, public_actors
-from relations.models import Actor, PublicChange
+from relations.models import Actor, Claim, PublicChange, Relationship
 
 SEARCH_MAX_LENGTH = 200
 
@@ -119,13 +119,45 @@ class FactBoxFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=FactBoxPlacement.objects.filter(article=value).values("factbox"))
 
 
-class ClaimFilter(relations_filters.ClaimFilter):
-    """The knowledge graph's claim filters, and the live story citing a claim."""
+RELATIONSHIP_HELP = "Only claims that bear on this relationship (its id), whatever their stance."
 
+
+class ClaimFilter(django_filters.FilterSet):
+    """Claims by the actors and relationships they concern, their kind and verdict, and the live
+    story citing them."""
+
+    actor = relations_filters.actor_filter(
+        "Only claims about this actor (its slug) or attributed to it.",
+        method="filter_actor",
+    )
+    relationship = KeyedChoiceFilter(
+        queryset=relations_filters.public_relationships,
+        method="filter_relationship",
+        help_text=RELATIONSHIP_HELP,
+        error_messages={"invalid_choice": "No published relationship has this id."},
+    )
+    kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, help_text="Only claims of this kind.")
+    verification = django_filters.ChoiceFilter(
+        choices=Claim.Verification.choices, help_text="Only claims in this verification state."
+    )
+    attributed_to = relations_filters.actor_filter(
+        "Only claims attributed to this actor (its slug); `none` for the newsroom's own reporting.",
+        null_label="The newsroom's own reporting",
+        null_value="none",
+    )
     article = _live_article_filter("Only claims this live story (its slug) cites.")
 
-    class Meta(relations_filters.ClaimFilter.Meta):
-        pass
+    class Meta:
+        model = Claim
+        fields = []
+
+    def filter_actor(self, queryset, name, value: Actor):
+        return queryset.concerning(value)
+
+    @extend_schema_field({"type": "integer", "description": RELATIONSHIP_HELP})
+    def filter_relationship(self, queryset, name, value: Relationship):
+        # One link per claim and relationship (a unique constraint): the join repeats no claim.
+        return queryset.filter(relationship_links__relationship=value)
 
     def filter_article(self, queryset, name: str, value: Article):
         return queryset.filter(pk__in=value.claim_citations.values("claim"))

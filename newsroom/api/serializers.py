@@ -19,7 +19,7 @@ from newsroom import richtext
 from newsroom.models import FactBox
 from relations.api import serializers as relations_serializers
 from relations.api.serializers import ActorSummarySerializer, ClaimSummarySerializer
-from relations.models import PublicChange
+from relations.models import Claim, PublicChange
 
 
 def absolute_url(context: dict[str, Any], view_name: str, *args: Any) -> str:
@@ -189,15 +189,54 @@ class FactBoxSerializer(serializers.Serializer):
 # --- Claims ------------------------------------------------------------------------------------
 
 
-class ClaimSerializer(relations_serializers.ClaimSerializer):
-    """A published claim, and the live stories citing it (what the knowledge graph cannot know)."""
+class ClaimSerializer(ClaimSummarySerializer):
+    """A published claim with what stands behind it, and the live stories citing it."""
 
+    quote = serializers.CharField(read_only=True, help_text="The exact words, when the claim is a quote; else empty.")
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True, help_text="The kind, in words.")
+    attributed_to = ActorSummarySerializer(
+        read_only=True, allow_null=True, help_text="Who says so; null when the claim is the newsroom's own reporting."
+    )
+    actors = ActorSummarySerializer(
+        source="public_actors", many=True, read_only=True, help_text="The actors the claim is about."
+    )
+    relationships = relations_serializers.ClaimRelationshipSerializer(
+        source="public_relationship_links",
+        many=True,
+        read_only=True,
+        help_text="The published relationships the claim bears on, each with the claim's stance.",
+    )
+    verification_label = serializers.CharField(
+        source="get_verification_display", read_only=True, help_text="The verification state, in words."
+    )
+    verified_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the verification state was last set; null while unverified."
+    )
+    sources = relations_serializers.SourceSerializer(
+        source="public_sources", many=True, read_only=True, help_text="Where the claim comes from."
+    )
     articles = ArticleSummarySerializer(
         source="live_articles", many=True, read_only=True, help_text="The live stories citing the claim, newest first."
     )
 
-    class Meta(relations_serializers.ClaimSerializer.Meta):
-        fields = [*relations_serializers.ClaimSerializer.Meta.fields, "articles"]
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "quote",
+            "kind",
+            "kind_label",
+            "attributed_to",
+            "actors",
+            "relationships",
+            "verification",
+            "verification_label",
+            "verified_at",
+            "sources",
+            "url",
+            "articles",
+        ]
 
 
 # --- The feed of changes ----------------------------------------------------------------------

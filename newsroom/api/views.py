@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from config import api
-from config.public_cache import CachedApiAnswers
+from core import api
+from core.addresses import ID_PATTERN, SLUG_PATTERN
+from core.public_cache import CachedApiAnswers
+from core.viewsets import PublicReadOnlyViewSet
 from newsroom.api import filters, serializers
-from newsroom.models import Article, ArticleClaim, Correction, FactBox, FactBoxPlacement
-from relations.api import views as relations_views
-from relations.api.views import PublicReadOnlyViewSet
-from relations.models import Actor, PublicChange
-
-SLUG_PATTERN = relations_views.SLUG_PATTERN
+from newsroom.models import Article, FactBox
+from relations.api.views import NEVER
+from relations.models import Actor, Claim, PublicChange
+from relations.querysets import claim_display_prefetches
 
 
 def live_articles() -> Prefetch:
@@ -45,19 +46,11 @@ class ArticleViewSet(PublicReadOnlyViewSet):
     ordering = ["-published_at", "-id"]
 
     def get_queryset(self):
+        if self.action != "list":
+            # A story's address shows what its page shows, read the same way.
+            return Article.objects.public().for_story_page(claim_details=False)
         actors = Prefetch("actors", queryset=Actor.objects.public().order_by("name", "pk"), to_attr="public_actors")
-        articles = Article.objects.public().with_publication_date()
-        if self.action == "list":
-            return articles.defer("body").prefetch_related(actors)
-        citations = ArticleClaim.objects.public().select_related("claim").order_by("position", "pk")
-        return articles.prefetch_related(
-            actors,
-            Prefetch("claim_citations", queryset=citations, to_attr="public_citations"),
-            Prefetch(
-                "corrections", queryset=Correction.objects.order_by("published_at", "pk"), to_attr="public_corrections"
-            ),
-            Prefetch("factbox_placements", queryset=FactBoxPlacement.objects.public(), to_attr="public_factboxes"),
-        )
+        return Article.objects.public().with_publication_date().defer("body").prefetch_related(actors)
 
     def get_serializer_class(self):
         return serializers.ArticleOverviewSerializer if self.action == "list" else serializers.ArticleSerializer
@@ -95,12 +88,25 @@ class FactBoxViewSet(PublicReadOnlyViewSet):
         summary="A claim", description="One published claim, by id, with the live stories citing it."
     ),
 )
-class ClaimViewSet(relations_views.ClaimViewSet):
+class ClaimViewSet(PublicReadOnlyViewSet):
     serializer_class = serializers.ClaimSerializer
     filterset_class = filters.ClaimFilter
+    lookup_value_regex = ID_PATTERN
+    ordering = ["-id"]
+    ordering_fields = ["id", "verified_at"]
+    ordering_keys = {"verified_at": "verified_at_sort"}
 
-    def get_prefetches(self) -> list[Prefetch]:
-        return [*super().get_prefetches(), live_articles()]
+    def get_queryset(self) -> QuerySet[Claim]:
+        return (
+            Claim.objects.public()
+            .select_related("attributed_to")
+            .annotate(verified_at_sort=Coalesce("verified_at", NEVER))
+            .prefetch_related(
+                Prefetch("actors", queryset=Actor.objects.public().order_by("name"), to_attr="public_actors"),
+                *claim_display_prefetches(),
+                live_articles(),
+            )
+        )
 
 
 class ChangePagination(api.CursorPagination):

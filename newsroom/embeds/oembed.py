@@ -12,10 +12,11 @@ from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
-from config.public_cache import keep_public
+from core.addresses import absolute_url
+from core.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import assets
-from newsroom.embeds.pages import THEMES, absolute_url
+from newsroom.embeds.pages import THEMES, theme_query
 from newsroom.models import FactBox
 
 PROVIDER_NAME = "Newsroom relations"
@@ -151,9 +152,9 @@ def _answer(request: HttpRequest) -> HttpResponse:
         payload = lookups.version_payload(version_id)
         title, height, kind = payload["title"], box_height(payload, width), "factbox"
         if number is None:
-            src = absolute_url(request, "embed_factbox", slug, theme=theme)
+            src = absolute_url(request, "embed_factbox", slug, query=theme_query(theme))
         else:
-            src = absolute_url(request, "embed_factbox_version", slug, number, theme=theme)
+            src = absolute_url(request, "embed_factbox_version", slug, number, query=theme_query(theme))
     else:
         story = lookups.live_story(slug)
         if story is None:
@@ -162,7 +163,7 @@ def _answer(request: HttpRequest) -> HttpResponse:
         if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
             return answer
         title, height, kind = story["title"], story_height(story, width), "story"
-        src = absolute_url(request, "embed_story", slug, theme=theme)
+        src = absolute_url(request, "embed_story", slug, query=theme_query(theme))
 
     height = min(height, max_height or height)
     response = JsonResponse(

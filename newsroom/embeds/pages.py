@@ -13,7 +13,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from config.public_cache import keep_public
+from core.addresses import absolute_url
+from core.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import Assets, assets
 from newsroom.models import FactBox
@@ -97,9 +98,9 @@ def embed_page(
     )
 
 
-def absolute_url(request: HttpRequest, name: str, *args: object, theme: str = "auto") -> str:
-    url = request.build_absolute_uri(reverse(name, args=args))
-    return f"{url}?{urlencode({'theme': theme})}" if theme in THEMES else url
+def theme_query(theme: str) -> dict[str, str] | None:
+    """The query that keeps a chosen theme on a link to another embed; "auto" is the default and needs none."""
+    return {"theme": theme} if theme in THEMES else None
 
 
 def _oembed_link(request: HttpRequest) -> str:
@@ -164,7 +165,7 @@ def factbox_version_embed(request: HttpRequest, slug: str, number: int) -> HttpR
         request,
         lookups.version_payload(row["version_id"]),
         theme=theme,
-        newer_url=None if latest else absolute_url(request, "embed_factbox", slug, theme=theme),
+        newer_url=None if latest else absolute_url(request, "embed_factbox", slug, query=theme_query(theme)),
         oembed_url=_oembed_link(request),
         frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
     )

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from core import addresses
 from newsroom import richtext
 from newsroom.models import Article
 from relations.models import Actor
@@ -84,7 +85,7 @@ def news_article_data(context, article: Article) -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, view_name: str, *args: Any) -> str:
-    return context["request"].build_absolute_uri(reverse(view_name, args=args))
+    return addresses.absolute_url(context["request"], view_name, *args)
 
 
 @register.filter

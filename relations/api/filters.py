@@ -9,7 +9,6 @@ checked for shape before any lookup, so a 30-digit id or a malformed slug answer
 from __future__ import annotations
 
 import datetime
-import re
 
 import django_filters
 from django import forms
@@ -17,13 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django_filters import fields as filter_fields
-from drf_spectacular.utils import extend_schema_field
 
-from config import api
-from relations.models import WIKIDATA_ID_RE, Actor, Claim, Relationship, RelationshipType
+from core.addresses import ID_RE, SLUG_RE
+from relations.models import WIKIDATA_ID_RE, Actor, Relationship, RelationshipType
 
-SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,200}")
-ID_RE = re.compile(api.ID_PATTERN)
 ISO_DATE = ["%Y-%m-%d"]
 
 
@@ -57,7 +53,7 @@ class KeyedChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = KeyedChoiceField
 
 
-def _actor_filter(help_text: str, **kwargs) -> KeyedChoiceFilter:
+def actor_filter(help_text: str, **kwargs) -> KeyedChoiceFilter:
     return KeyedChoiceFilter(
         queryset=public_actors,
         to_field_name="slug",
@@ -193,9 +189,9 @@ class TieFilter(django_filters.FilterSet):
 
 
 class RelationshipFilter(TieFilter):
-    actor = _actor_filter("Only relationships this actor (its slug) is part of, on either side.", method="filter_actor")
-    subject = _actor_filter("Only relationships whose subject is this actor (its slug).")
-    object = _actor_filter("Only relationships whose object is this actor (its slug).")
+    actor = actor_filter("Only relationships this actor (its slug) is part of, on either side.", method="filter_actor")
+    subject = actor_filter("Only relationships whose subject is this actor (its slug).")
+    object = actor_filter("Only relationships whose object is this actor (its slug).")
     between = ActorPairFilter(
         queryset=public_actors,
         method="filter_between",
@@ -235,66 +231,3 @@ class NetworkFilter(TieFilter):
 
 
 # --- Claims ---------------------------------------------------------------------------------
-
-
-RELATIONSHIP_HELP = "Only claims that bear on this relationship (its id), whatever their stance."
-
-
-class ClaimFilter(django_filters.FilterSet):
-    """Built to be extended by the content apps (which this app does not import): a subclass
-    declares its filters and ``class Meta(ClaimFilter.Meta): pass``."""
-
-    actor = _actor_filter(
-        "Only claims about this actor (its slug) or attributed to it.",
-        method="filter_actor",
-    )
-    relationship = KeyedChoiceFilter(
-        queryset=public_relationships,
-        method="filter_relationship",
-        help_text=RELATIONSHIP_HELP,
-        error_messages={"invalid_choice": "No published relationship has this id."},
-    )
-    kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, help_text="Only claims of this kind.")
-    verification = django_filters.ChoiceFilter(
-        choices=Claim.Verification.choices, help_text="Only claims in this verification state."
-    )
-    attributed_to = _actor_filter(
-        "Only claims attributed to this actor (its slug); `none` for the newsroom's own reporting.",
-        null_label="The newsroom's own reporting",
-        null_value="none",
-    )
-
-    class Meta:
-        model = Claim
-        fields = []
-
-    def filter_actor(self, queryset, name, value: Actor):
-        return queryset.concerning(value)
-
-    @extend_schema_field({"type": "integer", "description": RELATIONSHIP_HELP})
-    def filter_relationship(self, queryset, name, value: Relationship):
-        # One link per claim and relationship (a unique constraint): the join repeats no claim.
-        return queryset.filter(relationship_links__relationship=value)
-
-
-# --- Ordering -------------------------------------------------------------------------------
-
-
-class OrderingFilter(api.OrderingFilter):
-    """``?ordering=`` on the fields a view lists, read through the view's ``ordering_keys``.
-
-    A nullable column cannot be a cursor's position (a page ending on "no date" would
-    give a cursor no query can read back), so such a field is ordered by a key the
-    viewset annotates with the empty values sorted first. The id always ends the
-    ordering, so that rows with equal keys come in one order on every page.
-    """
-
-    def get_ordering(self, request, queryset, view):
-        keys = getattr(view, "ordering_keys", {})
-        ordering = []
-        for term in super().get_ordering(request, queryset, view) or ():
-            name = term.lstrip("-")
-            ordering.append(term.replace(name, keys.get(name, name)))
-        if ordering and not any(term.lstrip("-") in ("id", "pk") for term in ordering):
-            ordering.append("-id" if ordering[0].startswith("-") else "id")
-        return ordering

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.addresses import absolute_url
 from relations import dates
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, RelationshipType, Source
 
@@ -46,10 +46,6 @@ class DatedField(serializers.Field):
             return None
         precision = getattr(tie, f"{self.date_field}_precision")
         return {"date": value.isoformat(), "precision": precision, "display": dates.display(value, precision)}
-
-
-def _absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
 
 
 # --- Actors ---------------------------------------------------------------------------------
@@ -134,7 +130,7 @@ class ActorSerializer(ActorSummarySerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_html_url(self, actor: Actor) -> str:
-        return _absolute(self.context["request"], reverse("actor", args=[actor.slug]))
+        return absolute_url(self.context["request"], "actor", actor.slug)
 
 
 # --- The relationship vocabulary -----------------------------------------------------------
@@ -315,56 +311,6 @@ class ClaimRelationshipSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClaimRelationship
         fields = ["stance", "stance_label", "relationship"]
-
-
-class ClaimSerializer(ClaimSummarySerializer):
-    """A published claim with what stands behind it.
-
-    Built to be extended by the content apps (which this app does not import): a
-    subclass adds its fields with ``fields = [*ClaimSerializer.Meta.fields, ...]``.
-    """
-
-    quote = serializers.CharField(read_only=True, help_text="The exact words, when the claim is a quote; else empty.")
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True, help_text="The kind, in words.")
-    attributed_to = ActorSummarySerializer(
-        read_only=True, allow_null=True, help_text="Who says so; null when the claim is the newsroom's own reporting."
-    )
-    actors = ActorSummarySerializer(
-        source="public_actors", many=True, read_only=True, help_text="The actors the claim is about."
-    )
-    relationships = ClaimRelationshipSerializer(
-        source="public_relationship_links",
-        many=True,
-        read_only=True,
-        help_text="The published relationships the claim bears on, each with the claim's stance.",
-    )
-    verification_label = serializers.CharField(
-        source="get_verification_display", read_only=True, help_text="The verification state, in words."
-    )
-    verified_at = serializers.DateTimeField(
-        read_only=True, allow_null=True, help_text="When the verification state was last set; null while unverified."
-    )
-    sources = SourceSerializer(
-        source="public_sources", many=True, read_only=True, help_text="Where the claim comes from."
-    )
-
-    class Meta:
-        model = Claim
-        fields = [
-            "id",
-            "text",
-            "quote",
-            "kind",
-            "kind_label",
-            "attributed_to",
-            "actors",
-            "relationships",
-            "verification",
-            "verification_label",
-            "verified_at",
-            "sources",
-            "url",
-        ]
 
 
 # --- An actor's network ---------------------------------------------------------------------

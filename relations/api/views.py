@@ -8,34 +8,20 @@ import datetime
 from django.db.models import DateField, DateTimeField, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django_filters import utils as filter_utils
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ID_PATTERN
-from config.public_cache import CachedApiAnswers
+from core.addresses import ID_PATTERN, SLUG_PATTERN
+from core.viewsets import PublicReadOnlyViewSet
 from relations.api import filters, serializers
 from relations.api.network import actor_network
-from relations.models import Actor, Claim, ClaimRelationship, Relationship, RelationshipType
-from relations.querysets import claim_display_prefetches
+from relations.models import Actor, ClaimRelationship, Relationship, RelationshipType
 
-SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 # Sort keys for nullable columns: the empty values first, before any real date.
 NO_DATE = Value(datetime.date.min, output_field=DateField())
 NEVER = Value(datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC), output_field=DateTimeField())
-
-
-class PublicReadOnlyViewSet(CachedApiAnswers, viewsets.ReadOnlyModelViewSet):
-    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        # A list's filters narrow the list; an object's own address answers for it whatever they say.
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
 
 @extend_schema_view(
@@ -147,36 +133,3 @@ class RelationshipViewSet(PublicReadOnlyViewSet):
             .annotate(valid_from_sort=Coalesce("valid_from", NO_DATE))
             .prefetch_related(Prefetch("claim_links", queryset=evidence, to_attr="public_claim_links"))
         )
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Claims",
-        description="Published claims: what is said, by whom, about which actors and relationships, on what "
-        "sources, and where the newsroom's fact-checkers stand.",
-    ),
-    retrieve=extend_schema(summary="A claim", description="One published claim, by id."),
-)
-class ClaimViewSet(PublicReadOnlyViewSet):
-    """Built to be extended by the content apps (which this app does not import): a subclass adds
-    what they know of a claim through ``get_prefetches`` and its own serializer and filter."""
-
-    serializer_class = serializers.ClaimSerializer
-    filterset_class = filters.ClaimFilter
-    lookup_value_regex = ID_PATTERN
-    ordering = ["-id"]
-    ordering_fields = ["id", "verified_at"]
-    ordering_keys = {"verified_at": "verified_at_sort"}
-
-    def get_queryset(self) -> QuerySet[Claim]:
-        return (
-            Claim.objects.public()
-            .select_related("attributed_to")
-            .annotate(verified_at_sort=Coalesce("verified_at", NEVER))
-            .prefetch_related(*self.get_prefetches())
-        )
-
-    def get_prefetches(self) -> list[Prefetch]:
-        """What the serializer reads besides the claim's row, each through ``.public()``."""
-        actors = Prefetch("actors", queryset=Actor.objects.public().order_by("name"), to_attr="public_actors")
-        return [actors, *claim_display_prefetches()]

@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core import public_state
 from newsroom.factboxes.services import factbox_publish, factbox_withdraw
 from newsroom.models import Article
 from newsroom.services import article_add_correction, article_publish, article_return_to_draft, article_withdraw
-from relations import public_state
 from relations.models import Claim
 from relations.services import claim_set_verification
 from tests.api_support import API

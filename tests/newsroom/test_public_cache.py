@@ -11,10 +11,10 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from django.utils.http import http_date
 
+from core import public_state
 from newsroom.factboxes.services import factbox_publish, factbox_withdraw
 from newsroom.models import Article
 from newsroom.services import article_publish, article_withdraw
-from relations import public_state
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -27,7 +27,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MIDDLEWARE = "config.public_cache.PublicCacheMiddleware"
+MIDDLEWARE = "core.public_cache.PublicCacheMiddleware"
 BOX = "/embed/factboxes/axis/"
 PINNED = "/embed/factboxes/axis/v/1/"
 STORY = "/embed/stories/the-story/"
@@ -335,7 +335,7 @@ def test_over_http_the_cached_embed_is_the_rendered_one_until_withdrawn(live_ser
 
 def test_with_debug_on_an_edited_page_template_ends_the_cached_pages(settings, tmp_path):
     """The development server reloads templates without a restart: the pages it cached must go too."""
-    from config.public_cache import code_digest
+    from core.public_cache import code_digest
 
     code_digest()  # the deployed code's part is taken once per process, from the real checkout
     settings.DEBUG = True

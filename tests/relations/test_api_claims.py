@@ -1,14 +1,7 @@
 """/api/v1/claims/: what a claim shows, how it pages, and the hooks the content apps extend it through."""
 
 import pytest
-from django.db.models import Prefetch
-from rest_framework import serializers
-from rest_framework.test import APIRequestFactory
 
-from relations.api import filters as relations_filters
-from relations.api import serializers as relations_serializers
-from relations.api import views as relations_views
-from relations.models import Claim, Source
 from tests.api_support import body, every_item, live_story
 from tests.factories import (
     ActorFactory,
@@ -72,45 +65,3 @@ def test_claims_are_newest_first_by_default(client):
     claims = [ClaimFactory() for _ in range(3)]
     live_story(*claims)
     assert [item["id"] for item in every_item(client, "/claims/", page_size=2)] == [c.pk for c in reversed(claims)]
-
-
-# --- The extension contract ---------------------------------------------------------------
-
-
-class TitledClaimSerializer(relations_serializers.ClaimSerializer):
-    source_titles = serializers.SerializerMethodField(help_text="The titles of the claim's sources.")
-
-    class Meta(relations_serializers.ClaimSerializer.Meta):
-        fields = [*relations_serializers.ClaimSerializer.Meta.fields, "source_titles"]
-
-    def get_source_titles(self, claim: Claim) -> list[str]:
-        return [source.title for source in claim.titled_sources]
-
-
-class TitledClaimFilter(relations_filters.ClaimFilter):
-    import django_filters
-
-    titled = django_filters.CharFilter(field_name="sources__title", help_text="Only claims with a source so titled.")
-
-    class Meta(relations_filters.ClaimFilter.Meta):
-        pass
-
-
-class TitledClaimViewSet(relations_views.ClaimViewSet):
-    serializer_class = TitledClaimSerializer
-    filterset_class = TitledClaimFilter
-
-    def get_prefetches(self) -> list[Prefetch]:
-        return [*super().get_prefetches(), Prefetch("sources", queryset=Source.objects.all(), to_attr="titled_sources")]
-
-
-def test_subclass_adds_a_field_a_filter_and_a_prefetch(django_assert_max_num_queries):
-    kept, other = ClaimFactory(), ClaimFactory()
-    kept.sources.add(SourceFactory(title="Kept"))
-    other.sources.add(SourceFactory(title="Other"))
-    live_story(kept, other)
-    view = TitledClaimViewSet.as_view({"get": "list"})
-    with django_assert_max_num_queries(6):
-        response = view(APIRequestFactory().get("/api/v1/claims/", {"titled": "Kept"}))
-    assert [(item["id"], item["source_titles"]) for item in response.data["results"]] == [(kept.pk, ["Kept"])]
-    assert response.data["results"][0]["actors"] == []

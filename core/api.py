@@ -1,4 +1,8 @@
-"""What every endpoint of the public API shares: pagination, ordering, error bodies and HTTP caching."""
+"""What every endpoint of the public API shares: pagination, ordering, error bodies and HTTP caching.
+
+DRF's settings name the classes here, and DRF reads them while ``rest_framework.views`` is first
+imported, so this module imports no view; the viewset every collection starts from is in
+``core.viewsets``."""
 
 from __future__ import annotations
 
@@ -12,8 +16,6 @@ from django.views import defaults
 from rest_framework import exceptions, filters, negotiation, pagination, throttling
 
 API_PREFIX = "/api/"
-# Ids in addresses are bounded so that a number no column can hold answers 404, not a database error.
-ID_PATTERN = r"[0-9]{1,18}"
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -76,7 +78,24 @@ def _cursor_error() -> exceptions.ValidationError:
 
 
 class OrderingFilter(filters.OrderingFilter):
-    """``?ordering=`` with the fields each endpoint lists; any other field answers 400 instead of being ignored."""
+    """``?ordering=`` with the fields each endpoint lists; any other field answers 400 instead of being ignored.
+
+    A nullable column cannot be a cursor's position (a page ending on "no date" would
+    give a cursor no query can read back), so such a field is ordered by a key the
+    viewset annotates with the empty values sorted first, named in its ``ordering_keys``.
+    The id always ends the ordering, so that rows with equal keys come in one order on
+    every page.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        keys = getattr(view, "ordering_keys", {})
+        ordering = []
+        for term in super().get_ordering(request, queryset, view) or ():
+            name = term.lstrip("-")
+            ordering.append(term.replace(name, keys.get(name, name)))
+        if ordering and not any(term.lstrip("-") in ("id", "pk") for term in ordering):
+            ordering.append("-id" if ordering[0].startswith("-") else "id")
+        return ordering
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         valid = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}

@@ -5,7 +5,7 @@ Each answer is stored whole (status, headers, body) under a key naming everythin
 it depends on besides the data: the address with its query, the host and scheme
 (its links are absolute), the code that made it, and for the API the media type
 negotiated. It is served only while the public state it was made under is
-current (``relations.public_state``): every public change and every scheduled
+current (``core.public_state``): every public change and every scheduled
 moment ends it, so nothing withdrawn, and nothing not yet public, is served
 from here.
 
@@ -29,6 +29,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -38,7 +39,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_etags, parse_http_date_safe
 
-from relations import public_state
+from core import public_state
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def _code_digest() -> str:
     that every app server of one deployment agrees."""
     base = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
-    roots = [base / name for name in ("config", "relations", "newsroom", "templates")]
+    roots = [base / name for name in ("config", "core", "relations", "newsroom", "templates")]
     files = [path for root in roots for path in root.rglob("*") if path.suffix in CODE_SUFFIXES and path.is_file()]
     for path in sorted([*files, base / "requirements.lock"]):
         if path.is_file():
@@ -70,12 +71,18 @@ def _code_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def code_digest() -> str:
-    from newsroom.embeds.assets import assets
+# What else answers depend on that may change while the process runs, each a callable giving a
+# fingerprint; the content apps register theirs (the embeds' assets, which the development server
+# reloads without a restart).
+_fingerprints: list[Callable[[], str]] = []
 
-    # The embeds' fingerprint follows the readers' templates and stylesheets as they are loaded, which
-    # the development server reloads without a restart.
-    return _code_digest() + assets().fingerprint
+
+def register_fingerprint(fingerprint: Callable[[], str]) -> None:
+    _fingerprints.append(fingerprint)
+
+
+def code_digest() -> str:
+    return _code_digest() + "".join(fingerprint() for fingerprint in _fingerprints)
 
 
 def answer_key(request: HttpRequest, *parts: object) -> str:
