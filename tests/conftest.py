@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from tests.factories import EditorFactory
 
@@ -34,9 +36,31 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def _module_demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for a module's tests, in a transaction that ends with the module.
+
+    Loading it costs seconds; each test then runs in a savepoint inside this transaction (the
+    ``db`` fixture), so what a test writes goes with it and the next test finds the demo as loaded.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(DEMO_CONTENT=True):
+            call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(settings, db):
+def demo(request, _module_demo, db, settings):
     """The demo story, its fact boxes and its accounts, loaded as ``make run`` loads them."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        pytest.fail("a live server cannot see a transaction it is not in: use live_demo")
+    settings.DEMO_CONTENT = True
+
+
+@pytest.fixture
+def live_demo(transactional_db, settings, starting_vocabulary, roles):
+    """The demo committed, for a live server or a browser to read; the database is emptied after."""
     settings.DEMO_CONTENT = True
     call_command("load_demo", stdout=io.StringIO())
 
@@ -62,10 +86,19 @@ def starting_vocabulary(transactional_db):
     create_starting_vocabulary()
 
 
+# Before pytest-django's own sort (also tryfirst, registered earlier, so called later), which is stable:
+# it then puts the database tests first and the transactional ones after, each still in this order.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    # The demo a module loads lasts until the module ends: its tests that do not ask for it run
+    # first, on an empty database. The sort is stable, so the order is otherwise the files'.
+    first_of_module: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first_of_module.setdefault(item.module.__name__, index)
+    items.sort(key=lambda item: (first_of_module[item.module.__name__], "demo" in getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,12 @@
 """HTTP behaviour every address of the public API shares: caching, CORS, cookies, errors, throttling."""
 
 import base64
-import io
 import json
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from config.api_router import router
@@ -481,9 +479,7 @@ def _fetch(url: str, headers: dict[str, str] | None = None):
         return error.code, error.headers, error.read()
 
 
-def test_api_caching_and_cors_over_http(live_server, settings, starting_vocabulary):
-    settings.DEMO_CONTENT = True
-    call_command("load_demo", stdout=io.StringIO())
+def test_api_caching_and_cors_over_http(live_server, live_demo):
     url = f"{live_server.url}/api/v1/articles/"
 
     status, headers, body = _fetch(url, {"Origin": ORIGIN})

@@ -1,9 +1,6 @@
 """An editor works with the demo story in a real browser."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from newsroom.demo import DEMO_EDITOR_PASSWORD, DEMO_EDITOR_USERNAME
 from newsroom.demo_content import ARTICLE
@@ -14,9 +11,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 @pytest.fixture
-def signed_in(live_server, page, settings):
-    settings.DEMO_CONTENT = True
-    call_command("load_demo", stdout=io.StringIO())
+def signed_in(live_server, page, live_demo):
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", DEMO_EDITOR_USERNAME)
     page.fill("#id_password", DEMO_EDITOR_PASSWORD)

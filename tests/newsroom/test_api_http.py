@@ -8,7 +8,7 @@ import pytest
 from newsroom.models import Article, FactBox
 from relations.models import Claim, PublicChange
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary", "roles")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _get(url: str) -> dict:
@@ -37,7 +37,7 @@ def _page_through(url: str) -> tuple[list[dict], int]:
         ("changes", lambda: PublicChange.objects.public().count()),
     ],
 )
-def test_every_collection_pages_to_its_end_over_http(demo, live_server, collection, expected):
+def test_every_collection_pages_to_its_end_over_http(live_demo, live_server, collection, expected):
     items, pages = _page_through(f"{live_server.url}/api/v1/{collection}/?page_size=2")
     assert len(items) == expected() > 0
     assert pages == (len(items) + 1) // 2
@@ -45,7 +45,7 @@ def test_every_collection_pages_to_its_end_over_http(demo, live_server, collecti
     assert len(set(keys)) == len(keys)
 
 
-def test_every_listed_story_and_box_answers_at_its_address_over_http(demo, live_server):
+def test_every_listed_story_and_box_answers_at_its_address_over_http(live_demo, live_server):
     for collection in ("articles", "factboxes"):
         items, _pages = _page_through(f"{live_server.url}/api/v1/{collection}/")
         for item in items:

@@ -1,9 +1,6 @@
 """A reader opens the demo story in a real browser, on a phone and on a desktop."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from newsroom.demo_content import ARTICLE
 from newsroom.models import Article
@@ -17,9 +14,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def story_url(live_server, settings) -> str:
-    settings.DEMO_CONTENT = True
-    call_command("load_demo", stdout=io.StringIO())
+def story_url(live_server, live_demo) -> str:
     editor = EditorFactory()
     article = Article.objects.get(slug=ARTICLE["slug"])
     if not article.is_live:

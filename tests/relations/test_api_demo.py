@@ -5,10 +5,7 @@ each test only reads it (in a savepoint of its own).
 """
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from newsroom.demo import load_demo
 from newsroom.demo_content import CLAIMS
 from relations.models import Claim, Relationship
 from tests.api_support import body, every_item, get, results, tie
@@ -66,15 +63,6 @@ VOCABULARY_BY_NAME = [
     "strategic-partnership",
     "troop-deployment",
 ]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(DEMO_CONTENT=True):
-            load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
