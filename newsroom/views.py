@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from config.public_cache import keep_public
 from newsroom import selectors
-from newsroom.factboxes.rendering import story_body
+from newsroom.factboxes.story_body import story_body
 from newsroom.models import Article
 
 STORIES_PER_PAGE = 20
