@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +17,7 @@ from config.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import assets
 from newsroom.embeds.pages import THEMES, absolute_url
+from newsroom.factboxes import payload
 from newsroom.models import FactBox
 
 PROVIDER_NAME = "Newsroom relations"
@@ -98,12 +100,12 @@ def _narrow(height: int, width: int) -> int:
     return round(height * min(2.0, WIDTH / width))
 
 
-def box_height(payload: dict[str, Any], width: int) -> int:
+def box_height(stored: Mapping[str, Any], width: int) -> int:
     """About how tall the box is at ``width``."""
-    kind = payload.get("kind")
-    heights = {**ITEM_HEIGHTS, **KIND_ITEM_HEIGHTS.get(kind, {})}
-    height = BOX_CHROME_HEIGHT + sum(heights.get(item.get("type"), 80) for item in payload.get("items") or [])
-    if kind == FactBox.Kind.RELATIONSHIP_MAP:
+    box = payload.read_payload(stored)
+    heights = {**ITEM_HEIGHTS, **KIND_ITEM_HEIGHTS.get(box["kind"], {})}
+    height = BOX_CHROME_HEIGHT + sum(heights[item["type"]] for item in box["items"])
+    if box["kind"] == FactBox.Kind.RELATIONSHIP_MAP:
         height += MAP_HEIGHT
     return _narrow(height, width)
 
@@ -148,8 +150,8 @@ def _answer(request: HttpRequest) -> HttpResponse:
         etag, modified = lookups.make_etag("oembed", version_id, *representation), row["published_at"]
         if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
             return answer
-        payload = lookups.version_payload(version_id)
-        title, height, kind = payload["title"], box_height(payload, width), "factbox"
+        stored = lookups.version_payload(version_id)
+        title, height, kind = payload.read_header(stored)["title"], box_height(stored, width), "factbox"
         if number is None:
             src = absolute_url(request, "embed_factbox", slug, theme=theme)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_safe
 from config.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import Assets, assets
+from newsroom.factboxes.payload import read_header
 from newsroom.models import FactBox
 
 THEMES = ("light", "dark")
@@ -77,7 +79,7 @@ def _page(
 
 def embed_page(
     request: HttpRequest,
-    payload: dict[str, Any],
+    payload: Mapping[str, Any],
     *,
     theme: str,
     newer_url: str | None = None,
@@ -90,7 +92,7 @@ def embed_page(
     return _page(
         request,
         "newsroom/embed/factbox.html",
-        {"payload": payload, "newer_url": newer_url},
+        {"payload": payload, "title": read_header(payload)["title"], "newer_url": newer_url},
         theme=theme,
         oembed_url=oembed_url,
         frame_ancestors=frame_ancestors,
