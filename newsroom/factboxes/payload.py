@@ -288,23 +288,23 @@ def published(draft: Payload, *, number: int, at: datetime.datetime) -> Payload:
 # --- Reading: stored JSON as these shapes, whatever version wrote it -----------------------------
 
 
-def _object(value: Any) -> Mapping[str, Any] | None:
-    return value if isinstance(value, Mapping) and value else None
+def _object(value: Any) -> dict[str, Any] | None:
+    return value if type(value) is dict and value else None
 
 
-def _objects(value: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(value, list):
+def _objects(value: Any) -> list[dict[str, Any]]:
+    if type(value) is not list:
         return []
-    return [entry for entry in value if _object(entry)]
+    return [entry for entry in value if type(entry) is dict and entry]
 
 
 def _text(raw: Mapping[str, Any], key: str, empty: str = "") -> str:
     value = raw.get(key)
-    return value if isinstance(value, str) and value else empty
+    return value if type(value) is str and value else empty
 
 
 def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if type(value) is int else None
 
 
 def _id(raw: Mapping[str, Any]) -> int | None:
@@ -331,10 +331,10 @@ def read_actor_ref(raw: Any) -> ActorRef | None:
 
 def read_dated(raw: Any) -> Dated:
     raw = _object(raw) or {}
-    date = _parsed(raw.get("date"), datetime.date.fromisoformat)
-    if date is None:
+    try:
+        iso = datetime.date.fromisoformat(raw.get("date")).isoformat()
+    except (TypeError, ValueError):
         return {}
-    iso = datetime.date.fromisoformat(date).isoformat()
     return {"date": iso, "precision": _text(raw, "precision", "day"), "display": _text(raw, "display", iso)}
 
 

@@ -378,12 +378,16 @@ def _legend(ties: list[payload.Relationship]) -> tuple[Category, ...]:
 
 
 def layout(stored: Mapping[str, Any]) -> MapGeometry:
-    """Place the payload's actors on a circle and draw its ties between them.
+    """Place a stored payload's actors on a circle and draw its ties between them.
 
     Deterministic: the same payload always gives the same picture, so a
     published version looks the same wherever and whenever it is shown.
     """
-    box = payload.read_payload(stored)
+    return draw(payload.read_payload(stored))
+
+
+def draw(box: payload.Payload) -> MapGeometry:
+    """``layout`` of a payload already read."""
     ties = relationships(box)
     nodes = _nodes(actors(box))
     edges, middles = _edges(ties, nodes)

@@ -169,7 +169,7 @@ def _map_description(geometry: relationship_map.MapGeometry) -> str:
 
 
 def _map_extras(box: payload.Payload, items: list[dict[str, Any]], request) -> dict[str, Any]:
-    geometry = relationship_map.layout(box)
+    geometry = relationship_map.draw(box)
     ties = [entry["relationship"] for entry in items if entry["type"] == "relationship"]
     return {
         "map": geometry,
