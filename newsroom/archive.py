@@ -35,6 +35,7 @@ from django.utils.text import slugify
 from newsroom import archive_words as words
 from newsroom import roles
 from newsroom.demo import DEMO_ACCOUNTS, DemoResult, demo_user
+from newsroom.factboxes import payload
 from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map
 from newsroom.factboxes.snapshots import forget_review_state
 from newsroom.models import (
@@ -1044,15 +1045,10 @@ class Generator:
                     (pk, title, slug, sample.kind, sample.intro, status, None, None, None, 1, created, created)
                 )
                 continue
-            payload = {
-                **sample.published_version.payload,
-                "title": title,
-                "slug": slug,
-                "number": 1,
-                "published_at": published.isoformat(),
-            }
+            copy = {**sample.published_version.payload, "title": title, "slug": slug}
+            stored = payload.published(copy, number=1, at=published)
             updated, box_version = published, 2
-            buffer[FactBoxVersion].append((version, pk, 1, payload, published, editor))
+            buffer[FactBoxVersion].append((version, pk, 1, stored, published, editor))
             for reference in references[sample.pk]:
                 buffer[FactBoxReference].append((version, *reference))
             buffer[FactBoxEvent].append((pk, "published", version, editor, published, ""))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from core.addresses import absolute_url
 from core.public_cache import keep_public
 from newsroom import selectors
-from newsroom.factboxes.rendering import story_body
+from newsroom.factboxes.story_body import story_body
 from newsroom.models import Article
 
 STORIES_PER_PAGE = 20
@@ -77,7 +77,7 @@ class HomeView(PublicPage, ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"].number
         # Each page is its own canonical address; other query parameters are not.
-        canonical = self.request.build_absolute_uri(reverse("home"))
+        canonical = absolute_url(self.request, "home")
         return {**context, "canonical": f"{canonical}?page={page}" if page > 1 else canonical}
 
 

@@ -8,22 +8,18 @@ reaches past what readers may see, and never reads the database itself.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.addresses import absolute_url
 from newsroom import richtext
+from newsroom.factboxes.payload import SCHEMA, read_header
 from newsroom.models import FactBox
 from relations.api import serializers as relations_serializers
 from relations.api.serializers import ActorSummarySerializer, ClaimSummarySerializer
 from relations.models import Claim, PublicChange
-
-
-def absolute_url(context: dict[str, Any], view_name: str, *args: Any) -> str:
-    return context["request"].build_absolute_uri(reverse(view_name, args=args))
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -35,7 +31,27 @@ class RouteURLField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value: Any) -> str:
-        return absolute_url(self.context, self.view_name, value.slug)
+        return absolute_url(self.context["request"], self.view_name, value.slug)
+
+
+class _HeaderValue:
+    """One of the box's own fields in a published payload (``source``), read through
+    ``newsroom.factboxes.payload`` as every reader of a payload reads it."""
+
+    def __init__(self, key: str, **kwargs: Any) -> None:
+        self.key = key
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return super().to_representation(read_header(value)[self.key])
+
+
+class HeaderCharField(_HeaderValue, serializers.CharField):
+    pass
+
+
+class HeaderChoiceField(_HeaderValue, serializers.ChoiceField):
+    pass
 
 
 class SanitisedHTMLField(serializers.CharField):
@@ -64,14 +80,14 @@ class ArticleFactBoxSerializer(serializers.Serializer):
     """A published box running with a story, as its published version names it."""
 
     slug = serializers.SlugField(source="factbox.slug", read_only=True, help_text="The fact box's address.")
-    title = serializers.CharField(
-        source="factbox.published_version.payload.title", read_only=True, help_text="The published version's title."
+    title = HeaderCharField(
+        "title", source="factbox.published_version.payload", help_text="The published version's title."
     )
     url = serializers.SerializerMethodField(help_text="The fact box in this API.")
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, placement) -> str:
-        return absolute_url(self.context, "factbox-detail", placement.factbox.slug)
+        return absolute_url(self.context["request"], "factbox-detail", placement.factbox.slug)
 
 
 class ArticleSummarySerializer(serializers.Serializer):
@@ -144,15 +160,13 @@ class FactBoxSerializer(serializers.Serializer):
     """A published fact box: its current published version, never the draft editors are working on."""
 
     slug = serializers.SlugField(read_only=True, help_text="The box's address; fixed once published.")
-    kind = serializers.ChoiceField(
-        source="published_version.payload.kind",
+    kind = HeaderChoiceField(
+        "kind",
+        source="published_version.payload",
         choices=FactBox.Kind.choices,
-        read_only=True,
         help_text="The kind of box, as published.",
     )
-    title = serializers.CharField(
-        source="published_version.payload.title", read_only=True, help_text="The title, as published."
-    )
+    title = HeaderCharField("title", source="published_version.payload", help_text="The title, as published.")
     number = serializers.IntegerField(
         source="published_version.number", read_only=True, help_text="The published version's number (1, 2, 3…)."
     )
@@ -161,7 +175,7 @@ class FactBoxSerializer(serializers.Serializer):
         source="published_version.payload",
         read_only=True,
         help_text=(
-            "Everything the box shows, frozen when the version was published (schema 1): title, slug, kind, "
+            f"Everything the box shows, frozen when the version was published (schema {SCHEMA}): title, slug, kind, "
             "kind_label, intro, number, published_at and items; each item has a type (claim, relationship, "
             "actor or text), the object of that type and, on timelines, `when`."
         ),
@@ -178,12 +192,12 @@ class FactBoxSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_embed_version_url(self, box: FactBox) -> str:
-        return absolute_url(self.context, "embed_factbox_version", box.slug, box.published_version.number)
+        return absolute_url(self.context["request"], "embed_factbox_version", box.slug, box.published_version.number)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_oembed_url(self, box: FactBox) -> str:
-        embed = absolute_url(self.context, "embed_factbox", box.slug)
-        return absolute_url(self.context, "oembed") + "?" + urlencode({"url": embed})
+        embed = absolute_url(self.context["request"], "embed_factbox", box.slug)
+        return absolute_url(self.context["request"], "oembed", query={"url": embed})
 
 
 # --- Claims ------------------------------------------------------------------------------------
@@ -270,4 +284,4 @@ class ChangeSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, change: PublicChange) -> str:
-        return absolute_url(self.context, CHANGE_TYPES[change.content_type.natural_key()][1], change.key)
+        return absolute_url(self.context["request"], CHANGE_TYPES[change.content_type.natural_key()][1], change.key)

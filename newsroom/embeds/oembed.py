@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port, validate_host
-from django.urls import Resolver404, get_script_prefix, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
@@ -17,6 +18,7 @@ from core.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import assets
 from newsroom.embeds.pages import THEMES, theme_query
+from newsroom.factboxes import payload
 from newsroom.models import FactBox
 
 PROVIDER_NAME = "Newsroom relations"
@@ -90,7 +92,7 @@ def snippet(request: HttpRequest, src: str, *, title: str, width: int, height: i
         height,
         kind,
         width,
-        request.build_absolute_uri(reverse("embed_js")),
+        absolute_url(request, "embed_js"),
     )
 
 
@@ -99,12 +101,12 @@ def _narrow(height: int, width: int) -> int:
     return round(height * min(2.0, WIDTH / width))
 
 
-def box_height(payload: dict[str, Any], width: int) -> int:
+def box_height(stored: Mapping[str, Any], width: int) -> int:
     """About how tall the box is at ``width``."""
-    kind = payload.get("kind")
-    heights = {**ITEM_HEIGHTS, **KIND_ITEM_HEIGHTS.get(kind, {})}
-    height = BOX_CHROME_HEIGHT + sum(heights.get(item.get("type"), 80) for item in payload.get("items") or [])
-    if kind == FactBox.Kind.RELATIONSHIP_MAP:
+    box = payload.read_payload(stored)
+    heights = {**ITEM_HEIGHTS, **KIND_ITEM_HEIGHTS.get(box["kind"], {})}
+    height = BOX_CHROME_HEIGHT + sum(heights[item["type"]] for item in box["items"])
+    if box["kind"] == FactBox.Kind.RELATIONSHIP_MAP:
         height += MAP_HEIGHT
     return _narrow(height, width)
 
@@ -149,8 +151,8 @@ def _answer(request: HttpRequest) -> HttpResponse:
         etag, modified = lookups.make_etag("oembed", version_id, *representation), row["published_at"]
         if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
             return answer
-        payload = lookups.version_payload(version_id)
-        title, height, kind = payload["title"], box_height(payload, width), "factbox"
+        stored = lookups.version_payload(version_id)
+        title, height, kind = payload.read_header(stored)["title"], box_height(stored, width), "factbox"
         if number is None:
             src = absolute_url(request, "embed_factbox", slug, query=theme_query(theme))
         else:
@@ -171,7 +173,7 @@ def _answer(request: HttpRequest) -> HttpResponse:
             "version": "1.0",
             "type": "rich",
             "provider_name": PROVIDER_NAME,
-            "provider_url": request.build_absolute_uri(reverse("home")),
+            "provider_url": absolute_url(request, "home"),
             "title": title,
             "html": snippet(request, src, title=title, width=width, height=height, kind=kind),
             "width": width,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -17,6 +16,7 @@ from core.addresses import absolute_url
 from core.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import Assets, assets
+from newsroom.factboxes.payload import read_header
 from newsroom.models import FactBox
 
 THEMES = ("light", "dark")
@@ -78,7 +78,7 @@ def _page(
 
 def embed_page(
     request: HttpRequest,
-    payload: dict[str, Any],
+    payload: Mapping[str, Any],
     *,
     theme: str,
     newer_url: str | None = None,
@@ -91,7 +91,7 @@ def embed_page(
     return _page(
         request,
         "newsroom/embed/factbox.html",
-        {"payload": payload, "newer_url": newer_url},
+        {"payload": payload, "title": read_header(payload)["title"], "newer_url": newer_url},
         theme=theme,
         oembed_url=oembed_url,
         frame_ancestors=frame_ancestors,
@@ -104,8 +104,7 @@ def theme_query(theme: str) -> dict[str, str] | None:
 
 
 def _oembed_link(request: HttpRequest) -> str:
-    query = urlencode({"url": request.build_absolute_uri(request.path), "format": "json"})
-    return f"{request.build_absolute_uri(reverse('oembed'))}?{query}"
+    return absolute_url(request, "oembed", query={"url": request.build_absolute_uri(request.path), "format": "json"})
 
 
 def _unavailable(request: HttpRequest, theme: str, **box: object) -> HttpResponse:
@@ -116,7 +115,7 @@ def _unavailable(request: HttpRequest, theme: str, **box: object) -> HttpRespons
     response = _page(
         request,
         "newsroom/embed/gone.html",
-        {"home_url": request.build_absolute_uri(reverse("home"))},
+        {"home_url": absolute_url(request, "home")},
         theme=theme,
         status=410,
         frame_ancestors=settings.EMBED_FRAME_ANCESTORS,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from newsroom.factboxes import payload
 
 # User units of the SVG; the picture scales with its box through its viewBox.
 FONT = 15
@@ -85,7 +87,7 @@ class Edge:
     path: str
     badge_x: float
     badge_y: float
-    relationship: dict[str, Any]
+    relationship: payload.Relationship
 
     @property
     def bx(self) -> str:
@@ -119,38 +121,33 @@ class MapGeometry:
         return str(round(self.height * DISPLAY_SCALE))
 
 
-def category_of(relationship: dict[str, Any]) -> Category:
-    kind = relationship.get("type") or {}
-    found = CATEGORIES.get(kind.get("category") or "")
+def category_of(relationship: payload.Relationship) -> Category:
+    kind = relationship["type"]
+    found = CATEGORIES.get(kind["category"])
     if found is None:
         return OTHER
-    label = kind.get("category_label") or found.label
-    return Category(found.key, label, found.colour, found.dash)
+    return Category(found.key, kind["category_label"] or found.label, found.colour, found.dash)
 
 
-def _actor_key(actor: dict[str, Any]) -> str:
-    if actor.get("id") is not None:
+def _actor_key(actor: payload.ActorRef) -> str:
+    if actor["id"] is not None:
         return f"id:{actor['id']}"
-    return f"slug:{actor.get('slug') or actor.get('name') or ''}"
+    return f"slug:{actor['slug'] or actor['name']}"
 
 
-def relationships(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """The payload's ties, in the box's order: the map's edges and the table's rows."""
-    return [
-        item["relationship"]
-        for item in payload.get("items", [])
-        if item.get("type") == "relationship" and item.get("relationship")
-    ]
+def relationships(box: payload.Payload) -> list[payload.Relationship]:
+    """The box's ties, in its order: the map's edges and the table's rows."""
+    return [item["relationship"] for item in box["items"] if item["type"] == "relationship"]
 
 
-def actors(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def actors(box: payload.Payload) -> list[payload.ActorRef]:
     """The map's nodes: the box's actor items in order, then any other actor its ties name."""
-    found: dict[str, dict[str, Any]] = {}
-    for item in payload.get("items", []):
-        if item.get("type") == "actor" and item.get("actor"):
+    found: dict[str, payload.ActorRef] = {}
+    for item in box["items"]:
+        if item["type"] == "actor":
             found.setdefault(_actor_key(item["actor"]), item["actor"])
-    for tie in relationships(payload):
-        for end in (tie.get("subject"), tie.get("object")):
+    for tie in relationships(box):
+        for end in (tie["subject"], tie["object"]):
             if end:
                 found.setdefault(_actor_key(end), end)
     return list(found.values())
@@ -193,8 +190,8 @@ def circle_positions(count: int) -> list[tuple[float, float]]:
     ]
 
 
-def _node(actor: dict[str, Any], x: float, y: float) -> Node:
-    lines = wrap_label(actor.get("name") or "")
+def _node(actor: payload.ActorRef, x: float, y: float) -> Node:
+    lines = wrap_label(actor["name"])
     # Labels sit centred above the upper actors and below the others, clear of the ties
     # that leave each node towards the middle.
     if y < -1:
@@ -203,8 +200,8 @@ def _node(actor: dict[str, Any], x: float, y: float) -> Node:
         label_y = y + NODE_RADIUS + LABEL_GAP + 0.8 * FONT
     return Node(
         key=_actor_key(actor),
-        name=actor.get("name") or "",
-        slug=actor.get("slug") or "",
+        name=actor["name"],
+        slug=actor["slug"],
         x=x,
         y=y,
         label_x=x,
@@ -297,39 +294,46 @@ def _bounds(nodes: Iterable[Node], edges: Iterable[Edge], middles: Iterable[tupl
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def layout(payload: dict[str, Any]) -> MapGeometry:
-    """Place the payload's actors on a circle and draw its ties between them.
-
-    Deterministic: the same payload always gives the same picture, so a
-    published version looks the same wherever and whenever it is shown.
-    """
-    ends = actors(payload)
+def _nodes(ends: list[payload.ActorRef]) -> list[Node]:
     positions = circle_positions(len(ends)) if len(ends) > 1 else [(0.0, 0.0)] * len(ends)
-    nodes = [_node(actor, x, y) for actor, (x, y) in zip(ends, positions, strict=True)]
+    return [_node(actor, x, y) for actor, (x, y) in zip(ends, positions, strict=True)]
+
+
+def _drawn(ties: list[payload.Relationship], nodes: list[Node]) -> dict[int, tuple[int, int]]:
+    """The two nodes of each tie that has a line, by the tie's place in the box. A tie without
+    two distinct ends has no line to draw; the table still lists it."""
     index = {node.key: i for i, node in enumerate(nodes)}
-    ties = relationships(payload)
-
-    # Ties between the same two actors, whatever their direction, fan out side by side.
-    pairs: dict[tuple[int, int], list[int]] = {}
+    drawn = {}
     for number, tie in enumerate(ties):
-        if not (tie.get("subject") and tie.get("object")):
-            continue
-        a, b = index[_actor_key(tie["subject"])], index[_actor_key(tie["object"])]
-        if a != b:
-            pairs.setdefault((min(a, b), max(a, b)), []).append(number)
-    offsets: dict[int, float] = {}
-    for numbers in pairs.values():
-        for rank, number in enumerate(numbers):
-            offsets[number] = (rank - (len(numbers) - 1) / 2) * PARALLEL_SPACING
+        if tie["subject"] and tie["object"]:
+            a, b = index[_actor_key(tie["subject"])], index[_actor_key(tie["object"])]
+            if a != b:
+                drawn[number] = (a, b)
+    return drawn
 
+
+def _offsets(drawn: dict[int, tuple[int, int]]) -> dict[int, float]:
+    """How far each tie bends: ties between the same two actors, whatever their direction, fan out side by side."""
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for number, (a, b) in drawn.items():
+        pairs.setdefault((min(a, b), max(a, b)), []).append(number)
+    return {
+        number: (rank - (len(numbers) - 1) / 2) * PARALLEL_SPACING
+        for numbers in pairs.values()
+        for rank, number in enumerate(numbers)
+    }
+
+
+def _edges(ties: list[payload.Relationship], nodes: list[Node]) -> tuple[list[Edge], list[tuple[float, float]]]:
+    """The lines of the ties that have one, and the middle of each (where a curve bends furthest)."""
+    drawn = _drawn(ties, nodes)
+    offsets = _offsets(drawn)
     edges: list[Edge] = []
     middles: list[tuple[float, float]] = []
     taken = [(node.x, node.y) for node in nodes]
-    for number, tie in enumerate(ties):
-        if number not in offsets:
-            continue  # a tie without two distinct ends has no line to draw; the table still lists it
-        a, b = index[_actor_key(tie["subject"])], index[_actor_key(tie["object"])]
-        directed = not (tie.get("type") or {}).get("symmetric", False)
+    for number, (a, b) in drawn.items():
+        tie = ties[number]
+        directed = not tie["type"]["symmetric"]
         low, high = nodes[min(a, b)], nodes[max(a, b)]
         curve = tie_curve(
             (nodes[a].x, nodes[a].y),
@@ -346,24 +350,49 @@ def layout(payload: dict[str, Any]) -> MapGeometry:
                 number=number + 1,
                 category=category_of(tie),
                 directed=directed,
-                faded=tie.get("status") in FADED_STATUSES,
+                faded=tie["status"] in FADED_STATUSES,
                 path=curve.path,
                 badge_x=badge[0],
                 badge_y=badge[1],
                 relationship=tie,
             )
         )
+    return edges, middles
 
+
+def _frame(nodes: list[Node], edges: list[Edge], middles: list[tuple[float, float]]) -> tuple[int, int, int, int]:
+    """Left, top, width and height of the picture: everything drawn, and a margin."""
     if nodes:
         left, top, right, bottom = _bounds(nodes, edges, middles)
     else:
         left, top, right, bottom = -50.0, -20.0, 50.0, 20.0
     left, top = math.floor(left - PADDING), math.floor(top - PADDING)
-    width, height = math.ceil(right + PADDING) - left, math.ceil(bottom + PADDING) - top
+    return left, top, math.ceil(right + PADDING) - left, math.ceil(bottom + PADDING) - top
 
+
+def _legend(ties: list[payload.Relationship]) -> tuple[Category, ...]:
+    """The categories of the box's ties, drawn or not, in the legend's order."""
     present = {category_of(tie).key: category_of(tie) for tie in ties}
     order = [*CATEGORIES, OTHER.key]
-    categories = tuple(sorted(present.values(), key=lambda category: order.index(category.key)))
+    return tuple(sorted(present.values(), key=lambda category: order.index(category.key)))
+
+
+def layout(stored: Mapping[str, Any]) -> MapGeometry:
+    """Place a stored payload's actors on a circle and draw its ties between them.
+
+    Deterministic: the same payload always gives the same picture, so a
+    published version looks the same wherever and whenever it is shown.
+    """
+    return draw(payload.read_payload(stored))
+
+
+def draw(box: payload.Payload) -> MapGeometry:
+    """``layout`` of a payload already read."""
+    ties = relationships(box)
+    nodes = _nodes(actors(box))
+    edges, middles = _edges(ties, nodes)
+    left, top, width, height = _frame(nodes, edges, middles)
+    categories = _legend(ties)
     arrow_keys = {edge.category.key for edge in edges if edge.directed}
     return MapGeometry(
         view_box=f"{left} {top} {width} {height}",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from newsroom.factboxes import payload
 from newsroom.factboxes.snapshots import Snapshot, build_snapshot
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxReference, FactBoxVersion
 from newsroom.models.factboxes import PUBLISH_FACTBOX_PERMISSION
@@ -32,17 +33,12 @@ def can_publish_factbox(user: AbstractBaseUser) -> bool:
     return user.has_perm(PUBLISH_FACTBOX_PERMISSION)
 
 
-def _entry_name(entry: dict) -> str:
-    content = entry.get(entry["type"])
-    if entry["type"] == "text":
-        name = content
-    elif entry["type"] == "relationship":
-        name = f"{content['subject']['name']} {content['type']['label']} {content['object']['name']}"
-    elif entry["type"] == "actor":
-        name = content["name"]
-    else:
-        name = content["text"]
-    return name if len(name) <= 70 else name[:69] + "…"
+# A name inside a sentence is kept shorter than in a list of names.
+NAME_IN_MESSAGE = 70
+
+
+def _name(entry: payload.Item) -> str:
+    return payload.item_name(entry, limit=NAME_IN_MESSAGE)
 
 
 def publication_problems(box: FactBox, snapshot: Snapshot) -> list[str]:
@@ -58,13 +54,13 @@ def publication_problems(box: FactBox, snapshot: Snapshot) -> list[str]:
         problems.append(_("An actor profile starts with the actor it is about: make an actor the first item."))
     if box.kind == Kind.CLAIM_CHECK:
         problems += [
-            _("A claim check lists claims only: “%(item)s” is not one.") % {"item": _entry_name(entry)}
+            _("A claim check lists claims only: “%(item)s” is not one.") % {"item": _name(entry)}
             for entry in entries
             if entry["type"] != "claim"
         ]
     if box.kind == Kind.TIMELINE:
         problems += [
-            _("Timeline entries need a date: give “%(item)s” one.") % {"item": _entry_name(entry)}
+            _("Timeline entries need a date: give “%(item)s” one.") % {"item": _name(entry)}
             for entry in entries
             if not entry.get("when")
         ]
@@ -72,7 +68,7 @@ def publication_problems(box: FactBox, snapshot: Snapshot) -> list[str]:
         # Outside a claim check, a box states its claims as facts.
         problems += [
             _("“%(item)s” is marked %(state)s: remove it, or show it in a claim check.")
-            % {"item": _entry_name(entry), "state": entry["claim"]["verification_label"].lower()}
+            % {"item": _name(entry), "state": entry["claim"]["verification_label"].lower()}
             for entry in entries
             if entry["type"] == "claim" and entry["claim"]["verification"] in REFUSED_AS_FACT
         ]
@@ -95,9 +91,12 @@ def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion
         now = timezone.now()
         was_live = box.is_live
         number = (box.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-        payload = {**snapshot.payload, "number": number, "published_at": now.isoformat()}
         version = FactBoxVersion.objects.create(
-            factbox=box, number=number, payload=payload, published_at=now, published_by=by
+            factbox=box,
+            number=number,
+            payload=payload.published(snapshot.payload, number=number, at=now),
+            published_at=now,
+            published_by=by,
         )
         for reference in snapshot.references:
             reference.version = version

@@ -1,7 +1,7 @@
 """Freezing a fact box: the payload readers see, what it was built from, and what changed since.
 
 ``build_snapshot`` turns a box's draft items into a self-contained JSON payload
-(schema ``SCHEMA``) and the list of claims, relationships and actors it shows,
+(``newsroom.factboxes.payload``) and the list of claims, relationships and actors it shows,
 each with the values it shows of them (``shown_values``). Publishing stores
 both; ``review_notes`` later compares the stored values with the current rows
 to tell editors which published boxes need review, and why.
@@ -22,18 +22,17 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsroom.factboxes.payload import Payload, write_payload
 from newsroom.models import FactBox, FactBoxItem, FactBoxReference
-from relations import dates
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
 
-SCHEMA = 1
 EVIDENCE_STANCES = (ClaimRelationship.Stance.SUPPORTS, ClaimRelationship.Stance.CONTRADICTS)
 Kind = FactBoxReference.Kind
 
 
 @dataclass
 class Snapshot:
-    payload: dict[str, Any]
+    payload: Payload
     references: list[FactBoxReference] = field(default_factory=list)
 
 
@@ -114,81 +113,8 @@ def _iso(value: datetime.date | None) -> str | None:
 # --- Building the payload -------------------------------------------------------------
 
 
-def _actor_ref(actor: Actor | None) -> dict[str, Any] | None:
-    if actor is None:
-        return None
-    return {"id": actor.pk, "name": actor.name, "slug": actor.slug, "kind": actor.kind}
-
-
-def _dated(value: datetime.date | None, precision: str) -> dict[str, Any]:
-    return {"date": _iso(value), "precision": precision, "display": dates.display(value, precision)} if value else {}
-
-
-def _sources(claim: Claim) -> list[dict[str, Any]]:
-    return [
-        {
-            "title": source.title,
-            "url": source.url,
-            "publisher": source.publisher,
-            "published_on": _iso(source.published_on),
-        }
-        for source in claim.snapshot_sources
-    ]
-
-
-def _claim(claim: Claim) -> dict[str, Any]:
-    return {
-        "id": claim.pk,
-        "text": claim.text,
-        "quote": claim.quote,
-        "kind": claim.kind,
-        "kind_label": claim.get_kind_display(),
-        "verification": claim.verification,
-        "verification_label": claim.get_verification_display(),
-        "verified_at": claim.verified_at.isoformat() if claim.verified_at else None,
-        "attributed_to": _actor_ref(claim.attributed_to),
-        "sources": _sources(claim),
-    }
-
-
-def _relationship(tie: Relationship) -> dict[str, Any]:
-    return {
-        "id": tie.pk,
-        "subject": _actor_ref(tie.subject),
-        "object": _actor_ref(tie.object),
-        "type": {
-            "name": tie.type.name,
-            "slug": tie.type.slug,
-            "label": tie.type.label,
-            "reverse_label": tie.type.reverse_label,
-            "symmetric": tie.type.symmetric,
-            "category": tie.type.category,
-            "category_label": tie.type.get_category_display(),
-        },
-        "status": tie.status,
-        "status_label": tie.get_status_display(),
-        "valid_from": _dated(tie.valid_from, tie.valid_from_precision),
-        "valid_until": _dated(tie.valid_until, tie.valid_until_precision),
-        "summary": tie.summary,
-        "evidence": [
-            {"stance": link.stance, "stance_label": link.get_stance_display(), **_claim(link.claim)}
-            for link in tie.snapshot_evidence
-        ],
-    }
-
-
-def _actor(actor: Actor) -> dict[str, Any]:
-    return {
-        **_actor_ref(actor),
-        "kind_label": actor.get_kind_display(),
-        "description": actor.description,
-        "wikidata_id": actor.wikidata_id,
-        "aliases": [alias.name for alias in actor.aliases.all()],
-    }
-
-
 def _items(box: FactBox) -> list[FactBoxItem]:
-    """The draft's items with everything the payload reads, in a fixed number of queries."""
+    """The draft's items with everything ``write_payload`` reads, in a fixed number of queries."""
     own_claims = FactBoxItem.objects.filter(factbox=box, claim__isnull=False).values("claim")
     # A relationship's evidence is what readers could already check, or what the box itself shows:
     # publishing a box must not publish, as a side effect, a claim that only a draft cites.
@@ -213,22 +139,6 @@ def _items(box: FactBox) -> list[FactBoxItem]:
         )
         .order_by("position", "pk")
     )
-
-
-def _item_payload(item: FactBoxItem) -> dict[str, Any]:
-    if item.claim_id:
-        entry = {"type": "claim", "claim": _claim(item.claim)}
-    elif item.relationship_id:
-        entry = {"type": "relationship", "relationship": _relationship(item.relationship)}
-    elif item.actor_id:
-        entry = {"type": "actor", "actor": _actor(item.actor)}
-    else:
-        entry = {"type": "text", "text": item.text}
-    if item.date:
-        entry["when"] = _dated(item.date, item.date_precision)
-    elif item.relationship_id and item.relationship.valid_from:
-        entry["when"] = _dated(item.relationship.valid_from, item.relationship.valid_from_precision)
-    return entry
 
 
 class _References:
@@ -270,16 +180,7 @@ def build_snapshot(box: FactBox) -> Snapshot:
     references = _References()
     for item in items:
         references.add_item(item)
-    payload = {
-        "schema": SCHEMA,
-        "title": box.title,
-        "slug": box.slug,
-        "kind": box.kind,
-        "kind_label": box.get_kind_display(),
-        "intro": box.intro,
-        "items": [_item_payload(item) for item in items],
-    }
-    return Snapshot(payload=payload, references=list(references.found.values()))
+    return Snapshot(payload=write_payload(box, items), references=list(references.found.values()))
 
 
 def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from core.addresses import absolute_url
 from newsroom.factboxes.rendering import render_factbox
 
 register = template.Library()
@@ -24,6 +23,5 @@ def factbox(context, payload: dict[str, Any]) -> SafeString:
 def oembed_discovery_url(context, view_name: str, *args: Any) -> str:
     """The oEmbed endpoint's address for the page ``view_name`` names, as discovery links give it."""
     request = context["request"]
-    page = request.build_absolute_uri(reverse(view_name, args=args))
-    query = urlencode({"url": page, "format": "json"})
-    return f"{request.build_absolute_uri(reverse('oembed'))}?{query}"
+    page = absolute_url(request, view_name, *args)
+    return absolute_url(request, "oembed", query={"url": page, "format": "json"})

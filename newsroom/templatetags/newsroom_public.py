@@ -7,7 +7,6 @@ from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from core import addresses
@@ -53,7 +52,7 @@ def _thing(actor: Actor, request) -> dict[str, str]:
     thing = {
         "@type": SCHEMA_TYPES.get(actor.kind, "Thing"),
         "name": actor.name,
-        "url": request.build_absolute_uri(reverse("actor", args=[actor.slug])),
+        "url": addresses.absolute_url(request, "actor", actor.slug),
     }
     if actor.wikidata_id:
         thing["sameAs"] = f"https://www.wikidata.org/wiki/{actor.wikidata_id}"
@@ -77,7 +76,7 @@ def news_article_data(context, article: Article) -> dict[str, Any]:
         "publisher": {"@type": "Organization", "name": PUBLISHER_NAME},
         "mainEntityOfPage": {
             "@type": "WebPage",
-            "@id": request.build_absolute_uri(reverse("story", args=[article.slug])),
+            "@id": addresses.absolute_url(request, "story", article.slug),
         },
         "about": [_thing(actor, request) for actor in article.public_actors],
     }

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from newsroom.factboxes import relationship_map
-from newsroom.factboxes.rendering import body_blocks
 from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.story_body import body_blocks
 from newsroom.models import Article, FactBox
 from tests.factories import (
     ActorFactory,
