@@ -21,6 +21,7 @@ from relations.adminutils import (
     IndexedSearchMixin,
     ListColumnsMixin,
     PreloadedAutocompleteInlineMixin,
+    ReadOnlyInline,
 )
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
@@ -182,7 +183,7 @@ class ClaimRelationshipInline(PreloadedAutocompleteInlineMixin, PublicContentInl
         )
 
 
-class RelationshipClaimInline(admin.TabularInline):
+class RelationshipClaimInline(ReadOnlyInline):
     """The claims that bear on a relationship, seen from the relationship.
 
     Read-only: a stance belongs to its claim and is edited there, so that one
@@ -190,7 +191,6 @@ class RelationshipClaimInline(admin.TabularInline):
     """
 
     model = ClaimRelationship
-    extra = 0
     fields = ["claim", "stance"]
     readonly_fields = ["claim", "stance"]
     verbose_name = _("claim bearing on this relationship")
@@ -203,15 +203,6 @@ class RelationshipClaimInline(admin.TabularInline):
             .get_queryset(request)
             .select_related("claim", "relationship__subject", "relationship__object", "relationship__type")
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Relationship)

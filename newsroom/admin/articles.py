@@ -26,6 +26,7 @@ from relations.adminutils import (
     AutocompleteListFilterMediaMixin,
     ListColumnsMixin,
     PreloadedAutocompleteInlineMixin,
+    ReadOnlyInline,
 )
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin, LockedEditForm
@@ -48,7 +49,7 @@ class ArticleClaimInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("claim")
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(ReadOnlyInline):
     """Corrections are a public record: added through the service, never edited or removed."""
 
     model = Correction
@@ -67,29 +68,13 @@ class CorrectionInline(admin.TabularInline):
         published = obj is not None and obj.first_published_at is not None
         return published and super().has_view_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ArticleEventInline(admin.TabularInline):
+class ArticleEventInline(ReadOnlyInline):
     model = ArticleEvent
-    extra = 0
     fields = ["at", "kind", "from_status", "to_status", "by", "note"]
     readonly_fields = fields
     verbose_name_plural = _("audit trail")
     classes = ["collapse"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")

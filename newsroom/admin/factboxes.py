@@ -37,7 +37,7 @@ from newsroom.factboxes.snapshots import (
     same_content,
 )
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxPlacement
-from relations.adminutils import PreloadedAutocompleteInlineMixin
+from relations.adminutils import PreloadedAutocompleteInlineMixin, ReadOnlyInline
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
 from relations.models import Actor, Relationship
@@ -140,9 +140,8 @@ class FactBoxPlacementInline(PreloadedAutocompleteInlineMixin, admin.TabularInli
         return can_publish_factbox(request.user) and super().has_delete_permission(request, obj)
 
 
-class FactBoxEventInline(admin.TabularInline):
+class FactBoxEventInline(ReadOnlyInline):
     model = FactBoxEvent
-    extra = 0
     fields = ["at", "kind", "version_number", "by", "note"]
     readonly_fields = fields
     verbose_name_plural = _("publication record")
@@ -154,15 +153,6 @@ class FactBoxEventInline(admin.TabularInline):
     @admin.display(description=_("version"))
     def version_number(self, event: FactBoxEvent) -> int:
         return event.version.number
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StartMapForm(forms.Form):
