@@ -35,7 +35,7 @@ from relations.models import (
     Source,
 )
 from relations.querysets import count_of
-from relations.services import VERIFY_PERMISSION, claim_record_verdict, claim_set_verification
+from relations.services import VERIFY_PERMISSION, claim_set_verification
 
 
 class ActorAliasFormSet(forms.BaseInlineFormSet):
@@ -355,12 +355,12 @@ class ClaimAdmin(
         return readonly
 
     def save_model(self, request, obj, form, change):
-        verdict = "verification" in form.changed_data
-        if verdict:
-            claim_set_verification(claim=obj, state=obj.verification, by=request.user, commit=False)
-        super().save_model(request, obj, form, change)
-        if verdict:
-            claim_record_verdict(claim=obj)
+        if "verification" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        # The service writes the verdict with the rest of the form, counts the edit and tells the feed,
+        # so that a verdict given here is the same write as one given anywhere else.
+        claim_set_verification(claim=obj, state=obj.verification, by=request.user, with_edits=True)
 
     @admin.display(description=_("relationships"), ordering="relationship_count")
     def relationship_count(self, obj: Claim) -> int:
