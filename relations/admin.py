@@ -187,7 +187,7 @@ class RelationshipClaimInline(ReadOnlyInline):
     """The claims that bear on a relationship, seen from the relationship.
 
     Read-only: a stance belongs to its claim and is edited there, so that one
-    version counter (the claim's) guards it against lost updates.
+    edit count (the claim's) guards it against lost updates.
     """
 
     model = ClaimRelationship

@@ -33,11 +33,11 @@ def claim_set_verification(*, claim: Claim, state: str, by: AbstractBaseUser, wi
         claim.verified_by, claim.verified_at = by, timezone.now()
     if claim.pk is not None:
         # A verdict counts as an edit: a claim form opened before it cannot write the old one back.
-        claim.version += 1
+        claim.edit_count += 1
     if with_edits:
         claim.save()
     else:
-        claim.save(update_fields=["verification", "verified_by", "verified_at", "version", "updated_at"])
+        claim.save(update_fields=["verification", "verified_by", "verified_at", "edit_count", "updated_at"])
     # Dated with the verdict: the feed shows it while the claim is public.
     record_public_change(
         target=claim, key=str(claim.pk), kind=PublicChange.Kind.VERDICT, at=claim.verified_at or timezone.now()

@@ -71,7 +71,7 @@ def test_a_fact_checker_sets_the_verdict_of_a_public_claim_and_nothing_else(publ
     checker = FactCheckerFactory()
     client = signed_in(checker)
     response = client.get(change_url(public_claim))
-    assert set(response.context["adminform"].form.fields) == {"verification", "internal_note", "version_seen"}
+    assert set(response.context["adminform"].form.fields) == {"verification", "internal_note", "edit_count_seen"}
     data = admin_form_data(response) | {"verification": "verified", "text": "Reworded live."}
     assert client.post(change_url(public_claim), data).status_code == 302
     public_claim.refresh_from_db()
@@ -158,7 +158,7 @@ def _verdicts_in_the_feed(claim) -> list[str]:
 
 
 def test_a_verdict_given_in_the_admin_is_one_edit_and_one_entry_in_the_feed(public_claim):
-    before = public_claim.version
+    before = public_claim.edit_count
     client = signed_in(FactCheckerFactory())
     data = admin_form_data(client.get(change_url(public_claim))) | {
         "verification": "verified",
@@ -167,7 +167,7 @@ def test_a_verdict_given_in_the_admin_is_one_edit_and_one_entry_in_the_feed(publ
     assert client.post(change_url(public_claim), data).status_code == 302
     public_claim.refresh_from_db()
     assert (public_claim.verification, public_claim.internal_note) == ("verified", "Checked.")
-    assert public_claim.version == before + 1
+    assert public_claim.edit_count == before + 1
     assert _verdicts_in_the_feed(public_claim) == [str(public_claim.pk)]
 
 
@@ -183,7 +183,7 @@ def test_a_claim_added_with_a_verdict_is_saved_with_it_and_told_to_the_feed():
     }
     assert client.post(add_url, admin_form_data(client.get(add_url)) | checked).status_code == 302
     claim = Claim.objects.get(text="Added already checked.")
-    assert (claim.verification, claim.version) == ("verified", 1)
+    assert (claim.verification, claim.edit_count) == ("verified", 1)
     assert claim.verified_at is not None
     assert _verdicts_in_the_feed(claim) == [str(claim.pk)]
 
