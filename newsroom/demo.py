@@ -302,9 +302,9 @@ class _Upserter:
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
-            if hasattr(obj, "version"):
+            if hasattr(obj, "edit_count"):
                 # An editor's form opened before this reload is then refused instead of saved over it.
-                obj.version += 1
+                obj.edit_count += 1
             obj.full_clean()
             obj.save()
             self.result.updated += 1

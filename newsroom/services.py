@@ -122,8 +122,8 @@ def _going_live_or_not(article: Article) -> Iterator[Article]:
 def _save(article: Article, fields: list[str]) -> None:
     # Every move counts as an edit: a change form opened before it is then refused
     # instead of writing the old state back over it.
-    article.version += 1
-    article.save(update_fields=[*fields, "version", "updated_at"])
+    article.edit_count += 1
+    article.save(update_fields=[*fields, "edit_count", "updated_at"])
 
 
 def _record(article: Article, *, kind: str, by: AbstractBaseUser, from_status: str, note: str = "") -> ArticleEvent:

@@ -21,6 +21,7 @@ from relations.adminutils import (
     IndexedSearchMixin,
     ListColumnsMixin,
     PreloadedAutocompleteInlineMixin,
+    ReadOnlyInline,
 )
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
@@ -34,7 +35,7 @@ from relations.models import (
     Source,
 )
 from relations.querysets import count_of
-from relations.services import VERIFY_PERMISSION, claim_record_verdict, claim_set_verification
+from relations.services import VERIFY_PERMISSION, claim_set_verification
 
 
 class ActorAliasFormSet(forms.BaseInlineFormSet):
@@ -182,15 +183,14 @@ class ClaimRelationshipInline(PreloadedAutocompleteInlineMixin, PublicContentInl
         )
 
 
-class RelationshipClaimInline(admin.TabularInline):
+class RelationshipClaimInline(ReadOnlyInline):
     """The claims that bear on a relationship, seen from the relationship.
 
     Read-only: a stance belongs to its claim and is edited there, so that one
-    version counter (the claim's) guards it against lost updates.
+    edit count (the claim's) guards it against lost updates.
     """
 
     model = ClaimRelationship
-    extra = 0
     fields = ["claim", "stance"]
     readonly_fields = ["claim", "stance"]
     verbose_name = _("claim bearing on this relationship")
@@ -203,15 +203,6 @@ class RelationshipClaimInline(admin.TabularInline):
             .get_queryset(request)
             .select_related("claim", "relationship__subject", "relationship__object", "relationship__type")
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Relationship)
@@ -364,12 +355,12 @@ class ClaimAdmin(
         return readonly
 
     def save_model(self, request, obj, form, change):
-        verdict = "verification" in form.changed_data
-        if verdict:
-            claim_set_verification(claim=obj, state=obj.verification, by=request.user, commit=False)
-        super().save_model(request, obj, form, change)
-        if verdict:
-            claim_record_verdict(claim=obj)
+        if "verification" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        # The service writes the verdict with the rest of the form, counts the edit and tells the feed,
+        # so that a verdict given here is the same write as one given anywhere else.
+        claim_set_verification(claim=obj, state=obj.verification, by=request.user, with_edits=True)
 
     @admin.display(description=_("relationships"), ordering="relationship_count")
     def relationship_count(self, obj: Claim) -> int:

@@ -29,6 +29,22 @@ class ListColumnsMixin:
         return queryset
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on their parent's page for the record: an audit trail, or links owned by another
+    object. Nothing is added, changed or deleted from here; a subclass may open adding alone."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PreloadedAutocompleteSelect(AutocompleteSelect):
     """The admin's autocomplete, naming its chosen row from the object the form already holds
     (``preloaded``) instead of one query per widget: an inline of a hundred rows renders

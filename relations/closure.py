@@ -205,7 +205,7 @@ def _earliest(moment: Moment) -> tuple[bool, datetime.datetime]:
 
 
 def _write(model: type[models.Model], moved: dict[int, tuple[Moment, Moment]]) -> None:
-    # update(), not save(): the closure is not an edit (it leaves updated_at and the version alone).
+    # update(), not save(): the closure is not an edit (it leaves updated_at and the edit count alone).
     by_moment: dict[Moment, list[int]] = defaultdict(list)
     for pk, (_old, new) in moved.items():
         by_moment[new].append(pk)

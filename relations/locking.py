@@ -1,10 +1,11 @@
 """Refusing lost updates: an edit made from a stale copy is refused, not saved over the newer one.
 
-Every ``VersionedModel`` form in the admin carries the version the editor
-opened. Saving checks it against the row, locked for the rest of the request's
-transaction, and bumps it. If someone saved in between, the form comes back
-with an error naming who and when, the editor's text still in the fields so
-they can copy it, and nothing is written.
+Every ``LockedEditModel`` form in the admin carries the row's ``edit_count`` as
+the editor opened it (``edit_count_seen``). Saving checks it against the row,
+locked for the rest of the request's transaction, and counts the save. If
+someone saved in between, the form comes back with an error naming who and
+when, the editor's text still in the fields so they can copy it, and nothing
+is written.
 """
 
 from __future__ import annotations
@@ -16,25 +17,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-VERSION_FIELD = "version_seen"
+EDIT_COUNT_SEEN = "edit_count_seen"
 
 
 class LockedEditForm(forms.ModelForm):
-    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    edit_count_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields[VERSION_FIELD].initial = self.instance.version
+            self.fields[EDIT_COUNT_SEEN].initial = self.instance.edit_count
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None:
             return cleaned
-        seen = cleaned.get(VERSION_FIELD)
+        seen = cleaned.get(EDIT_COUNT_SEEN)
         model = type(self.instance)
         # The admin runs the whole request in one transaction: the lock holds until the save commits.
-        current = model.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True)
+        current = model.objects.select_for_update().filter(pk=self.instance.pk).values_list("edit_count", flat=True)
         current = current.first()
         if current is None:
             raise ValidationError(_("Someone deleted this %(model)s while you were editing it.") % _names(model))
@@ -61,19 +62,19 @@ def _stale_message(instance) -> str:
 
 
 class LockedEditAdmin(admin.ModelAdmin):
-    """Admin for a VersionedModel: carries the version through the form and bumps it on save."""
+    """Admin for a LockedEditModel: carries the edit count through the form and counts each save."""
 
     form = LockedEditForm
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or any(VERSION_FIELD in options["fields"] for _, options in fieldsets):
+        if obj is None or any(EDIT_COUNT_SEEN in options["fields"] for _, options in fieldsets):
             return fieldsets
         # The admin renders only the fields its fieldsets name; the row itself stays hidden.
         (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+        return [(name, {**options, "fields": [*options["fields"], EDIT_COUNT_SEEN]}), *rest]
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.version = form.cleaned_data[VERSION_FIELD] + 1
+            obj.edit_count = form.cleaned_data[EDIT_COUNT_SEEN] + 1
         super().save_model(request, obj, form, change)

@@ -35,14 +35,15 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class VersionedModel(TimeStampedModel):
+class LockedEditModel(TimeStampedModel):
     """Content that two editors may open at once.
 
-    ``version`` counts saves of the content; an edit made from a stale copy
-    is refused (see ``relations.locking``) instead of silently overwriting.
+    ``edit_count`` is how many times the row has been saved; an edit made from
+    a stale copy is refused (see ``relations.locking``) instead of silently
+    overwriting the newer one.
     """
 
-    version = models.PositiveIntegerField(default=1, editable=False)
+    edit_count = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -78,7 +79,7 @@ class InClosure(models.Model):
         indexes = [models.Index(fields=["public_from"], name="%(class)s_public_from")]
 
 
-class Actor(VersionedModel, InClosure):
+class Actor(LockedEditModel, InClosure):
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
         PERSON = "person", _("Person")
@@ -213,7 +214,7 @@ class RelationshipType(models.Model):
         return self.inverse_label or self.label
 
 
-class Relationship(VersionedModel, InClosure):
+class Relationship(LockedEditModel, InClosure):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         ENDED = "ended", _("Ended")
@@ -288,7 +289,7 @@ class Relationship(VersionedModel, InClosure):
         return dates.display(self.valid_until, self.valid_until_precision)
 
 
-class Source(VersionedModel, InClosure):
+class Source(LockedEditModel, InClosure):
     url = models.URLField("URL", max_length=500, blank=True)
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
@@ -318,7 +319,7 @@ class Source(VersionedModel, InClosure):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
 
 
-class Claim(VersionedModel, InClosure):
+class Claim(LockedEditModel, InClosure):
     class Kind(models.TextChoices):
         FACT = "fact", _("Fact")
         ASSESSMENT = "assessment", _("Assessment")
@@ -485,8 +486,8 @@ class PublicChange(models.Model):
 
 # Revisions (django-reversion). Registered here, not by the admin, so that saves
 # from services and commands are versioned the same way. Bookkeeping is left
-# out: restoring an old revision keeps the current version counter and timestamps.
-NOT_IN_REVISIONS = ["version", "created_at", "updated_at"]
+# out: restoring an old revision keeps the current edit count and timestamps.
+NOT_IN_REVISIONS = ["edit_count", "created_at", "updated_at"]
 # The closure is derived from other rows, not content: a restore leaves it to ``relations.closure``.
 CLOSURE_FIELDS = ["public_from"]
 reversion.register(

@@ -1,11 +1,11 @@
 """Restoring a revision of editorial content without touching its workflow state.
 
 Revisions leave out workflow and bookkeeping fields on purpose (an article's
-status and publication times, a claim's verdict, every ``version`` counter;
+status and publication times, a claim's verdict, every ``edit_count``;
 see the ``reversion.register`` calls in the models). django-reversion's own
 revert saves the stored object whole, which would bring those fields back as
 model defaults: a published article would silently become a draft and its
-version counter would reset. ``revision_restore`` copies only what the
+edit count would reset. ``revision_restore`` copies only what the
 revision stored onto the current row instead.
 """
 
@@ -63,7 +63,7 @@ def revision_restore(*, version: Version, by: AbstractBaseUser) -> models.Model:
 
     Only the fields the revision stored are copied onto the current row, so
     what revisions leave out (workflow state, verdicts) stays as it is now.
-    The version counter goes up, so a form opened before the restore is
+    The edit count goes up, so a form opened before the restore is
     refused. The children the revision followed (an article's citations, a
     claim's relationship links, an actor's aliases…) come back as they were,
     and children added since are deleted. Raises ``ValidationError`` with an
@@ -100,9 +100,9 @@ def revision_restore(*, version: Version, by: AbstractBaseUser) -> models.Model:
         if not model_field.many_to_many:
             setattr(obj, model_field.attname, value)
     bookkeeping = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-    if any(f.name == "version" for f in model._meta.concrete_fields):
-        obj.version += 1
-        bookkeeping.append("version")
+    if any(f.name == "edit_count" for f in model._meta.concrete_fields):
+        obj.edit_count += 1
+        bookkeeping.append("edit_count")
     try:
         obj.full_clean()
     except ValidationError as error:

@@ -15,12 +15,12 @@ VERIFY_PERMISSION = "relations.verify_claim"
 
 
 @transaction.atomic
-def claim_set_verification(*, claim: Claim, state: str, by: AbstractBaseUser, commit: bool = True) -> Claim:
-    """Record a verification state with who set it and when. Fact-checkers and editors only.
+def claim_set_verification(*, claim: Claim, state: str, by: AbstractBaseUser, with_edits: bool = False) -> Claim:
+    """Record a verification state with who set it and when, and tell the feed. Fact-checkers and editors only.
 
-    ``commit=False`` leaves saving to the caller, for the admin form that saves
-    the rest of the claim in the same write; the caller then records the change
-    with ``claim_record_verdict``.
+    ``with_edits=True`` writes the rest of the claim as it stands in the same save: the
+    admin's form gives a verdict together with other changes (the internal note saying
+    why), and may be adding the claim. Otherwise only the verdict's fields are written.
     """
     if state not in Claim.Verification.values:
         raise ValueError(f"Unknown verification state: {state!r}")
@@ -31,19 +31,18 @@ def claim_set_verification(*, claim: Claim, state: str, by: AbstractBaseUser, co
         claim.verified_by, claim.verified_at = None, None
     else:
         claim.verified_by, claim.verified_at = by, timezone.now()
-    if commit:
-        claim_record_verdict(claim=claim)
+    if claim.pk is not None:
         # A verdict counts as an edit: a claim form opened before it cannot write the old one back.
-        claim.version += 1
-        claim.save(update_fields=["verification", "verified_by", "verified_at", "version", "updated_at"])
-    return claim
-
-
-def claim_record_verdict(*, claim: Claim) -> PublicChange:
-    """Tell the feed of changes that the claim's verdict changed (it shows there while the claim is public)."""
-    return record_public_change(
+        claim.edit_count += 1
+    if with_edits:
+        claim.save()
+    else:
+        claim.save(update_fields=["verification", "verified_by", "verified_at", "edit_count", "updated_at"])
+    # Dated with the verdict: the feed shows it while the claim is public.
+    record_public_change(
         target=claim, key=str(claim.pk), kind=PublicChange.Kind.VERDICT, at=claim.verified_at or timezone.now()
     )
+    return claim
 
 
 def record_public_change(

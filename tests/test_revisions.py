@@ -203,12 +203,12 @@ def test_restoring_keeps_a_published_article_published(editor_client, edited_art
     assert article.first_published_at == first_published_at
 
 
-def test_restoring_bumps_the_version(editor_client, edited_article):
+def test_restoring_counts_as_an_edit(editor_client, edited_article):
     article, _, _ = edited_article
-    before = article.version
+    before = article.edit_count
     editor_client.post(_url(article, "revision", _oldest(article).pk))
     article.refresh_from_db()
-    assert article.version == before + 1
+    assert article.edit_count == before + 1
 
 
 def test_restoring_redirects_to_the_change_page_with_a_message(editor_client, edited_article):
@@ -324,11 +324,11 @@ def test_revision_whose_slug_is_now_taken_gives_an_error_and_changes_nothing(edi
     _save_in_admin(editor_client, article, title="New title", slug="the-axis-revisited")
     ArticleFactory(slug="the-axis")
     article.refresh_from_db()
-    version_before = article.version
+    count_before = article.edit_count
     response = editor_client.post(_url(article, "revision", _oldest(article).pk), follow=True)
     assert any("cannot be restored" in str(message) for message in response.context["messages"])
     article.refresh_from_db()
-    assert (article.title, article.slug, article.version) == ("New title", "the-axis-revisited", version_before)
+    assert (article.title, article.slug, article.edit_count) == ("New title", "the-axis-revisited", count_before)
 
 
 def test_revision_citing_a_deleted_claim_gives_an_error_and_changes_nothing(editor_client, edited_article):

@@ -2,7 +2,7 @@
 
 Every workflow button and action calls a service in ``newsroom.services``,
 which checks the user's permission again: hiding a button is a courtesy, the
-service is the rule.
+service is the rule. How a button runs its move is ``newsroom.admin.workflow``'s.
 """
 
 import datetime
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from newsroom import services
+from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from relations.admin import ClosureAdmin
 from relations.adminutils import (
@@ -26,14 +27,13 @@ from relations.adminutils import (
     AutocompleteListFilterMediaMixin,
     ListColumnsMixin,
     PreloadedAutocompleteInlineMixin,
+    ReadOnlyInline,
 )
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin, LockedEditForm
 from relations.querysets import count_of
 
 TAG_MENTIONS = "_tag_mentions"
-# Each workflow button posts its own name (the admin's own buttons do the same: _continue, _addanother).
-WORKFLOW_BUTTONS = ("submit", "return", "publish", "publish_now", "withdraw")
 Status = Article.Status
 
 
@@ -48,7 +48,7 @@ class ArticleClaimInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("claim")
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(ReadOnlyInline):
     """Corrections are a public record: added through the service, never edited or removed."""
 
     model = Correction
@@ -67,29 +67,13 @@ class CorrectionInline(admin.TabularInline):
         published = obj is not None and obj.first_published_at is not None
         return published and super().has_view_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ArticleEventInline(admin.TabularInline):
+class ArticleEventInline(ReadOnlyInline):
     model = ArticleEvent
-    extra = 0
     fields = ["at", "kind", "from_status", "to_status", "by", "note"]
     readonly_fields = fields
     verbose_name_plural = _("audit trail")
     classes = ["collapse"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
@@ -112,13 +96,37 @@ class ArticleAdminForm(LockedEditForm):
     def clean_go_live_at(self):
         value = self.cleaned_data["go_live_at"]
         # Only publishing uses the time: a plain save of an article whose time has just passed goes through.
-        if value is not None and "_workflow_publish" in self.data and value < timezone.now():
+        if value is not None and button_name("publish") in self.data and value < timezone.now():
             raise ValidationError(_("That time has passed. Leave it empty to publish at once."))
         return value
 
 
+def _short(moment) -> str:
+    return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
+
+
+def _moved(article: Article) -> str:
+    if article.is_scheduled:
+        return _("“%(title)s” is scheduled: it goes live %(when)s.") % {
+            "title": article,
+            "when": _short(article.publish_at),
+        }
+    return _("“%(title)s” is now %(status)s.") % {"title": article, "status": article.get_status_display().lower()}
+
+
+def _move(run) -> WorkflowMove:
+    return WorkflowMove(run=run, done=_moved, refused=_("“%(obj)s” was not moved: %(reasons)s"))
+
+
 @admin.register(Article)
-class ArticleAdmin(ClosureAdmin, ListColumnsMixin, AutocompleteListFilterMediaMixin, LockedEditAdmin, HistoryAdmin):
+class ArticleAdmin(
+    WorkflowAdminMixin,
+    ClosureAdmin,
+    ListColumnsMixin,
+    AutocompleteListFilterMediaMixin,
+    LockedEditAdmin,
+    HistoryAdmin,
+):
     form = ArticleAdminForm
     show_full_result_count = False
     change_form_template = "admin/newsroom/article/change_form.html"
@@ -229,6 +237,21 @@ class ArticleAdmin(ClosureAdmin, ListColumnsMixin, AutocompleteListFilterMediaMi
 
     # The workflow on the change page ------------------------------------------------
 
+    workflow_moves = {
+        "submit": _move(lambda article, by, data: services.article_submit_for_review(article=article, by=by)),
+        "return": _move(lambda article, by, data: services.article_return_to_draft(article=article, by=by)),
+        # The time chosen on the form: empty publishes at once, a future one schedules.
+        "publish": _move(
+            lambda article, by, data: services.article_publish(
+                article=article, by=by, publish_at=data.get("go_live_at")
+            )
+        ),
+        "publish_now": _move(
+            lambda article, by, data: services.article_publish(article=article, by=by, publish_at=timezone.now())
+        ),
+        "withdraw": _move(lambda article, by, data: services.article_withdraw(article=article, by=by)),
+    }
+
     def workflow_buttons(self, request, obj: Article) -> list[tuple[str, str, str]]:
         """(button, label, css class) for each move this user may make from the article's state."""
         buttons = []
@@ -250,15 +273,11 @@ class ArticleAdmin(ClosureAdmin, ListColumnsMixin, AutocompleteListFilterMediaMi
                 buttons.append(("withdraw", _("Withdraw from the site"), "withdraw"))
         return buttons
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context["workflow_buttons"] = self.workflow_buttons(request, obj)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def save_model(self, request, obj, form, change):
-        # Kept for response_change, which runs the workflow action once everything is saved.
-        obj.requested_go_live_at = form.cleaned_data.get("go_live_at")
-        super().save_model(request, obj, form, change)
+    def posted_workflow_move(self, request):
+        # The tagging button saves and tags: a form posts one button, and that one makes no move.
+        if TAG_MENTIONS in request.POST:
+            return None
+        return super().posted_workflow_move(request)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
@@ -272,20 +291,12 @@ class ArticleAdmin(ClosureAdmin, ListColumnsMixin, AutocompleteListFilterMediaMi
             return
         super().save_formset(request, form, formset, change)
 
-    def response_change(self, request, obj):
-        if TAG_MENTIONS in request.POST:
-            self._tag(request, [obj])
-            return HttpResponseRedirect(request.path)
-        button = next((name for name in WORKFLOW_BUTTONS if f"_workflow_{name}" in request.POST), None)
-        if button:
-            if button == "publish_now":
-                action, publish_at = "publish", timezone.now()
-            else:
-                action, publish_at = button, getattr(obj, "requested_go_live_at", None)
-            if not self._transition(request, obj, action, publish_at=publish_at):
-                self.message_user(request, _("Your edits were saved."), messages.INFO)
-            return HttpResponseRedirect(request.path)
-        requested = getattr(obj, "requested_go_live_at", None)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Only "Save and reschedule" moves a scheduled article: a plain save that changed the time says so.
+        if not change or TAG_MENTIONS in request.POST or self.posted_workflow_move(request) is not None:
+            return
+        obj, requested = form.instance, form.cleaned_data.get("go_live_at")
         # The form shows the time to the second: an untouched one differs from the stored one by less.
         if (
             obj.is_scheduled
@@ -297,37 +308,12 @@ class ArticleAdmin(ClosureAdmin, ListColumnsMixin, AutocompleteListFilterMediaMi
                 _("The new publication time was not applied: use “Save and reschedule” to move it."),
                 messages.WARNING,
             )
-        return super().response_change(request, obj)
 
-    def _transition(self, request, article: Article, action: str, *, publish_at=None) -> bool:
-        operations = {
-            "submit": lambda: services.article_submit_for_review(article=article, by=request.user),
-            "return": lambda: services.article_return_to_draft(article=article, by=request.user),
-            "publish": lambda: services.article_publish(article=article, by=request.user, publish_at=publish_at),
-            "withdraw": lambda: services.article_withdraw(article=article, by=request.user),
-        }
-        try:
-            result = operations[action]()
-        except (PermissionDenied, ValidationError) as error:
-            reasons = " ".join(getattr(error, "messages", None) or [str(error)])
-            self.message_user(
-                request,
-                _("“%(title)s” was not moved: %(reasons)s") % {"title": article, "reasons": reasons},
-                messages.ERROR,
-            )
-            return False
-        if result.is_scheduled:
-            text = _("“%(title)s” is scheduled: it goes live %(when)s.") % {
-                "title": result,
-                "when": _short(result.publish_at),
-            }
-        else:
-            text = _("“%(title)s” is now %(status)s.") % {
-                "title": result,
-                "status": result.get_status_display().lower(),
-            }
-        self.message_user(request, text, messages.SUCCESS)
-        return True
+    def response_change(self, request, obj):
+        if TAG_MENTIONS in request.POST:
+            self._tag(request, [obj])
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     # Changelist actions ---------------------------------------------------------------
 
@@ -338,17 +324,17 @@ class ArticleAdmin(ClosureAdmin, ListColumnsMixin, AutocompleteListFilterMediaMi
     @admin.action(description=_("Submit selected drafts for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
         for article in queryset:
-            self._transition(request, article, "submit")
+            self.make_workflow_move(request, article, "submit")
 
     @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         for article in queryset:
-            self._transition(request, article, "publish", publish_at=timezone.now())
+            self.make_workflow_move(request, article, "publish_now")
 
     @admin.action(description=_("Withdraw selected articles from the site"), permissions=["publish"])
     def withdraw(self, request, queryset):
         for article in queryset:
-            self._transition(request, article, "withdraw")
+            self.make_workflow_move(request, article, "withdraw")
 
     def _tag(self, request, articles) -> None:
         for article in articles:
@@ -362,7 +348,3 @@ class ArticleAdmin(ClosureAdmin, ListColumnsMixin, AutocompleteListFilterMediaMi
                 self.message_user(request, f"{article}: tagged {names}.", messages.SUCCESS)
             else:
                 self.message_user(request, f"{article}: no untagged actor mentioned.", messages.INFO)
-
-
-def _short(moment) -> str:
-    return timezone.localtime(moment).strftime("%d %b %Y %H:%M")

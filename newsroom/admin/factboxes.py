@@ -2,7 +2,8 @@
 
 Publishing, withdrawing and starting a relationship map call
 ``newsroom.factboxes.services``, which checks the user's permission again:
-hiding a button is a courtesy, the service is the rule.
+hiding a button is a courtesy, the service is the rule. How a button runs its
+move is ``newsroom.admin.workflow``'s.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from newsroom.admin.factbox_versions import compare_payloads, embed_snippets
+from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove
 from newsroom.embeds import embed_page, requested_theme
 from newsroom.factboxes.services import (
     can_publish_factbox,
@@ -37,13 +39,11 @@ from newsroom.factboxes.snapshots import (
     same_content,
 )
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxPlacement
-from relations.adminutils import PreloadedAutocompleteInlineMixin
+from relations.adminutils import PreloadedAutocompleteInlineMixin, ReadOnlyInline
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
 from relations.models import Actor, Relationship
 
-# Each workflow button posts its own name, as the article's do.
-WORKFLOW_BUTTONS = ("publish", "withdraw")
 # Bounded so that a huge number answers 400 instead of overflowing the database driver.
 MAX_VERSION = 2**31 - 1
 
@@ -140,9 +140,8 @@ class FactBoxPlacementInline(PreloadedAutocompleteInlineMixin, admin.TabularInli
         return can_publish_factbox(request.user) and super().has_delete_permission(request, obj)
 
 
-class FactBoxEventInline(admin.TabularInline):
+class FactBoxEventInline(ReadOnlyInline):
     model = FactBoxEvent
-    extra = 0
     fields = ["at", "kind", "version_number", "by", "note"]
     readonly_fields = fields
     verbose_name_plural = _("publication record")
@@ -154,15 +153,6 @@ class FactBoxEventInline(admin.TabularInline):
     @admin.display(description=_("version"))
     def version_number(self, event: FactBoxEvent) -> int:
         return event.version.number
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StartMapForm(forms.Form):
@@ -187,7 +177,7 @@ class StartMapForm(forms.Form):
 
 
 @admin.register(FactBox)
-class FactBoxAdmin(LockedEditAdmin, HistoryAdmin):
+class FactBoxAdmin(WorkflowAdminMixin, LockedEditAdmin, HistoryAdmin):
     change_form_template = "admin/newsroom/factbox/change_form.html"
     change_list_template = "admin/newsroom/factbox/change_list.html"
     ordering = ["-updated_at"]
@@ -344,6 +334,22 @@ class FactBoxAdmin(LockedEditAdmin, HistoryAdmin):
 
     # The change page: publication state, workflow, versions, preview, snippets --------
 
+    workflow_moves = {
+        "publish": WorkflowMove(
+            run=lambda box, by, data: factbox_publish(factbox=box, by=by),
+            done=lambda version: (
+                _("“%(box)s” is published: readers now see version %(number)d.")
+                % {"box": version.factbox, "number": version.number}
+            ),
+            refused=_("“%(obj)s” was not published: %(reasons)s"),
+        ),
+        "withdraw": WorkflowMove(
+            run=lambda box, by, data: factbox_withdraw(factbox=box, by=by),
+            done=lambda box: _("“%(box)s” is withdrawn: its embeds now say it is gone.") % {"box": box},
+            refused=_("“%(obj)s” was not withdrawn: %(reasons)s"),
+        ),
+    }
+
     def workflow_buttons(self, request, box: FactBox) -> list[tuple[str, str, str]]:
         """(button, label, css class) for each move this user may make."""
         if not can_publish_factbox(request.user):
@@ -372,37 +378,8 @@ class FactBoxAdmin(LockedEditAdmin, HistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
-            context["workflow_buttons"] = self.workflow_buttons(request, obj)
             context["publication"] = self.publication(request, FactBox.objects.get(pk=obj.pk))
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def response_change(self, request, obj):
-        button = next((name for name in WORKFLOW_BUTTONS if f"_workflow_{name}" in request.POST), None)
-        if button is None:
-            return super().response_change(request, obj)
-        if not self._workflow(request, obj, button):
-            self.message_user(request, _("Your edits were saved."), messages.INFO)
-        return HttpResponseRedirect(request.path)
-
-    def _workflow(self, request, box: FactBox, action: str) -> bool:
-        try:
-            if action == "publish":
-                version = factbox_publish(factbox=box, by=request.user)
-                text = _("“%(box)s” is published: readers now see version %(number)d.") % {
-                    "box": version.factbox,
-                    "number": version.number,
-                }
-            else:
-                factbox_withdraw(factbox=box, by=request.user)
-                text = _("“%(box)s” is withdrawn: its embeds now say it is gone.") % {"box": box}
-        except (PermissionDenied, ValidationError) as error:
-            reasons = " ".join(getattr(error, "messages", None) or [str(error)])
-            refused = _("“%(box)s” was not published: %(reasons)s") if action == "publish" else None
-            refused = refused or _("“%(box)s” was not withdrawn: %(reasons)s")
-            self.message_user(request, refused % {"box": box, "reasons": reasons}, messages.ERROR)
-            return False
-        self.message_user(request, text, messages.SUCCESS)
-        return True
 
 
 class VersionPairForm(forms.Form):

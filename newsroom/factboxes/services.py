@@ -106,14 +106,14 @@ def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion
         box.first_published_at = box.first_published_at or now
         box.last_published_at = now
         # Publishing counts as an edit: a form opened before it cannot write over it unnoticed.
-        box.version += 1
+        box.edit_count += 1
         box.save(
             update_fields=[
                 "status",
                 "published_version",
                 "first_published_at",
                 "last_published_at",
-                "version",
+                "edit_count",
                 "updated_at",
             ]
         )
@@ -135,8 +135,8 @@ def factbox_withdraw(*, factbox: FactBox, by: AbstractBaseUser, note: str = "") 
         if not box.is_live:
             raise ValidationError(_("Only a published box can be withdrawn."))
         box.status = FactBox.Status.WITHDRAWN
-        box.version += 1
-        box.save(update_fields=["status", "version", "updated_at"])
+        box.edit_count += 1
+        box.save(update_fields=["status", "edit_count", "updated_at"])
         event = FactBoxEvent.objects.create(
             factbox=box, kind=FactBoxEvent.Kind.WITHDRAWN, version=box.published_version, by=by, note=note
         )

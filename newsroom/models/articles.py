@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.querysets import ArticleClaimQuerySet, ArticleQuerySet
 from newsroom.richtext import SanitisedHTMLField
-from relations.models import NOT_IN_REVISIONS, Actor, Claim, VersionedModel
+from relations.models import NOT_IN_REVISIONS, Actor, Claim, LockedEditModel
 
 
-class Article(VersionedModel):
+class Article(LockedEditModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")

@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.models.articles import Article
 from newsroom.querysets import FactBoxPlacementQuerySet, FactBoxQuerySet, FactBoxVersionQuerySet
 from relations import dates
-from relations.models import NOT_IN_REVISIONS, Actor, Claim, Relationship, VersionedModel
+from relations.models import NOT_IN_REVISIONS, Actor, Claim, LockedEditModel, Relationship
 
 PUBLISH_FACTBOX_PERMISSION = "newsroom.publish_factbox"
 
 
-class FactBox(VersionedModel):
+class FactBox(LockedEditModel):
     class Kind(models.TextChoices):
         KEY_FACTS = "key_facts", _("Key facts")
         RELATIONSHIP_MAP = "relationship_map", _("Relationship map")

@@ -144,7 +144,7 @@ def test_admin_refuses_an_unattributed_assessment_and_its_links(editor_client):
 def test_admin_records_who_verified_a_claim(editor_client, editor):
     claim = ClaimFactory()
     data = {"text": claim.text, "kind": "fact", "quote": "", "verification": "verified", "internal_note": ""}
-    data["version_seen"] = claim.version
+    data["edit_count_seen"] = claim.edit_count
     data |= {"relationship_links-TOTAL_FORMS": "0", "relationship_links-INITIAL_FORMS": "0"}
     data |= {"relationship_links-MIN_NUM_FORMS": "0", "relationship_links-MAX_NUM_FORMS": "1000"}
     response = editor_client.post(reverse("admin:relations_claim_change", args=[claim.pk]), data)

@@ -305,13 +305,13 @@ def test_a_withdrawn_story_stays_withdrawn(demo):
 
 def test_a_live_story_whose_text_drifted_gets_its_text_back_and_stays_live(demo):
     article = Article.objects.get(slug=ARTICLE["slug"])
-    original, events, version = article.body, _events(article), article.version
+    original, events, edit_count = article.body, _events(article), article.edit_count
     Article.objects.filter(pk=article.pk).update(body="<p>Edited by hand.</p>")
     call_command("load_demo", stdout=io.StringIO())
     article.refresh_from_db()
     assert article.body == original
     assert article.is_live and _events(article) == events
-    assert article.version == version + 1
+    assert article.edit_count == edit_count + 1
 
 
 def test_command_refuses_without_demo_content_setting(settings):

@@ -161,7 +161,7 @@ def test_payload_posted_through_the_admin_is_stored_harmless(client, payload):
     article = ArticleFactory()
     url = reverse("admin:newsroom_article_change", args=[article.pk])
     data = admin_form_data(client.get(url))
-    assert data["version_seen"] == str(article.version)
+    assert data["edit_count_seen"] == str(article.edit_count)
     response = client.post(url, data | {"body": payload})
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert_harmless(_stored_body(article))

@@ -310,11 +310,11 @@ class TestScheduleEdges:
 
     def test_every_move_counts_as_an_edit(self):
         article = ArticleFactory()
-        versions = [article.version]
+        counts = [article.edit_count]
         editor = RoleEditorFactory()
         for move in (services.article_submit_for_review, services.article_publish, services.article_withdraw):
-            versions.append(move(article=article, by=editor).version)
-        assert versions == [1, 2, 3, 4]
+            counts.append(move(article=article, by=editor).edit_count)
+        assert counts == [1, 2, 3, 4]
 
 
 def test_available_transitions_follow_role_and_state():

@@ -288,13 +288,13 @@ class TestNoLostUpdates:
         assert second.post(change_url(article), stale | {"title": "Second"}).status_code == 200
         assert post_form(second, article, title="Second").status_code == 302
         article.refresh_from_db()
-        assert (article.title, article.version) == ("Second", 3)
+        assert (article.title, article.edit_count) == ("Second", 3)
 
-    def test_a_form_without_its_version_is_refused(self):
+    def test_a_form_without_its_edit_count_is_refused(self):
         article = ArticleFactory()
         client = signed_in(RoleEditorFactory())
         data = admin_form_data(client.get(change_url(article))) | {"title": "Blind write"}
-        del data["version_seen"]
+        del data["edit_count_seen"]
         assert client.post(change_url(article), data).status_code == 200
         article.refresh_from_db()
         assert article.title != "Blind write"

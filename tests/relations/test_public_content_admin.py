@@ -7,11 +7,12 @@ import pytest
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from newsroom import services
-from relations.models import ClaimRelationship, Relationship
+from relations.models import Claim, ClaimRelationship, PublicChange, Relationship
 from relations.revisions import revision_restore
 from relations.services import claim_set_verification
 from tests.factories import (
@@ -70,7 +71,7 @@ def test_a_fact_checker_sets_the_verdict_of_a_public_claim_and_nothing_else(publ
     checker = FactCheckerFactory()
     client = signed_in(checker)
     response = client.get(change_url(public_claim))
-    assert set(response.context["adminform"].form.fields) == {"verification", "internal_note", "version_seen"}
+    assert set(response.context["adminform"].form.fields) == {"verification", "internal_note", "edit_count_seen"}
     data = admin_form_data(response) | {"verification": "verified", "text": "Reworded live."}
     assert client.post(change_url(public_claim), data).status_code == 302
     public_claim.refresh_from_db()
@@ -150,6 +151,41 @@ def test_the_fact_checkers_verdict_leaves_the_rest_of_a_public_claim_as_it_was(p
     assert (public_claim.verification, public_claim.internal_note) == ("disputed", "Two sources disagree.")
     assert list(public_claim.actors.all()) == [actor] and list(public_claim.sources.all()) == [source]
     assert link.stance == "contradicts"
+
+
+def _verdicts_in_the_feed(claim) -> list[str]:
+    return list(PublicChange.objects.filter(kind="verdict", key=str(claim.pk)).values_list("key", flat=True))
+
+
+def test_a_verdict_given_in_the_admin_is_one_edit_and_one_entry_in_the_feed(public_claim):
+    before = public_claim.edit_count
+    client = signed_in(FactCheckerFactory())
+    data = admin_form_data(client.get(change_url(public_claim))) | {
+        "verification": "verified",
+        "internal_note": "Checked.",
+    }
+    assert client.post(change_url(public_claim), data).status_code == 302
+    public_claim.refresh_from_db()
+    assert (public_claim.verification, public_claim.internal_note) == ("verified", "Checked.")
+    assert public_claim.edit_count == before + 1
+    assert _verdicts_in_the_feed(public_claim) == [str(public_claim.pk)]
+
+
+def test_a_claim_added_with_a_verdict_is_saved_with_it_and_told_to_the_feed():
+    client = signed_in(RoleEditorFactory())
+    add_url = reverse("admin:relations_claim_add")
+    checked = {
+        "text": "Added already checked.",
+        "kind": "fact",
+        "verification": "verified",
+        "actors": [],
+        "sources": [],
+    }
+    assert client.post(add_url, admin_form_data(client.get(add_url)) | checked).status_code == 302
+    claim = Claim.objects.get(text="Added already checked.")
+    assert (claim.verification, claim.edit_count) == ("verified", 1)
+    assert claim.verified_at is not None
+    assert _verdicts_in_the_feed(claim) == [str(claim.pk)]
 
 
 def test_a_verdict_refuses_a_claim_form_opened_before_it(draft_claim):
