@@ -45,8 +45,9 @@ lint: install
 check-migrations: install
 	env -u DATABASE_URL DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# One worker per core; tests sharing a module's expensive fixture (the demo, a served process) share a worker.
 test: install lint check-migrations
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) data/*.sqlite3* staticfiles

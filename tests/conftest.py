@@ -98,6 +98,9 @@ def pytest_collection_modifyitems(items):
     first_of_module: dict[str, int] = {}
     for index, item in enumerate(items):
         first_of_module.setdefault(item.module.__name__, index)
+        if "demo" in getattr(item, "fixturenames", ()):
+            # Under ``--dist loadgroup`` a module's demo tests share one worker, and so one load.
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items.sort(key=lambda item: (first_of_module[item.module.__name__], "demo" in getattr(item, "fixturenames", ())))
 
 

@@ -19,6 +19,9 @@ import pytest
 
 from tests.test_settings import PRODUCTION, ROOT, _manage
 
+# The served process is the module's fixture: one worker starts it once.
+pytestmark = pytest.mark.xdist_group("serve")
+
 STARTUP_SECONDS = 120
 # Start-up migrates a fresh database and collects static files; the budget is generous for a busy machine.
 STOP_SECONDS = 10
