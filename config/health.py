@@ -11,6 +11,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.api import API_PREFIX
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
@@ -98,4 +100,8 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     """
     if _database_unavailable(sys.exc_info()[1]):
         return service_unavailable()
+    if request.path.startswith(API_PREFIX):
+        # A client of the API parses the documented error shape, and learns nothing of the cause.
+        detail = "The server could not answer this request. Try again later."
+        return JsonResponse({"status": 500, "detail": detail}, status=500)
     return defaults.server_error(request, template_name=template_name)

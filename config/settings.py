@@ -173,8 +173,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["core.api.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
     # How many proxies append to X-Forwarded-For in front of the app: the throttle counts the address
-    # the outermost one saw. Left unset, DRF would key on the whole header, which any client can vary.
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=1 if env.bool("BEHIND_TLS_PROXY", default=True) else 0),
+    # the outermost one saw. Left unset, DRF would key on the whole header, which any client can vary;
+    # none is trusted unless configured, since with no proxy in front the header is the client's own.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -39,6 +39,14 @@ class CursorPagination(pagination.CursorPagination):
         "negative number or anything else gives 20."
     )
 
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # No text column holds a NUL character (PostgreSQL's text cannot), so such a position is
+        # no row's; comparing it would be a database error there, not an empty page.
+        if cursor is not None and cursor.position is not None and "\x00" in cursor.position:
+            raise _cursor_error()
+        return cursor
+
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
@@ -99,7 +107,8 @@ class OrderingFilter(filters.OrderingFilter):
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         valid = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
-        unknown = [term for term in fields if term.lstrip("-") not in valid]
+        # One dash at most: "--name" is no field's order, and Django would refuse it with a FieldError.
+        unknown = [term for term in fields if term.removeprefix("-") not in valid]
         if unknown:
             allowed = ", ".join(sorted(valid))
             raise exceptions.ValidationError(

@@ -7,7 +7,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from config.api_router import router
 from tests.test_settings import PRODUCTION, _manage
@@ -274,6 +274,21 @@ def test_unknown_api_address_answers_404_in_the_error_shape(client, path):
     assert _error_shape_problem(client.get(path), 404) is None
 
 
+def test_a_server_error_under_the_api_answers_json_in_the_error_shape(monkeypatch):
+    from django.test import Client
+
+    from relations.api.views import ActorViewSet
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("internal_note of a draft")
+
+    monkeypatch.setattr(ActorViewSet, "list", broken)
+    response = Client(raise_request_exception=False).get("/api/v1/actors/")
+    assert _error_shape_problem(response, 500) is None
+    assert "internal_note" not in response.content.decode()
+    # Outside /api/ the site's own 500 page stays: tests/test_health.py.
+
+
 def test_unknown_api_address_answers_404_to_head_too(client):
     response = client.head("/api/v1/nothing-here/")
     assert response.status_code == 404
@@ -346,6 +361,46 @@ def test_page_size_is_clamped_on_every_list(client, routes, page_size):
             return f"answered {response.status_code}"
         return None if 0 < len(response.json()["results"]) <= 100 else f"{len(response.json()['results'])} items"
 
+    _assert_every_route_passes(lists, check)
+
+
+def test_a_cursor_holding_a_nul_byte_answers_400_naming_it_on_every_list(client, routes):
+    # PostgreSQL refuses to compare text with a NUL character: the cursor must be refused before it.
+    lists = {name: url for name, url in routes.items() if name.endswith("-list")}
+    cursors = [_cursor("o=1&r=1&p=%00"), _cursor("p=\x00abc")]
+
+    def check(url):
+        for cursor in cursors:
+            for ordering in [None, *_ordering_fields(url)]:
+                query = {"cursor": cursor} | ({"ordering": ordering} if ordering else {})
+                response = client.get(url, query)
+                problem = _error_shape_problem(response, 400)
+                if problem or set(response.json()["errors"]) != {"cursor"}:
+                    return f"{query}: {problem or response.json()['errors']}"
+        return None
+
+    _assert_every_route_passes(lists, check)
+
+
+def _ordering_fields(url: str) -> list[str]:
+    return list(getattr(resolve(urlsplit(url).path).func.cls, "ordering_fields", None) or [])
+
+
+def test_an_ordering_with_more_than_one_dash_answers_400_naming_the_parameter(client, routes):
+    lists = {name: url for name, url in routes.items() if name.endswith("-list")}
+
+    def check(url):
+        for field in _ordering_fields(url):
+            for ordering in (f"--{field}", f"---{field}", f"{field},--{field}"):
+                response = client.get(url, {"ordering": ordering})
+                problem = _error_shape_problem(response, 400)
+                if problem or list(response.json()["errors"]) != ["ordering"]:
+                    return f"ordering={ordering}: {problem or response.json()['errors']}"
+                if "internal_note" in response.content.decode():
+                    return f"ordering={ordering} names a field the list does not offer"
+        return None
+
+    assert any(_ordering_fields(url) for url in lists.values())
     _assert_every_route_passes(lists, check)
 
 
@@ -447,8 +502,23 @@ def test_each_client_address_has_its_own_allowance(client, settings):
     assert client.get("/api/v1/", REMOTE_ADDR="203.0.113.1").status_code == 429
 
 
-def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(client, settings):
+def test_with_no_proxy_configured_the_forwarded_for_header_is_not_trusted(client, settings):
     settings.API_ANON_RATE = "1/minute"
+    assert client.get("/api/v1/", headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 200
+    response = client.get("/api/v1/", headers={"X-Forwarded-For": "192.0.2.2"})
+    assert response.status_code == 429
+
+
+def test_no_proxy_is_trusted_unless_configured():
+    script = "from django.conf import settings; print(settings.REST_FRAMEWORK['NUM_PROXIES'])"
+    assert _manage("shell", "-c", script, env=PRODUCTION).stdout.strip().splitlines()[-1] == "0"
+    configured = _manage("shell", "-c", script, env=PRODUCTION | {"API_NUM_PROXIES": "2"})
+    assert configured.stdout.strip().splitlines()[-1] == "2", configured.stderr
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle_behind_a_proxy(client, settings):
+    settings.API_ANON_RATE = "1/minute"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     # The load balancer appends the address it saw; what the client sent comes before it.
     assert client.get("/api/v1/", headers={"X-Forwarded-For": "192.0.2.1, 198.51.100.7"}).status_code == 200
     response = client.get("/api/v1/", headers={"X-Forwarded-For": "192.0.2.2, 198.51.100.7"})
