@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.addresses import web_url_validator
 from relations import dates
 from relations.querysets import (
     ActorQuerySet,
@@ -290,7 +291,7 @@ class Relationship(LockedEditModel, InClosure):
 
 
 class Source(LockedEditModel, InClosure):
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, validators=[web_url_validator])
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
@@ -313,6 +314,12 @@ class Source(LockedEditModel, InClosure):
                 violation_error_message=_("A source with this URL already exists: pick it instead."),
             ),
             models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
+            # What full_clean checks, held for rows written any other way (an import, a restore, a shell).
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__istartswith="http://") | Q(url__istartswith="https://"),
+                name="source_url_web",
+                violation_error_message=_("Enter an http:// or https:// address."),
+            ),
         ]
 
     def __str__(self) -> str:

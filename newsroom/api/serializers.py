@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from core.addresses import absolute_url
 from newsroom import richtext
+from newsroom.factboxes import payload
 from newsroom.factboxes.payload import SCHEMA, read_header
 from newsroom.models import FactBox
 from relations.api import serializers as relations_serializers
@@ -153,7 +154,11 @@ class ArticleSerializer(ArticleOverviewSerializer):
 
 @extend_schema_field({"type": "object", "additionalProperties": True})
 class PayloadField(serializers.JSONField):
-    pass
+    """The published payload as stored, but for an address that is not http(s), which a version
+    frozen before sources were held to that rule could carry."""
+
+    def to_representation(self, value):
+        return payload.with_web_urls(super().to_representation(value))
 
 
 class FactBoxSerializer(serializers.Serializer):

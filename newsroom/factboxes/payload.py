@@ -27,7 +27,7 @@ a stored payload lacks, or holds in the wrong type, reads as follows:
 - a payload without ``number`` and ``published_at`` is a draft's, shown in the admin's preview.
 
 Keys a reader does not know are dropped from what it returns, never from what is stored:
-the API serves the stored JSON as it is.
+the API serves the stored JSON as it is (``with_web_urls`` empties any address that is not http(s)).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict
 
+from core.addresses import web_url
 from relations import dates
 
 if TYPE_CHECKING:
@@ -486,3 +487,16 @@ def item_name(item: Item, limit: int = NAME_LENGTH) -> str:
         name = item["text"]
     name = " ".join(name.split())
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def with_web_urls(stored: Any) -> Any:
+    """``stored`` with every ``url`` that is not an http(s) address emptied, for serving a payload as
+    it is stored: the sources it copied may predate the rule that holds them to http(s)."""
+    if isinstance(stored, dict):
+        return {
+            key: web_url(value) if key == "url" and isinstance(value, str) else with_web_urls(value)
+            for key, value in stored.items()
+        }
+    if isinstance(stored, list):
+        return [with_web_urls(value) for value in stored]
+    return stored

@@ -16,10 +16,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from core.addresses import SLUG_RE, absolute_url
+from core.addresses import SLUG_RE, absolute_url, web_url
 from newsroom.factboxes import payload, relationship_map
 from newsroom.factboxes.claim_review import claim_reviews
-from newsroom.templatetags.newsroom_public import PUBLISHER_NAME, web_url
+from newsroom.templatetags.newsroom_public import PUBLISHER_NAME
 
 KINDS = ("key_facts", "relationship_map", "timeline", "actor_profile", "claim_check")
 TEMPLATE = "newsroom/factbox/box.html"

@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.addresses import absolute_url
+from core.addresses import absolute_url, web_url
 from relations import dates
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, RelationshipType, Source
 
@@ -286,9 +286,17 @@ class RelationshipSerializer(RelationshipSummarySerializer):
 # --- Claims ---------------------------------------------------------------------------------
 
 
+class WebURLField(serializers.URLField):
+    """An http(s) address, or empty: the database holds no other scheme, and the API states it again
+    for rows from before that rule."""
+
+    def to_representation(self, value) -> str:
+        return web_url(value)
+
+
 class SourceSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, help_text="The source's title.")
-    url = serializers.URLField(read_only=True, help_text="Where the source can be read; empty when it is not online.")
+    url = WebURLField(read_only=True, help_text="Where the source can be read; empty when it is not online.")
     publisher = serializers.CharField(read_only=True, help_text="Who published it; empty when not recorded.")
     published_on = serializers.DateField(
         read_only=True, allow_null=True, help_text="When it was published; null when not recorded."

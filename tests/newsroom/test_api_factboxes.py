@@ -193,3 +193,36 @@ def test_withdrawn_box_answers_404_and_leaves_the_list(client, editor):
     factbox_withdraw(factbox=box, by=editor)
     assert get(client, "/factboxes/gone/").status_code == 404
     assert keys(client, "/factboxes/") == []
+
+
+# --- Addresses readers may follow -----------------------------------------------------------------
+
+
+def test_a_payload_source_that_is_not_an_http_address_is_served_empty(client):
+    from newsroom.models import FactBoxVersion
+    from tests.factories import SourceFactory
+
+    box = _box("old-sources")
+    claim = box.items.get().claim
+    claim.sources.add(SourceFactory(url="https://example.org/kept"))
+    publish_box(box, EditorFactory())
+    # A version frozen before sources were held to http(s): the database no longer takes such a
+    # source, but the stored payload keeps what was copied.
+    version = FactBoxVersion.objects.get(factbox=box)
+    stored = json.loads(json.dumps(version.payload).replace("https://example.org/kept", "javascript:alert(1)"))
+    stored["items"][0]["claim"]["sources"].append({"title": "Kept", "url": "https://example.org/other"})
+    FactBoxVersion.objects.filter(pk=version.pk).update(payload=stored)
+
+    body = get(client, f"/factboxes/{box.slug}/").json()
+    sources = body["payload"]["items"][0]["claim"]["sources"]
+    assert [source["url"] for source in sources] == ["", "https://example.org/other"]
+    assert "javascript" not in json.dumps(body)
+
+
+def test_a_source_address_that_is_not_http_is_never_emitted():
+    from relations.api.serializers import SourceSerializer
+    from relations.models import Source
+
+    # Rows written before the database held sources to http(s) could carry one.
+    assert SourceSerializer(Source(title="Old", url="javascript:alert(1)")).data["url"] == ""
+    assert SourceSerializer(Source(title="Web", url="https://example.org/a")).data["url"] == "https://example.org/a"

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from newsroom.factboxes.services import factbox_publish
+from newsroom.models import FactBoxVersion
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -31,6 +32,7 @@ STYLE = "</style><script>window.__x=1;alert(1)</script>"
 SVG = "</text></svg><svg onload=alert(1)>"
 PAYLOADS = [SCRIPT, ATTRIBUTE, STYLE, SVG]
 HOSTILE_URL = "javascript:window.__x=1;alert(1)"
+PLACEHOLDER_URL = "https://example.org/placeholder-for-a-hostile-address"
 HEIGHT_TOLERANCE = 3
 
 
@@ -194,7 +196,7 @@ def _hostile_boxes() -> list[str]:
     speaker = ActorFactory(name=f"Speaker {SCRIPT}", slug="speaker", kind="person", description=text)
     ActorAliasFactory(actor=speaker, name=ATTRIBUTE)
     claim = ClaimFactory(text=f"Claim {text}", quote=f"Quote {text}", attributed_to=speaker, internal_note=SCRIPT)
-    claim.sources.add(SourceFactory(title=f"Source {text}", url=HOSTILE_URL, publisher=STYLE))
+    claim.sources.add(SourceFactory(title=f"Source {text}", url=PLACEHOLDER_URL, publisher=STYLE))
     kind = RelationshipTypeFactory(label=f"backs {SVG}", inverse_label=f"is backed by {ATTRIBUTE}")
     north = ActorFactory(name=f"North {SVG}", slug="north", description=text)
     south = ActorFactory(name=f"South {STYLE}", slug="south", description=text)
@@ -210,7 +212,10 @@ def _hostile_boxes() -> list[str]:
     for position, content in enumerate([{"actor": north}, {"actor": south}, {"relationship": tie}], start=1):
         FactBoxItemFactory(factbox=chart, position=position, **{"claim": None, **content})
     for box in (facts, chart):
-        factbox_publish(factbox=box, by=EditorFactory())
+        version = factbox_publish(factbox=box, by=EditorFactory())
+        # The database takes no such source address now; a version frozen before that rule may hold one.
+        stored = json.loads(json.dumps(version.payload).replace(PLACEHOLDER_URL, HOSTILE_URL))
+        FactBoxVersion.objects.filter(pk=version.pk).update(payload=stored)
     return ["hostile-facts", "hostile-map"]
 
 

@@ -530,9 +530,10 @@ def test_a_source_that_is_not_a_web_address_is_not_linked(rf):
     box = FactBoxFactory(kind=Kind.KEY_FACTS)
     claim = VerifiedClaimFactory()
     claim.sources.add(SourceFactory(title="Tricky", url="https://example.org/placeholder"))
-    claim.sources.update(url="javascript:alert(1)")
     FactBoxItemFactory(factbox=box, claim=claim)
-    html = _render(rf, _published(box))
+    # The database takes no such address now; a version frozen before that rule may hold one.
+    stored = json.dumps(_published(box)).replace("https://example.org/placeholder", "javascript:alert(1)")
+    html = _render(rf, json.loads(stored))
     assert "Tricky" in Parsed(html).text
     assert "javascript:" not in html
 

@@ -356,3 +356,26 @@ def test_claim_label_is_short_for_dropdowns():
     claim = ClaimFactory(text="word " * 50)
     assert len(str(claim)) == 90
     assert str(claim).endswith("…")
+
+
+# --- Source addresses ---------------------------------------------------------------------
+
+NOT_WEB = ["javascript:alert(1)", "JavaScript:alert(document.cookie)", "data:text/html,<script>", "ftp://example.org/x"]
+
+
+@pytest.mark.parametrize("bad", NOT_WEB)
+def test_a_source_url_must_be_an_http_address(bad):
+    with pytest.raises(ValidationError) as refused:
+        SourceFactory.build(url=bad).full_clean()
+    assert "Enter an http:// or https:// address." in refused.value.message_dict["url"]
+
+
+@pytest.mark.parametrize("bad", NOT_WEB)
+def test_database_refuses_a_source_url_written_around_the_form(bad):
+    refused_by_database(Source, title="Imported", url=bad)
+
+
+@pytest.mark.parametrize("good", ["", "https://example.org/report", "HTTP://EXAMPLE.ORG/old"])
+def test_an_http_address_or_none_is_a_source_url(good):
+    source = Source.objects.create(title="Report", url=good)
+    source.full_clean()
