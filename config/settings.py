@@ -1,5 +1,6 @@
 """Settings for every environment, driven by environment variables (see README)."""
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "reversion",
     "reversion_compare",
+    "axes",
     "relations",
     "newsroom",
 ]
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "core.api.ApiCacheMiddleware",
     # Last, so that it sees a database failure from any view: readers get a plain 503 page.
     "config.health.DatabaseUnavailableMiddleware",
+    # Turns a refused sign-in (too many failures) into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -238,6 +242,19 @@ CORS_ALLOW_HEADERS = [
     "x-requested-with",
 ]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+
+# Signing in: after LOGIN_FAILURE_LIMIT wrong passwords for one account from one address, that account
+# may not sign in from that address for LOGIN_LOCKOUT_MINUTES (django-axes). Others, and the same
+# account elsewhere, are unaffected; the address is the one the API throttle counts (API_NUM_PROXIES).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.api.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.admin.locked_out"
+# The lockout rule is logged once per process otherwise, on every management command.
+AXES_VERBOSE = False
 
 # Security: safe by default, relaxed only where DEBUG says this is a laptop.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=True) else None

@@ -178,6 +178,13 @@ class ContentNegotiation(negotiation.DefaultContentNegotiation):
             return renderers[0], renderers[0].media_type
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from, as the API throttle counts it: the connecting address, or
+    with ``API_NUM_PROXIES`` set, the one the outermost trusted proxy saw. The admin's sign-in
+    brake keys on the same, so that one proxy setting governs both."""
+    return throttling.BaseThrottle().get_ident(request)
+
+
 class AnonRateThrottle(throttling.AnonRateThrottle):
     """Anonymous readers' rate, from ``settings.API_ANON_RATE``.
 

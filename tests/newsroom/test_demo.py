@@ -26,6 +26,7 @@ from newsroom.factboxes.snapshots import boxes_needing_review
 from newsroom.models import Article, ArticleEvent, FactBox, FactBoxVersion
 from newsroom.services import article_withdraw
 from relations.models import Actor, Claim, ClaimRelationship, Relationship
+from tests.helpers import signs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -202,13 +203,13 @@ def test_demo_account_has_exactly_its_role(demo, client, username, group):
     assert list(user.groups.values_list("name", flat=True)) == [group]
     assert not user.user_permissions.exists()
     assert user.is_staff and not user.is_superuser
-    assert client.login(username=username, password=DEMO_PASSWORD)
+    assert signs_in(client, username, DEMO_PASSWORD)
 
 
 def test_demo_editor_can_sign_in_and_is_no_superuser(demo, client):
     editor = get_user_model().objects.get(username=DEMO_EDITOR_USERNAME)
     assert editor.is_staff and not editor.is_superuser
-    assert client.login(username=DEMO_EDITOR_USERNAME, password=DEMO_EDITOR_PASSWORD)
+    assert signs_in(client, DEMO_EDITOR_USERNAME, DEMO_EDITOR_PASSWORD)
     assert client.get("/admin/relations/claim/").status_code == 200
 
 
