@@ -1,6 +1,9 @@
 """Health check for load balancers, and a plain answer when the database is away."""
 
+import base64
+import hashlib
 import logging
+import re
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -35,9 +38,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def with_its_styles_allowed(response: HttpResponse) -> HttpResponse:
+    """``response`` with the Content-Security-Policy allowing exactly the inline ``<style>`` blocks
+    it carries, by their hashes: the error pages style themselves without static files."""
+    blocks = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.S)
+    digests = [base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() for block in blocks]
+    response._csp_update = {"style-src": [f"'sha256-{digest}'" for digest in digests]}
+    return response
+
+
 def service_unavailable() -> HttpResponse:
     """The static 503 page: it needs no database, no request context and no static files."""
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    response = with_its_styles_allowed(HttpResponse(render_to_string("503.html"), status=503))
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     # A cache or CDN keeping the outage page would go on serving it after the database is back.
     add_never_cache_headers(response)
@@ -104,4 +116,4 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
         # A client of the API parses the documented error shape, and learns nothing of the cause.
         detail = "The server could not answer this request. Try again later."
         return JsonResponse({"status": 500, "detail": detail}, status=500)
-    return defaults.server_error(request, template_name=template_name)
+    return with_its_styles_allowed(defaults.server_error(request, template_name=template_name))

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "axes",
+    "csp",
     "relations",
     "newsroom",
 ]
@@ -52,6 +54,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every HTML page gets the site's Content-Security-Policy unless it set its own (the embeds do); a
+    # page from the cache gets it too, on the way out.
+    "csp.middleware.CSPMiddleware",
     # Readers' pages, embeds, /embed.js and oEmbed from the cache before sessions, auth and CSRF run:
     # they use none of them.
     "core.public_cache.PublicCacheMiddleware",
@@ -270,6 +275,26 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy of every page but the embeds (which send their own, with the sites that may
+# frame them): scripts, styles, images and fonts from this site only, no inline script or style, and
+# no framing by other sites. A page that needs an inline block states its hash (config/health.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        # The admin previews fact boxes in a frame of this site's embed.
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Embeds: who may frame the fact box and story embeds (CSP frame-ancestors sources; "*" is any
 # site), and how long browsers and CDNs may reuse an embed or oEmbed answer before revalidating.

@@ -132,6 +132,25 @@ def test_a_view_losing_the_database_answers_the_plain_503_page(client, database_
     assert not any(leak in body for leak in LEAKS)
 
 
+def _styles_allowed_by_hash(response) -> bool:
+    import base64
+    import hashlib
+    import re
+
+    blocks = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.S)
+    hashes = {f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks}
+    directives = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    allowed = set(directives["style-src"].split())
+    return bool(blocks) and hashes <= allowed and "'unsafe-inline'" not in allowed
+
+
+@pytest.mark.urls(__name__)
+def test_the_error_pages_style_themselves_within_the_policy(client, database_lost):
+    # No static files needed, and no inline style but the page's own blocks, named by their hashes.
+    assert _styles_allowed_by_hash(client.get("/lost/"))
+    assert _styles_allowed_by_hash(Client(raise_request_exception=False).get("/bug/"))
+
+
 @pytest.mark.urls(__name__)
 def test_other_errors_are_left_to_the_500_page():
     response = Client(raise_request_exception=False).get("/bug/")
