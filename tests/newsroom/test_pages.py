@@ -279,15 +279,22 @@ def test_story_page_lists_a_claims_sources_with_safe_links(client):
     assert "Foreign Affairs" in html
 
 
-def test_story_page_never_links_a_source_that_is_not_a_web_address(client):
+def test_story_page_links_a_source_only_through_the_web_address_filter(client):
+    # The database holds no other scheme (tests/relations/test_constraints.py); the page states the
+    # rule again, for a row from before it.
+    from django.template import Context, Template
+
     claim = ClaimFactory()
-    claim.sources.add(SourceFactory(title="Odd source", url="javascript:alert(1)"))
+    claim.sources.add(SourceFactory(title="Good source", url="https://example.org/report"))
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim)
     article = article_publish(article=article, by=EditorFactory())
-    html = text_of(client.get(f"/stories/{article.slug}/"))
-    assert "Odd source" in html
-    assert "javascript:" not in html
+    html = client.get(f"/stories/{article.slug}/").content.decode()
+    assert '<a href="https://example.org/report" rel="noopener noreferrer">Good source</a>' in html
+    link = Template("{% load newsroom_public %}[{{ url|web_url }}]")
+    for unsafe in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "ftp://example.org/x"):
+        assert link.render(Context({"url": unsafe})) == "[]"
+    assert link.render(Context({"url": "HTTPS://example.org/a"})) == "[HTTPS://example.org/a]"
 
 
 def test_story_page_shows_the_relationships_a_claim_bears_on_with_stance(client):
