@@ -162,7 +162,8 @@ def editor_session() -> dict:
         user.groups.add(ensure_roles()[EDITOR])
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that signs users in; the sign-in brake before it only vets attempts.
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return {"key": session.session_key, "user": user.pk, "created_user": created, "username": user.get_username()}
