@@ -65,3 +65,22 @@ def signs_in(client: Client, username: str, password: str, **request) -> bool:
         reverse("admin:login"), {"username": username, "password": password, "next": "/admin/"}, **request
     )
     return response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def migrate(targets):
+    """Migrates the test database to ``targets`` (``[(app, migration)]``), forwards or back, and
+    returns the models as they were there."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def latest_migrations():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()

@@ -3,20 +3,13 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.helpers import latest_migrations, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("newsroom", "0001_initial"), ("relations", "0002_relationshiptype_starting_vocabulary")]
 AFTER = [("newsroom", "0002_article_workflow_corrections_events")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.fixture
@@ -32,12 +25,7 @@ def legacy_article():
         last_published_at=went_live,
     )
     yield article.pk, went_live
-    migrate(migrate_to_latest())
-
-
-def migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    migrate(latest_migrations())
 
 
 def test_an_old_body_is_sanitised_and_a_published_article_gets_its_publication_time(legacy_article):

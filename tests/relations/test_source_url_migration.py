@@ -1,20 +1,13 @@
 """Sources written before their addresses were held to http(s) come through the migration readable."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.helpers import latest_migrations, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("relations", "0009_rename_version_edit_count")]
 AFTER = [("relations", "0011_source_url_web")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_a_source_url_of_another_scheme_is_cleared_and_the_source_kept():
@@ -34,5 +27,4 @@ def test_a_source_url_of_another_scheme_is_cleared_and_the_source_kept():
         }
         assert Source.objects.get(pk=unsafe.pk).publisher == "Wire"
     finally:
-        executor = MigrationExecutor(connection)
-        migrate(executor.loader.graph.leaf_nodes())
+        migrate(latest_migrations())
