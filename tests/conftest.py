@@ -104,6 +104,29 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (first_of_module[item.module.__name__], "demo" in getattr(item, "fixturenames", ())))
 
 
+class _LongestFirst:
+    """Runs the tests marked ``slow`` first, so that parallel workers share the rest while one runs
+    instead of one worker finishing a long test alone at the end (pytest-django puts the tests that
+    use no database, the benchmark's among them, last). After pytest-django's sort, and never a
+    transactional test: those empty the database, so they stay after every test that relies on
+    what the migrations wrote."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        def first(item) -> bool:
+            marker = item.get_closest_marker("django_db")
+            transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+                {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+            )
+            return bool(item.get_closest_marker("slow")) and not transactional
+
+        items.sort(key=lambda item: not first(item))
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_LongestFirst(), "longest-first")
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):

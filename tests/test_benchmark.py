@@ -16,7 +16,7 @@ from django.conf import settings
 
 from tests.test_settings import ROOT
 
-pytestmark = pytest.mark.benchmark
+pytestmark = [pytest.mark.benchmark, pytest.mark.slow]
 
 COLLECTIONS = ["articles", "factboxes", "changes", "claims", "actors", "relationship-types", "relationships"]
 ROWS = [

@@ -32,7 +32,7 @@ from relations.models import Actor, Claim, ClaimRelationship, Relationship, Rela
 from relations.services import claim_set_verification
 from tests.factories import EditorFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 START = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
 ACTORS = 5
