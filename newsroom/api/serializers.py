@@ -16,7 +16,6 @@ from rest_framework import serializers
 from core.addresses import absolute_url
 from newsroom import richtext
 from newsroom.factboxes import payload
-from newsroom.factboxes.payload import SCHEMA, read_header
 from newsroom.models import FactBox
 from relations.api import serializers as relations_serializers
 from relations.api.serializers import ActorSummarySerializer, ClaimSummarySerializer
@@ -44,7 +43,7 @@ class _HeaderValue:
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value: Any) -> Any:
-        return super().to_representation(read_header(value)[self.key])
+        return super().to_representation(payload.read_header(value)[self.key])
 
 
 class HeaderCharField(_HeaderValue, serializers.CharField):
@@ -180,8 +179,8 @@ class FactBoxSerializer(serializers.Serializer):
         source="published_version.payload",
         read_only=True,
         help_text=(
-            f"Everything the box shows, frozen when the version was published (schema {SCHEMA}): title, slug, kind, "
-            "kind_label, intro, number, published_at and items; each item has a type (claim, relationship, "
+            f"Everything the box shows, frozen when the version was published (schema {payload.SCHEMA}): title, "
+            "slug, kind, kind_label, intro, number, published_at and items; each item has a type (claim, relationship, "
             "actor or text), the object of that type and, on timelines, `when`."
         ),
     )
