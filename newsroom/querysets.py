@@ -11,9 +11,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relations.closure import Reach
+from relations.querysets import SlugHistoryQuerySet
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(SlugHistoryQuerySet):
     def public(self, *, at: datetime.datetime | None = None, or_scheduled: bool = False) -> ArticleQuerySet:
         """Live articles: published, with a publish-at that has passed.
 
@@ -103,7 +104,7 @@ class ArticleClaimQuerySet(models.QuerySet):
         return self.filter(claim__in=Claim.objects.public())
 
 
-class FactBoxQuerySet(models.QuerySet):
+class FactBoxQuerySet(SlugHistoryQuerySet):
     def public(self, *, or_scheduled: bool = False) -> FactBoxQuerySet:
         """Published boxes. Readers see their published version, never the draft;
         ``or_scheduled`` is accepted for symmetry: boxes are not scheduled."""

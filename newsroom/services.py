@@ -25,7 +25,7 @@ from newsroom.models import Article, ArticleEvent, Correction
 from relations import closure
 from relations.mentions import mentioned_actors
 from relations.models import Actor, PublicChange
-from relations.services import record_public_change
+from relations.services import record_public_change, record_slug_change
 
 Status = Article.Status
 PUBLISH_PERMISSION = "newsroom.publish_article"
@@ -258,3 +258,17 @@ def article_add_correction(*, article: Article, by: AbstractBaseUser, text: str)
         note=Truncator(" ".join(correction.text.split())).chars(CORRECTION_NOTE_LENGTH),
     )
     return correction
+
+
+@transaction.atomic
+def article_record_slug_change(*, article: Article, former_slug: str, by: AbstractBaseUser) -> ArticleEvent | None:
+    """Record who changed the slug of a saved article (``relations.services.record_slug_change``)
+    and, once readers have had its address, say so in its audit trail too."""
+    record_slug_change(target=article, former_slug=former_slug, by=by)
+    if article.first_published_at is None:
+        return None
+    note = _("The address changed from “%(old)s” to “%(new)s”; the old one leads to the new one.") % {
+        "old": former_slug,
+        "new": article.slug,
+    }
+    return _record(article, kind=ArticleEvent.Kind.RENAMED, by=by, from_status=article.status, note=note)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from core.addresses import absolute_url
+from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
 from newsroom import selectors
 from newsroom.factboxes.story_body import story_body
@@ -61,6 +62,20 @@ class PublicPage:
         return keep_public(super().render_to_response(context, **response_kwargs))
 
 
+class AddressedBySlug:
+    """A page of one object addressed by its slug: given a slug the object had before, it answers
+    301 to its current address, when readers may see it (``core.addresses.moved``)."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            answer = moved(request, self.get_queryset(), kwargs["slug"], max_age=settings.EMBED_MAX_AGE)
+            if answer is None:
+                raise
+            return answer
+
+
 @method_decorator(require_safe, name="dispatch")
 class HomeView(PublicPage, ListView):
     # ListView answers 404 for a page number that is not a number or out of range.
@@ -82,7 +97,7 @@ class HomeView(PublicPage, ListView):
 
 
 @method_decorator(require_safe, name="dispatch")
-class StoryView(PublicPage, DetailView):
+class StoryView(AddressedBySlug, PublicPage, DetailView):
     template_name = "newsroom/story.html"
     context_object_name = "article"
 
@@ -104,7 +119,7 @@ class StoryView(PublicPage, DetailView):
 
 
 @method_decorator(require_safe, name="dispatch")
-class ActorView(PublicPage, DetailView):
+class ActorView(AddressedBySlug, PublicPage, DetailView):
     template_name = "newsroom/actor.html"
     context_object_name = "actor"
 

@@ -12,6 +12,9 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from relations import closure
@@ -24,7 +27,7 @@ from relations.adminutils import (
     ReadOnlyInline,
 )
 from relations.history import HistoryAdmin
-from relations.locking import LockedEditAdmin
+from relations.locking import LockedEditAdmin, LockedEditForm
 from relations.models import (
     Actor,
     ActorAlias,
@@ -35,7 +38,7 @@ from relations.models import (
     Source,
 )
 from relations.querysets import count_of
-from relations.services import VERIFY_PERMISSION, claim_set_verification
+from relations.services import VERIFY_PERMISSION, claim_set_verification, record_slug_change
 
 
 class ActorAliasFormSet(forms.BaseInlineFormSet):
@@ -84,6 +87,103 @@ class ClosureAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
+SLUG_HELP = _(
+    "Part of its public addresses. Changing it keeps the old addresses working: they lead to the new "
+    "one. Once readers can see it, only an editor may change it."
+)
+
+
+class SlugHistoryForm(LockedEditForm):
+    """The change form of content that keeps its former slugs: a slug readers have is changed only
+    by those who may change it (``slug_changeable_by`` on the model)."""
+
+    # Who is editing: set by ``SlugHistoryAdmin.get_form`` on the class it makes for the request.
+    slug_changed_by = None
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        instance = self.instance
+        # The instance still holds what was loaded: the form's values reach it after cleaning.
+        changed = instance.pk is not None and slug != instance.slug
+        if changed and (self.slug_changed_by is None or not instance.slug_changeable_by(self.slug_changed_by)):
+            raise ValidationError(
+                _("Readers can find this %(model)s at its address: only an editor may change it."),
+                code="slug_public",
+                params={"model": instance._meta.verbose_name},
+            )
+        return slug
+
+
+class SlugHistoryAdmin(admin.ModelAdmin):
+    """For content that keeps its former slugs (``relations.models.SlugHistoryModel``): the slug's
+    help says that old addresses lead on, the change form lists them with who replaced each and
+    when, and a save that changes the slug says who did (``record_slug_change``)."""
+
+    form = SlugHistoryForm
+    # The public route an address of the object is, to show former slugs as the addresses they were.
+    public_route: str | None = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The admin makes a new form class on every call (modelform_factory): this one is the request's.
+        form.slug_changed_by = request.user
+        return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and formfield is not None:
+            formfield.help_text = SLUG_HELP
+        return formfield
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "former_addresses"] if obj is not None else readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        shown = []
+        for name, options in fieldsets:
+            fields = list(options["fields"])
+            if "slug" in fields:
+                fields.insert(fields.index("slug") + 1, "former_addresses")
+            shown.append((name, {**options, "fields": fields}))
+        return shown
+
+    @admin.display(description=_("former addresses"))
+    def former_addresses(self, obj) -> str:
+        rows = list(obj.former_slugs.select_related("replaced_by"))
+        if not rows:
+            return _("None: it has always had this address.")
+        return format_html(
+            '<ul class="former-addresses">{}</ul>',
+            format_html_join(
+                "",
+                "<li><code>{}</code> until {}{}</li>",
+                (
+                    (
+                        reverse(self.public_route, args=[row.slug]) if self.public_route else row.slug,
+                        timezone.localtime(row.replaced_at).strftime("%d %b %Y %H:%M"),
+                        _(", changed by %(user)s") % {"user": row.replaced_by.get_username()}
+                        if row.replaced_by
+                        else "",
+                    )
+                    for row in rows
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        former = obj.slug_in_db if change else None
+        super().save_model(request, obj, form, change)
+        if former and former != obj.slug:
+            self.record_slug_change(request, obj, former)
+
+    def record_slug_change(self, request, obj, former_slug: str) -> None:
+        record_slug_change(target=obj, former_slug=former_slug, by=request.user)
+
+
 class PublicContentAdmin(admin.ModelAdmin):
     """Rows readers can see are read-only to those who may not change what readers see."""
 
@@ -116,7 +216,10 @@ class ActorAliasInline(PublicContentInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ListColumnsMixin, IndexedSearchMixin, PublicContentAdmin, LockedEditAdmin, HistoryAdmin):
+class ActorAdmin(
+    ListColumnsMixin, IndexedSearchMixin, PublicContentAdmin, SlugHistoryAdmin, LockedEditAdmin, HistoryAdmin
+):
+    public_route = "actor"
     ordering = ["name"]
     show_full_result_count = False
     list_display = ["name", "kind", "aliases_list", "wikidata_id", "relationship_count", "claim_count"]

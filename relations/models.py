@@ -2,16 +2,18 @@
 
 import reversion
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core import public_state
 from core.addresses import web_url_validator
 from relations import dates
 from relations.querysets import (
@@ -61,6 +63,110 @@ class LockedEditModel(TimeStampedModel):
         return user.has_perm(EDIT_PUBLIC_PERMISSION) or not self.is_published
 
 
+class FormerSlug(models.Model):
+    """A slug an object was addressed by before its current one: public routes given it answer
+    301 to the object's current address while the object is public (``core.addresses.moved``).
+
+    One row per old slug and kind of object: the object that held it most recently has it,
+    and an object taking its old slug back removes the row. Written by ``SlugHistoryModel``
+    whatever saved the object; ``replaced_by`` is filled in where a person is known (the
+    admin's save, a restored revision).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    # The unique constraint below indexes it.
+    slug = models.SlugField(max_length=250, db_index=False)
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="formerslug_target")]
+        constraints = [models.UniqueConstraint(fields=["content_type", "slug"], name="formerslug_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.slug} (until {self.replaced_at:%d %b %Y %H:%M})"
+
+
+class SlugHistoryModel(models.Model):
+    """Content whose slug is part of public addresses: a change of slug keeps the old one as a
+    ``FormerSlug``, and the feed's entries name the new one.
+
+    Caught in ``save()``, so every write path that saves the object records it (the admin,
+    services, a shell, a restored revision); ``QuerySet.update()`` and raw SQL do not. The slug
+    as last read from the database is remembered when the row is loaded, so a save costs no
+    extra query to find out whether it changed.
+    """
+
+    former_slugs = GenericRelation(FormerSlug)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        writes_slug = update_fields is None or "slug" in update_fields
+        if self._state.adding or self.pk is None or not writes_slug:
+            super().save(*args, **kwargs)
+            if writes_slug:
+                self._slug_in_db = self.slug
+            return
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        former = self.slug_in_db
+        if former is None:
+            former = type(self)._base_manager.using(using).filter(pk=self.pk).values_list("slug", flat=True).first()
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            if former and former != self.slug:
+                _record_former_slug(self, former, using=using)
+        self._slug_in_db = self.slug
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Absent when the slug was deferred: the save then reads it.
+        instance._slug_in_db = instance.__dict__.get("slug")
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "slug" in fields:
+            self._slug_in_db = self.__dict__.get("slug")
+
+    @property
+    def slug_in_db(self) -> str | None:
+        """The slug the row has in the database, as far as this instance knows: what a save
+        would record as a former slug."""
+        return getattr(self, "_slug_in_db", None)
+
+    def slug_changeable_by(self, user) -> bool:
+        """Whether ``user`` may change the slug: once readers can see an object (or will, once
+        scheduled content goes live), its address is shared, and changing it is an editor's
+        decision. The models whose editing rule is looser say so themselves."""
+        return self.editable_by(user)
+
+
+def _record_former_slug(obj: SlugHistoryModel, former: str, *, using: str) -> None:
+    content_type = ContentType.objects.db_manager(using).get_for_model(obj)
+    history = FormerSlug.objects.using(using)
+    # Taken back: the slug is its address again, not a former one.
+    history.filter(content_type=content_type, object_id=obj.pk, slug=obj.slug).delete()
+    history.update_or_create(
+        content_type=content_type,
+        slug=former,
+        defaults={"object_id": obj.pk, "replaced_at": timezone.now(), "replaced_by": None},
+    )
+    # The feed names the object by the address partners can follow.
+    entries = PublicChange.objects.using(using).filter(content_type=content_type, object_id=obj.pk)
+    entries.exclude(key=obj.slug).update(key=obj.slug)
+    # Answers naming the object by its old slug (its pages, the feed) are no longer true.
+    public_state.forget()
+
+
 class InClosure(models.Model):
     """A row of the published closure: readers may see it from ``public_from`` on.
 
@@ -80,7 +186,7 @@ class InClosure(models.Model):
         indexes = [models.Index(fields=["public_from"], name="%(class)s_public_from")]
 
 
-class Actor(LockedEditModel, InClosure):
+class Actor(SlugHistoryModel, LockedEditModel, InClosure):
     class Kind(models.TextChoices):
         COUNTRY = "country", _("Country")
         PERSON = "person", _("Person")

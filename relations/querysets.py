@@ -23,6 +23,16 @@ from relations import dates
 from relations.closure import Reach
 
 
+class SlugHistoryQuerySet(models.QuerySet):
+    """For content that keeps its former slugs (``relations.models.SlugHistoryModel``)."""
+
+    def renamed_from(self, slug: str):
+        """The objects of this queryset once addressed by ``slug`` (at most one), unless an object
+        holds it now: whatever that one is, the address is its own, public or not."""
+        held = self.model._base_manager.filter(slug=slug)
+        return self.filter(~models.Exists(held), former_slugs__slug=slug)
+
+
 class PublicFromQuerySet(models.QuerySet):
     def public(self, *, or_scheduled: bool = False):
         """Rows live content reaches (``or_scheduled``: or content scheduled to go live will).
@@ -35,7 +45,7 @@ class PublicFromQuerySet(models.QuerySet):
         return self.filter(public_from__lte=timezone.now())
 
 
-class ActorQuerySet(PublicFromQuerySet):
+class ActorQuerySet(SlugHistoryQuerySet, PublicFromQuerySet):
     def with_counts(self) -> ActorQuerySet:
         # Subqueries rather than joined Counts: two joined Counts multiply each other.
         from relations.models import Claim, Relationship

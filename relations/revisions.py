@@ -30,6 +30,8 @@ from reversion.models import Version
 from reversion.revisions import _get_options
 
 from relations import closure
+from relations.models import SlugHistoryModel
+from relations.services import record_slug_change
 
 
 def permission(action: str, model: type[models.Model]) -> str:
@@ -96,9 +98,16 @@ def revision_restore(*, version: Version, by: AbstractBaseUser) -> models.Model:
             ]
         )
 
+    former_slug = obj.slug if isinstance(obj, SlugHistoryModel) else None
     for model_field, value in stored.items():
         if not model_field.many_to_many:
             setattr(obj, model_field.attname, value)
+    renamed = former_slug is not None and obj.slug != former_slug
+    if renamed and not obj.slug_changeable_by(by):
+        # The old slug would keep leading readers on, but moving a public address is an editor's call.
+        raise PermissionDenied(
+            _("Restoring this revision would change an address readers have, which only an editor may do.")
+        )
     bookkeeping = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
     if any(f.name == "edit_count" for f in model._meta.concrete_fields):
         obj.edit_count += 1
@@ -122,6 +131,8 @@ def revision_restore(*, version: Version, by: AbstractBaseUser) -> models.Model:
                 reversion.add_to_revision(obj)
                 reversion.set_user(by)
                 reversion.set_comment(restore_comment(version))
+                if renamed:
+                    record_slug_change(target=obj, former_slug=former_slug, by=by)
         except IntegrityError as error:
             raise _cannot_restore([_("it conflicts with the current data (%(error)s).") % {"error": error}]) from error
         except (RevertError, DeserializationError) as error:

@@ -3,13 +3,14 @@
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import public_state
-from relations.models import Claim, PublicChange
+from relations.models import Claim, FormerSlug, PublicChange, SlugHistoryModel
 
 VERIFY_PERMISSION = "relations.verify_claim"
 
@@ -53,3 +54,16 @@ def record_public_change(
     # Every entry is a change readers see (or will, at ``at``, which the public state's moment covers).
     public_state.forget()
     return PublicChange.objects.create(target=target, key=key, kind=kind, at=at or timezone.now(), note=note)
+
+
+@transaction.atomic
+def record_slug_change(*, target: SlugHistoryModel, former_slug: str, by: AbstractBaseUser) -> FormerSlug | None:
+    """Say who gave ``target`` a new slug in place of ``former_slug``, once it is saved: the save
+    itself kept the former slug (``SlugHistoryModel``), whoever made it. Refused, undoing the save
+    with the caller's transaction, if the address was not ``by``'s to change."""
+    if not target.slug_changeable_by(by):
+        raise PermissionDenied(_("Readers can see this address: only an editor may change it."))
+    content_type = ContentType.objects.get_for_model(target)
+    history = FormerSlug.objects.filter(content_type=content_type, object_id=target.pk, slug=former_slug)
+    history.update(replaced_by=by)
+    return history.first()

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from newsroom import services
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
-from relations.admin import ClosureAdmin
+from relations.admin import ClosureAdmin, SlugHistoryAdmin, SlugHistoryForm
 from relations.adminutils import (
     AutocompleteListFilter,
     AutocompleteListFilterMediaMixin,
@@ -30,7 +30,7 @@ from relations.adminutils import (
     ReadOnlyInline,
 )
 from relations.history import HistoryAdmin
-from relations.locking import LockedEditAdmin, LockedEditForm
+from relations.locking import LockedEditAdmin
 from relations.querysets import count_of
 
 TAG_MENTIONS = "_tag_mentions"
@@ -79,7 +79,7 @@ class ArticleEventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("by")
 
 
-class ArticleAdminForm(LockedEditForm):
+class ArticleAdminForm(SlugHistoryForm):
     go_live_at = forms.SplitDateTimeField(
         label=_("Publish at"),
         required=False,
@@ -124,10 +124,12 @@ class ArticleAdmin(
     ClosureAdmin,
     ListColumnsMixin,
     AutocompleteListFilterMediaMixin,
+    SlugHistoryAdmin,
     LockedEditAdmin,
     HistoryAdmin,
 ):
     form = ArticleAdminForm
+    public_route = "story"
     show_full_result_count = False
     change_form_template = "admin/newsroom/article/change_form.html"
     ordering = ["-updated_at"]
@@ -188,6 +190,9 @@ class ArticleAdmin(
         if obj is not None and not obj.editable_by(request.user):
             return False
         return super().has_change_permission(request, obj)
+
+    def record_slug_change(self, request, obj, former_slug: str) -> None:
+        services.article_record_slug_change(article=obj, former_slug=former_slug, by=request.user)
 
     def has_publish_permission(self, request) -> bool:
         return services.can_publish(request.user)

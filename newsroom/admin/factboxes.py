@@ -39,6 +39,7 @@ from newsroom.factboxes.snapshots import (
     same_content,
 )
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxPlacement
+from relations.admin import SlugHistoryAdmin
 from relations.adminutils import PreloadedAutocompleteInlineMixin, ReadOnlyInline
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
@@ -177,7 +178,8 @@ class StartMapForm(forms.Form):
 
 
 @admin.register(FactBox)
-class FactBoxAdmin(WorkflowAdminMixin, LockedEditAdmin, HistoryAdmin):
+class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, HistoryAdmin):
+    public_route = "embed_factbox"
     change_form_template = "admin/newsroom/factbox/change_form.html"
     change_list_template = "admin/newsroom/factbox/change_list.html"
     ordering = ["-updated_at"]
@@ -203,23 +205,11 @@ class FactBoxAdmin(WorkflowAdminMixin, LockedEditAdmin, HistoryAdmin):
         # The changelist shows the published version's number, never its payload.
         return super().get_queryset(request).select_related("published_version").defer("published_version__payload")
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        if obj is not None and obj.first_published_at is not None:
-            # The slug is in every embed address already shared: changing it would break them.
-            return ["slug", *readonly]
-        return readonly
-
     def has_delete_permission(self, request, obj=None):
         # A box readers have seen keeps its record of who published what: withdraw it instead.
         if obj is not None and obj.first_published_at is not None:
             return False
         return super().has_delete_permission(request, obj)
-
-    def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.first_published_at is not None:
-            return {}
-        return super().get_prepopulated_fields(request, obj)
 
     @admin.display(description=_("version"), ordering="published_version__number")
     def published_number(self, box: FactBox) -> str | int:

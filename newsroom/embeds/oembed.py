@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import split_domain_port, validate_host
-from django.urls import Resolver404, get_script_prefix, resolve
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
-from core.addresses import absolute_url
+from core.addresses import absolute_url, current_slug, permanent_redirect
 from core.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import assets
 from newsroom.embeds.pages import THEMES, theme_query
 from newsroom.factboxes import payload
-from newsroom.models import FactBox
+from newsroom.models import Article, FactBox
 
 PROVIDER_NAME = "Newsroom relations"
 BOX_ROUTES = {"embed_factbox", "embed_factbox_version"}
@@ -78,6 +78,21 @@ def _our_embeddable(request: HttpRequest, url: str) -> tuple[str, dict[str, Any]
         return None
     theme = parse_qs(parts.query).get("theme", [""])[-1]
     return match.url_name, match.kwargs, theme if theme in THEMES else "auto"
+
+
+def _renamed(request: HttpRequest, url: str, name: str, kwargs: dict[str, Any], queryset) -> HttpResponse | None:
+    """301 to this same oEmbed request for the current address, when ``url`` names what readers may
+    see by a slug it had before: the consumer then stores the address that lasts."""
+    current = current_slug(queryset, kwargs["slug"])
+    if current is None:
+        return None
+    query = request.GET.copy()
+    query["url"] = urlunsplit(urlsplit(url)._replace(path=reverse(name, kwargs={**kwargs, "slug": current})))
+    response = permanent_redirect(
+        request.build_absolute_uri(f"{reverse('oembed')}?{query.urlencode()}"), max_age=settings.EMBED_MAX_AGE
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def snippet(request: HttpRequest, src: str, *, title: str, width: int, height: int, kind: str) -> str:
@@ -146,6 +161,8 @@ def _answer(request: HttpRequest) -> HttpResponse:
     if name in BOX_ROUTES:
         row = lookups.latest_version(slug) if number is None else lookups.pinned_version(slug, number)
         if row is None:
+            if answer := _renamed(request, url, name, kwargs, FactBox.objects.public()):
+                return answer
             raise OEmbedError(404, "No published fact box at that address.")
         version_id = row.get("version_id", row["published_version_id"])
         etag, modified = lookups.make_etag("oembed", version_id, *representation), row["published_at"]
@@ -160,6 +177,8 @@ def _answer(request: HttpRequest) -> HttpResponse:
     else:
         story = lookups.live_story(slug)
         if story is None:
+            if answer := _renamed(request, url, name, kwargs, Article.objects.public()):
+                return answer
             raise OEmbedError(404, "No live story at that address.")
         etag, modified = lookups.story_etag(story, "oembed", *representation), None
         if answer := lookups.not_modified(request, etag=etag, last_modified=modified):

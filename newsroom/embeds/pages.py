@@ -12,12 +12,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from core.addresses import absolute_url
+from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import Assets, assets
 from newsroom.factboxes.payload import read_header
-from newsroom.models import FactBox
+from newsroom.models import Article, FactBox
 
 THEMES = ("light", "dark")
 COLOR_SCHEMES = {"light": "light", "dark": "dark", "auto": "light dark"}
@@ -31,6 +31,10 @@ def requested_theme(request: HttpRequest) -> str:
     return theme if theme in THEMES else "auto"
 
 
+def _frame_ancestors(frame_ancestors) -> str:
+    return "frame-ancestors {}".format(" ".join(frame_ancestors) or "'none'")
+
+
 def content_security_policy(page_assets: Assets, frame_ancestors) -> str:
     return "; ".join(
         [
@@ -40,7 +44,7 @@ def content_security_policy(page_assets: Assets, frame_ancestors) -> str:
             "img-src 'self' data:",
             "base-uri 'none'",
             "form-action 'none'",
-            "frame-ancestors {}".format(" ".join(frame_ancestors) or "'none'"),
+            _frame_ancestors(frame_ancestors),
         ]
     )
 
@@ -107,6 +111,15 @@ def _oembed_link(request: HttpRequest) -> str:
     return absolute_url(request, "oembed", query={"url": request.build_absolute_uri(request.path), "format": "json"})
 
 
+def _moved(request: HttpRequest, queryset, slug: str) -> HttpResponse | None:
+    """301 to the current address of what ``slug`` addressed before, when readers may see it; a
+    frame follows it, so the answer may be framed wherever the embed may."""
+    response = moved(request, queryset, slug, max_age=settings.EMBED_MAX_AGE)
+    if response is not None:
+        response["Content-Security-Policy"] = f"default-src 'none'; {_frame_ancestors(settings.EMBED_FRAME_ANCESTORS)}"
+    return response
+
+
 def _unavailable(request: HttpRequest, theme: str, **box: object) -> HttpResponse:
     """410 Gone for what readers could see once (a withdrawn box, or an earlier version that shows
     what is no longer published), which a framing site shows as such; 404 for anything else."""
@@ -131,7 +144,7 @@ def factbox_embed(request: HttpRequest, slug: str) -> HttpResponse:
     theme = requested_theme(request)
     row = lookups.latest_version(slug)
     if row is None:
-        return _unavailable(request, theme, slug=slug)
+        return _moved(request, FactBox.objects.public(), slug) or _unavailable(request, theme, slug=slug)
     etag = lookups.make_etag("box", row["published_version_id"], theme, assets().fingerprint)
     if answer := lookups.not_modified(request, etag=etag, last_modified=row["published_at"]):
         return answer
@@ -153,7 +166,9 @@ def factbox_version_embed(request: HttpRequest, slug: str, number: int) -> HttpR
     theme = requested_theme(request)
     row = lookups.pinned_version(slug, number)
     if row is None:
-        return _unavailable(request, theme, slug=slug, versions__number=number)
+        return _moved(request, FactBox.objects.public(), slug) or _unavailable(
+            request, theme, slug=slug, versions__number=number
+        )
     latest = row["version_id"] == row["published_version_id"]
     # A newer publication changes this page too (the note), hence the current version in both validators.
     etag = lookups.make_etag("pinned", row["version_id"], row["published_version_id"], theme, assets().fingerprint)
@@ -179,6 +194,8 @@ def story_embed(request: HttpRequest, slug: str) -> HttpResponse:
     theme = requested_theme(request)
     story = lookups.live_story(slug)
     if story is None:
+        if answer := _moved(request, Article.objects.public(), slug):
+            return answer
         raise Http404("No live story here.")
     etag = lookups.story_etag(story, theme, assets().fingerprint)
     if answer := lookups.not_modified(request, etag=etag):

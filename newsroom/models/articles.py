@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.querysets import ArticleClaimQuerySet, ArticleQuerySet
 from newsroom.richtext import SanitisedHTMLField
-from relations.models import NOT_IN_REVISIONS, Actor, Claim, LockedEditModel
+from relations.models import NOT_IN_REVISIONS, Actor, Claim, LockedEditModel, SlugHistoryModel
 
 
-class Article(LockedEditModel):
+class Article(SlugHistoryModel, LockedEditModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
@@ -176,6 +176,7 @@ class ArticleEvent(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         CORRECTED = "corrected", _("Corrected")
+        RENAMED = "renamed", _("Address changed")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)

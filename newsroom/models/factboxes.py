@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.models.articles import Article
 from newsroom.querysets import FactBoxPlacementQuerySet, FactBoxQuerySet, FactBoxVersionQuerySet
 from relations import dates
-from relations.models import NOT_IN_REVISIONS, Actor, Claim, LockedEditModel, Relationship
+from relations.models import NOT_IN_REVISIONS, Actor, Claim, LockedEditModel, Relationship, SlugHistoryModel
 
 PUBLISH_FACTBOX_PERMISSION = "newsroom.publish_factbox"
 
 
-class FactBox(LockedEditModel):
+class FactBox(SlugHistoryModel, LockedEditModel):
     class Kind(models.TextChoices):
         KEY_FACTS = "key_facts", _("Key facts")
         RELATIONSHIP_MAP = "relationship_map", _("Relationship map")
@@ -81,6 +81,10 @@ class FactBox(LockedEditModel):
     def editable_by(self, user) -> bool:
         # Editing the draft changes nothing readers see: only publishing does, and that is the editors' move.
         return user.has_perm("newsroom.change_factbox")
+
+    def slug_changeable_by(self, user) -> bool:
+        # The slug is in every embed address shared since the first publication, withdrawn or not.
+        return self.first_published_at is None or user.has_perm(PUBLISH_FACTBOX_PERMISSION)
 
 
 class FactBoxItem(models.Model):

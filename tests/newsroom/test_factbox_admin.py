@@ -153,9 +153,18 @@ class TestChangePage:
         page = editor_client.get(change_url(box)).content.decode()
         assert 'id="factbox-draft-differs"' in page
 
-    def test_the_slug_is_read_only_once_published(self, editor_client):
+    def test_an_editor_may_move_a_published_box_and_its_embed_address_leads_on(self, editor_client, client):
         box = published(box_with_claim(slug="first-address"))
         post_form(editor_client, box, slug="second-address")
+        box.refresh_from_db()
+        assert box.slug == "second-address"
+        moved = client.get("/embed/factboxes/first-address/")
+        assert (moved.status_code, moved["Location"]) == (301, "http://testserver/embed/factboxes/second-address/")
+
+    def test_a_reporter_may_not_move_a_published_box(self):
+        box = published(box_with_claim(slug="first-address"))
+        response = post_form(signed_in(ReporterFactory()), box, slug="second-address")
+        assert "slug" in response.context["adminform"].form.errors
         box.refresh_from_db()
         assert box.slug == "first-address"
 
