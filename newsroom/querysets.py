@@ -6,8 +6,10 @@ import datetime
 from collections import defaultdict
 
 from django.db import models
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from relations.closure import Reach
@@ -158,6 +160,50 @@ class FactBoxVersionQuerySet(models.QuerySet):
         )
         current = Q(pk__in=boxes.values("published_version"))
         return self.filter(factbox__in=boxes).filter(current | ~models.Exists(withheld))
+
+
+# Verdicts that take back what a box states: once a claim it shows moves to one of these, readers are told.
+VERDICTS_TAKEN_BACK = ("false", "disputed", "retracted")
+
+
+class FactBoxReferenceQuerySet(models.QuerySet):
+    def of_claims(self) -> FactBoxReferenceQuerySet:
+        """References to claims, through the index that holds each version's claims and nothing else."""
+        return self.filter(kind="claim", claim__isnull=False)
+
+    def shown_with(self, article) -> FactBoxReferenceQuerySet:
+        """References of the versions readers see of the boxes running with ``article`` (an id, or a
+        reference to an outer query's)."""
+        from newsroom.models import FactBoxPlacement
+
+        placements = FactBoxPlacement.objects.public().filter(article=article)
+        return self.filter(version__in=placements.order_by().values("factbox__published_version"))
+
+    def verdicts_moved(self) -> FactBoxReferenceQuerySet:
+        """References to a public claim whose verdict has moved, since their version was published, to
+        false, disputed or retracted: what that version states as it stood, readers must be told has been
+        taken back. Each comes with its claim's verdict and when it was given, and nothing else of the
+        claim (``moved`` is the same filter alone, for counting)."""
+        return (
+            self.moved()
+            .select_related("claim")
+            .only("version_id", "kind", "claim_id", "claim__verification", "claim__verified_at")
+        )
+
+    def moved(self) -> FactBoxReferenceQuerySet:
+        """``verdicts_moved`` without what it loads. The verdict the version froze is the reference's
+        ``shown`` (one without it showed the claim unverified, as its payload reads). A claim a published
+        version shows is public by construction (the version reaches it); the rule is stated all the
+        same, as one probe of the claim's key."""
+        from relations.models import Claim
+
+        frozen = Coalesce(KeyTextTransform("verification", "shown"), Value("unverified"), output_field=TextField())
+        return (
+            self.of_claims()
+            .filter(claim__verification__in=VERDICTS_TAKEN_BACK)
+            .filter(~Q(Exact(frozen, F("claim__verification"))))
+            .filter(models.Exists(Claim.objects.public().filter(pk=models.OuterRef("claim"))))
+        )
 
 
 class FactBoxPlacementQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
@@ -13,8 +14,9 @@ from django.views.generic import DetailView, ListView
 from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
 from newsroom import selectors
+from newsroom.factboxes import notices
 from newsroom.factboxes.story_body import story_body
-from newsroom.models import Article
+from newsroom.models import Article, FactBoxReference
 
 STORIES_PER_PAGE = 20
 # Past this, a page number is no page: the database's offsets stay within their range.
@@ -102,18 +104,36 @@ class StoryView(AddressedBySlug, PublicPage, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.public().for_story_page()
+        # What the verdicts given since its boxes' versions bring to the page, in the article's own query.
+        moved = notices.validators(FactBoxReference.objects.shown_with(OuterRef(OuterRef("pk"))))
+        return Article.objects.public().for_story_page().annotate(**moved)
 
     def get_context_data(self, **kwargs):
-        # The body is cut where the story's fact boxes go; the boxes are already loaded with the article.
-        return super().get_context_data(body=story_body(self.object.body, self.object.public_factboxes), **kwargs)
+        # The body is cut where the story's fact boxes go: the boxes come with the article, and the
+        # verdicts moved since their versions in one more query, only when there is one.
+        article = self.object
+        placements = article.public_factboxes
+        verdicts = {}
+        if article.notices_shown:
+            verdicts = notices.verdicts_by_version(placement.factbox.published_version_id for placement in placements)
+        correction = None
+        if article.public_corrections:
+            correction = (
+                absolute_url(self.request, "story", article.slug) + "#corrections-title",
+                article.public_corrections[-1].published_at,
+            )
+        return super().get_context_data(
+            body=story_body(article.body, placements, verdicts), correction=correction, **kwargs
+        )
 
     def render_to_response(self, context, **response_kwargs) -> HttpResponse:
         response = super().render_to_response(context, **response_kwargs)
-        # A box republished beside the story changes the page as much as a correction does.
+        # A box republished beside the story changes the page as much as a correction does, and so does
+        # a verdict on a claim the page shows, in its list or in a box (``notices.last_modified``).
         stamps = [self.object.last_modified_at or self.object.published_at]
         stamps += [placement.factbox.last_published_at for placement in self.object.public_factboxes]
-        modified = max(stamps)
+        stamps += [citation.claim.updated_at for citation in self.object.public_citations]
+        modified = notices.last_modified({"claims_saved": self.object.claims_saved}, *stamps)
         response["Last-Modified"] = http_date(modified.timestamp())
         return response
 

@@ -25,6 +25,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from newsroom.admin.factbox_versions import compare_payloads, embed_snippets
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove
 from newsroom.embeds import embed_page, requested_theme
+from newsroom.factboxes.relationship_map import unsupported_ties
 from newsroom.factboxes.services import (
     can_publish_factbox,
     factbox_publish,
@@ -355,9 +356,12 @@ class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, Histor
         if version is not None:
             version = box.versions.select_related("published_by").get(pk=version.pk)
         versions = box.versions.select_related("published_by").defer("payload").order_by("-number")
+        draft = build_snapshot(box).payload
         return {
             "version": version,
-            "draft_differs": version is not None and not same_content(build_snapshot(box).payload, version.payload),
+            "draft_differs": version is not None and not same_content(draft, version.payload),
+            # Before publishing: the ties readers would see resting on no standing claim, and what they read.
+            "unsupported_ties": unsupported_ties(draft),
             "review_notes": review_notes([box]).get(box.pk, []),
             "versions": [(v, _pinned_url(box, v)) for v in versions],
             "snippets": embed_snippets(request, box) if box.is_live else None,

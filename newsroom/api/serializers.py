@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from core.addresses import absolute_url
 from newsroom import richtext
-from newsroom.factboxes import payload
+from newsroom.factboxes import notices, payload
 from newsroom.models import FactBox
 from relations.api import serializers as relations_serializers
 from relations.api.serializers import ActorSummarySerializer, ClaimSummarySerializer
@@ -160,6 +160,26 @@ class PayloadField(serializers.JSONField):
         return payload.with_web_urls(super().to_representation(value))
 
 
+class NoticeSerializer(serializers.Serializer):
+    """A verdict given since the version was published, on a claim the payload still shows as it stood."""
+
+    item = serializers.IntegerField(
+        read_only=True, help_text="Which of the payload's `items` shows the claim: its index, from 0."
+    )
+    claim = serializers.IntegerField(
+        read_only=True, help_text="The claim's id: the item's own claim, or one of its relationship's evidence."
+    )
+    verification = serializers.CharField(
+        read_only=True, help_text="The claim's verdict now: `false`, `disputed` or `retracted`."
+    )
+    verification_label = serializers.CharField(read_only=True, help_text="The verdict now, in words.")
+    was = serializers.CharField(
+        read_only=True,
+        help_text="The verdict the version was published with, as its payload holds it (`unverified`, `verified`…).",
+    )
+    since = serializers.DateTimeField(read_only=True, help_text="When the claim was given its verdict now.")
+
+
 class FactBoxSerializer(serializers.Serializer):
     """A published fact box: its current published version, never the draft editors are working on."""
 
@@ -184,6 +204,14 @@ class FactBoxSerializer(serializers.Serializer):
             "actor or text), the object of that type and, on timelines, `when`."
         ),
     )
+    notices = serializers.SerializerMethodField(
+        help_text=(
+            "Verdicts given since this version was published that take back what it shows: each claim of the "
+            "payload (an item's, or a relationship's evidence) now found false, disputed or retracted. The "
+            "payload stays as it was published; readers of the box see each of these as a dated notice on "
+            "its item. Empty while every verdict stands as published."
+        )
+    )
     articles = ArticleSummarySerializer(
         source="live_articles", many=True, read_only=True, help_text="The live stories it runs with."
     )
@@ -193,6 +221,12 @@ class FactBoxSerializer(serializers.Serializer):
     )
     oembed_url = serializers.SerializerMethodField(help_text="The oEmbed 1.0 answer for the box's embed.")
     url = RouteURLField("factbox-detail", help_text="The fact box in this API.")
+
+    @extend_schema_field(NoticeSerializer(many=True))
+    def get_notices(self, box: FactBox) -> list[dict[str, Any]]:
+        # The view prefetches the version's moved verdicts (``moved_verdicts``) for the whole page.
+        version = box.published_version
+        return NoticeSerializer(notices.listed(version.payload, notices.prefetched(version)), many=True).data
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_embed_version_url(self, box: FactBox) -> str:

@@ -13,6 +13,7 @@ from core.addresses import ID_PATTERN, SLUG_PATTERN
 from core.public_cache import CachedApiAnswers
 from core.viewsets import PublicReadOnlyViewSet
 from newsroom.api import filters, serializers
+from newsroom.factboxes import notices
 from newsroom.models import Article, FactBox
 from relations.api.views import NEVER
 from relations.models import Actor, Claim, PublicChange
@@ -74,7 +75,8 @@ class FactBoxViewSet(PublicReadOnlyViewSet):
             .select_related("published_version")
             # The current version's publication, as publishing sets both; indexed on the box.
             .annotate(published_at=F("last_published_at"))
-            .prefetch_related(live_articles())
+            # The verdicts moved since each version: one query for the page, whatever its boxes hold.
+            .prefetch_related(live_articles(), notices.prefetch_moved("published_version__references"))
         )
 
 

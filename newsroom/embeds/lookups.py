@@ -3,7 +3,9 @@
 Each lookup is one query on a unique index (a box by slug, a version by box and
 number, an article by slug) returning just enough to compute the ETag and
 Last-Modified, so that a conditional request is answered 304 before anything
-else is read or rendered.
+else is read or rendered. That includes what the verdicts given since a version
+was published bring to its validators (``notices.validators``: a count and a
+moment, from the version's claim references).
 """
 
 from __future__ import annotations
@@ -18,27 +20,35 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from newsroom.models import Article, FactBox, FactBoxPlacement, FactBoxVersion
+from newsroom.factboxes import notices
+from newsroom.models import Article, FactBox, FactBoxPlacement, FactBoxReference, FactBoxVersion
 
 
 def _one(rows) -> dict[str, Any] | None:
     return next(iter(rows.order_by()[:1]), None)
 
 
+NOTICE_FIELDS = ("notices_shown", "claims_saved")
+
+
 def latest_version(slug: str) -> dict[str, Any] | None:
-    """A published box's current version: ``published_version_id`` and ``published_at``."""
+    """A published box's current version: ``published_version_id`` and ``published_at``, and its
+    ``notices.validators``."""
     rows = FactBox.objects.public().filter(slug=slug)
-    return _one(rows.values("published_version_id", published_at=F("published_version__published_at")))
+    rows = rows.annotate(**notices.validators(FactBoxReference.objects.filter(version=OuterRef("published_version"))))
+    return _one(rows.values("published_version_id", *NOTICE_FIELDS, published_at=F("published_version__published_at")))
 
 
 def pinned_version(slug: str, number: int) -> dict[str, Any] | None:
     """Version ``number`` of a published box, while readers may see it (``FactBoxVersion.objects.public()``):
     ``version_id``, ``published_at``, and the box's ``published_version_id`` and ``last_published_at``
-    (a pinned page notes a newer version)."""
+    (a pinned page notes a newer version), and the version's ``notices.validators``."""
     rows = FactBoxVersion.objects.public().filter(factbox__slug=slug, number=number)
+    rows = rows.annotate(**notices.validators(FactBoxReference.objects.filter(version=OuterRef("pk"))))
     return _one(
         rows.values(
             "published_at",
+            *NOTICE_FIELDS,
             version_id=F("pk"),
             published_version_id=F("factbox__published_version"),
             last_published_at=F("factbox__last_published_at"),
@@ -62,6 +72,7 @@ def live_story(slug: str) -> dict[str, Any] | None:
             # a box beside the story changes them.
             boxes_shown=Subquery(shown.annotate(n=Count("pk")).values("n")),
             versions_shown=Subquery(shown.annotate(ids=Sum("factbox__published_version")).values("ids")),
+            **notices.validators(FactBoxReference.objects.shown_with(OuterRef(OuterRef("pk")))),
         )
         .values(
             "pk",
@@ -73,14 +84,18 @@ def live_story(slug: str) -> dict[str, Any] | None:
             "updated_at",
             "boxes_shown",
             "versions_shown",
+            *NOTICE_FIELDS,
         )
     )
 
 
-def story_box_titles(story: dict[str, Any]) -> list[str]:
-    """The titles readers see of the story's published boxes: their published versions', not the drafts'."""
+def story_boxes(story: dict[str, Any]) -> list[dict[str, Any]]:
+    """The story's published boxes as the card lists them: the titles readers see (their published
+    versions', not the drafts'), and a line for each verdict moved since, read only when there is one."""
     rows = FactBoxPlacement.objects.public().filter(article_id=story["pk"])
-    return list(rows.values_list("factbox__published_version__payload__title", flat=True))
+    boxes = list(rows.values_list("factbox__published_version", "factbox__published_version__payload__title"))
+    moved = notices.verdicts_by_version(version for version, _title in boxes) if story["notices_shown"] else {}
+    return [{"title": title, "notices": notices.summary(moved.get(version, {}).values())} for version, title in boxes]
 
 
 def story_etag(story: dict[str, Any], *representation: object) -> str:
@@ -92,6 +107,7 @@ def story_etag(story: dict[str, Any], *representation: object) -> str:
         story["updated_at"].isoformat(),
         story["boxes_shown"],
         story["versions_shown"],
+        *notices.etag_parts(story),
         *representation,
     )
 

@@ -18,7 +18,7 @@ from core.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import assets
 from newsroom.embeds.pages import THEMES, theme_query
-from newsroom.factboxes import payload
+from newsroom.factboxes import notices, payload
 from newsroom.models import Article, FactBox
 
 PROVIDER_NAME = "Newsroom relations"
@@ -35,6 +35,9 @@ KIND_ITEM_HEIGHTS = {
     "claim_check": {"claim": 170},
     "relationship_map": {"actor": 0, "relationship": 260},
 }
+# A verdict given since publication: a line at the top of the box and a notice on each claim it moved.
+NOTICES_LINE_HEIGHT = 30
+NOTICE_HEIGHT = 48
 STORY_CARD_HEIGHT = 170
 STORY_LINE_HEIGHT = 24
 
@@ -116,13 +119,15 @@ def _narrow(height: int, width: int) -> int:
     return round(height * min(2.0, WIDTH / width))
 
 
-def box_height(stored: Mapping[str, Any], width: int) -> int:
-    """About how tall the box is at ``width``."""
+def box_height(stored: Mapping[str, Any], width: int, moved: int = 0) -> int:
+    """About how tall the box is at ``width``, with notices on ``moved`` claims."""
     box = payload.read_payload(stored)
     heights = {**ITEM_HEIGHTS, **KIND_ITEM_HEIGHTS.get(box["kind"], {})}
     height = BOX_CHROME_HEIGHT + sum(heights[item["type"]] for item in box["items"])
     if box["kind"] == FactBox.Kind.RELATIONSHIP_MAP:
         height += MAP_HEIGHT
+    if moved:
+        height += NOTICES_LINE_HEIGHT + NOTICE_HEIGHT * moved
     return _narrow(height, width)
 
 
@@ -165,11 +170,14 @@ def _answer(request: HttpRequest) -> HttpResponse:
                 return answer
             raise OEmbedError(404, "No published fact box at that address.")
         version_id = row.get("version_id", row["published_version_id"])
-        etag, modified = lookups.make_etag("oembed", version_id, *representation), row["published_at"]
+        # The frame shows the verdicts moved since the version, and is sized for their notices.
+        etag = lookups.make_etag("oembed", version_id, *notices.etag_parts(row), *representation)
+        modified = notices.last_modified(row, row["published_at"])
         if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
             return answer
         stored = lookups.version_payload(version_id)
-        title, height, kind = payload.read_header(stored)["title"], box_height(stored, width), "factbox"
+        height = box_height(stored, width, row["notices_shown"] or 0)
+        title, kind = payload.read_header(stored)["title"], "factbox"
         if number is None:
             src = absolute_url(request, "embed_factbox", slug, query=theme_query(theme))
         else:

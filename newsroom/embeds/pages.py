@@ -16,6 +16,7 @@ from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
 from newsroom.embeds import lookups
 from newsroom.embeds.assets import Assets, assets
+from newsroom.factboxes import notices
 from newsroom.factboxes.payload import read_header
 from newsroom.models import Article, FactBox
 
@@ -88,14 +89,16 @@ def embed_page(
     newer_url: str | None = None,
     oembed_url: str | None = None,
     frame_ancestors=SAME_SITE,
+    verdicts: notices.Verdicts | None = None,
 ) -> HttpResponse:
     """The self-contained page showing a fact box ``payload``: a published version, or a draft's
     for the admin preview. It sends no caching headers, and only this site may frame it unless
-    ``frame_ancestors`` says otherwise; the public views add both."""
+    ``frame_ancestors`` says otherwise; the public views add both. ``verdicts``: those moved since
+    a published version (``notices``), each shown as a notice on its claim."""
     return _page(
         request,
         "newsroom/embed/factbox.html",
-        {"payload": payload, "title": read_header(payload)["title"], "newer_url": newer_url},
+        {"payload": payload, "title": read_header(payload)["title"], "newer_url": newer_url, "verdicts": verdicts},
         theme=theme,
         oembed_url=oembed_url,
         frame_ancestors=frame_ancestors,
@@ -145,17 +148,20 @@ def factbox_embed(request: HttpRequest, slug: str) -> HttpResponse:
     row = lookups.latest_version(slug)
     if row is None:
         return _moved(request, FactBox.objects.public(), slug) or _unavailable(request, theme, slug=slug)
-    etag = lookups.make_etag("box", row["published_version_id"], theme, assets().fingerprint)
-    if answer := lookups.not_modified(request, etag=etag, last_modified=row["published_at"]):
+    version_id = row["published_version_id"]
+    etag = lookups.make_etag("box", version_id, *notices.etag_parts(row), theme, assets().fingerprint)
+    modified = notices.last_modified(row, row["published_at"])
+    if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
         return answer
     response = embed_page(
         request,
-        lookups.version_payload(row["published_version_id"]),
+        lookups.version_payload(version_id),
         theme=theme,
         oembed_url=_oembed_link(request),
         frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
+        verdicts=notices.verdicts_of(version_id) if row["notices_shown"] else None,
     )
-    lookups.add_cache_headers(response, etag=etag, last_modified=row["published_at"])
+    lookups.add_cache_headers(response, etag=etag, last_modified=modified)
     return keep_public(response)
 
 
@@ -171,8 +177,15 @@ def factbox_version_embed(request: HttpRequest, slug: str, number: int) -> HttpR
         )
     latest = row["version_id"] == row["published_version_id"]
     # A newer publication changes this page too (the note), hence the current version in both validators.
-    etag = lookups.make_etag("pinned", row["version_id"], row["published_version_id"], theme, assets().fingerprint)
-    modified = max(row["published_at"], row["last_published_at"] or row["published_at"])
+    etag = lookups.make_etag(
+        "pinned",
+        row["version_id"],
+        row["published_version_id"],
+        *notices.etag_parts(row),
+        theme,
+        assets().fingerprint,
+    )
+    modified = notices.last_modified(row, row["published_at"], row["last_published_at"])
     if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
         return answer
     response = embed_page(
@@ -182,6 +195,7 @@ def factbox_version_embed(request: HttpRequest, slug: str, number: int) -> HttpR
         newer_url=None if latest else absolute_url(request, "embed_factbox", slug, query=theme_query(theme)),
         oembed_url=_oembed_link(request),
         frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
+        verdicts=notices.verdicts_of(row["version_id"]) if row["notices_shown"] else None,
     )
     lookups.add_cache_headers(response, etag=etag, last_modified=modified)
     return keep_public(response)
@@ -203,7 +217,7 @@ def story_embed(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "story": story,
         "story_url": absolute_url(request, "story", slug),
-        "box_titles": lookups.story_box_titles(story),
+        "boxes": lookups.story_boxes(story),
     }
     response = _page(
         request,

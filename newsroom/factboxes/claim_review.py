@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,10 +33,17 @@ def _reviewed(claim: dict[str, Any]) -> dict[str, Any]:
 
 def claim_reviews(claims: Iterable[dict[str, Any]], *, page_url: str, published: str | None) -> list[dict[str, Any]]:
     """ClaimReview for each claim with a verdict. ``claims`` are as the box's template reads them
-    (``rendering.claim``): their authors' and sources' addresses already checked."""
+    (``rendering.claim``): their authors' and sources' addresses already checked.
+
+    The review states the claim's current verdict: where it has moved since the version was
+    published (the claim's ``notice``), the rating is the new one and ``dateModified`` its day, and a
+    claim since retracted has no rating left to publish. Search engines must not keep showing a
+    verdict we have taken back."""
     reviews = []
     for claim in claims:
-        rating = RATINGS.get(claim["verification"])
+        notice = claim.get("notice")
+        verdict, label = (notice["verification"], notice["label"]) if notice else (claim["verification"], None)
+        rating = RATINGS.get(verdict)
         if rating is None:
             continue
         review: dict[str, Any] = {
@@ -49,11 +57,13 @@ def claim_reviews(claims: Iterable[dict[str, Any]], *, page_url: str, published:
                 "ratingValue": rating,
                 "bestRating": max(RATINGS.values()),
                 "worstRating": min(RATINGS.values()),
-                "alternateName": claim["verification_label"],
+                "alternateName": label or claim["verification_label"],
             },
             "itemReviewed": _reviewed(claim),
         }
         if published:
             review["datePublished"] = published[:10]
+        if notice:
+            review["dateModified"] = notice["since"].astimezone(datetime.UTC).date().isoformat()
         reviews.append(review)
     return reviews

@@ -89,7 +89,7 @@ class Claim(TypedDict):
 
 
 class Evidence(Claim):
-    """A claim a relationship shows, and whether it supports or contradicts the tie."""
+    """A claim a relationship shows, and whether it supports the tie, contradicts it or gives its context."""
 
     stance: str
     stance_label: str
@@ -464,6 +464,15 @@ def read_payload(raw: Mapping[str, Any]) -> Payload:
     items = raw.get("items")
     read = (read_item(entry) for entry in items) if isinstance(items, list) else ()
     return {**read_header(raw), "items": [item for item in read if item is not None]}
+
+
+def claims_shown(item: Item) -> list[Claim]:
+    """The claims an item shows readers: a claim item's own, a tie's evidence; none of an actor or a line."""
+    if item["type"] == "claim":
+        return [item["claim"]]
+    if item["type"] == "relationship":
+        return list(item["relationship"]["evidence"])
+    return []
 
 
 # --- Names -------------------------------------------------------------------------------------

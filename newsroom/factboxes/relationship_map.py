@@ -1,4 +1,5 @@
-"""Geometry of a relationship map: where a payload's actors and ties go in its SVG, computed without a browser."""
+"""Geometry of a relationship map: where a payload's actors and ties go in its SVG, computed without a browser;
+and what a tie's evidence amounts to, in words, wherever a tie is shown."""
 
 from __future__ import annotations
 
@@ -119,6 +120,51 @@ class MapGeometry:
     @property
     def display_height(self) -> str:
         return str(round(self.height * DISPLAY_SCALE))
+
+
+# --- What a tie's evidence amounts to -----------------------------------------------------------------
+
+# A tie's evidence in the order readers read it: what supports it, what contradicts it, its background.
+# A stance this code does not know was shown as support before stances were named, and still is.
+STANCE_ORDER = {"supports": 0, "contradicts": 1, "context": 2}
+# A claim found false or retracted supports nothing, whenever it was found so.
+NOT_STANDING = {"false", "retracted"}
+
+NO_SUPPORT = "No published claim supports this tie yet."
+BACKGROUND_ONLY = "Only background reporting so far."
+NO_LONGER_SUPPORTED = "No claim supporting this tie still stands."
+
+
+def supports(stance: str) -> bool:
+    return STANCE_ORDER.get(stance, 0) == 0
+
+
+def evidence_note(evidence: Iterable[tuple[str, str]]) -> str:
+    """What a tie's evidence amounts to when no standing claim supports it, from the stance and the
+    current verdict of each claim it shows; empty when one does. Readers are told so in words rather
+    than left to take a tie with nothing under it, or only background, for an established fact."""
+    evidence = list(evidence)
+    backing = [verdict for stance, verdict in evidence if supports(stance)]
+    if any(verdict not in NOT_STANDING for verdict in backing):
+        return ""
+    if backing:
+        return NO_LONGER_SUPPORTED
+    if evidence and all(stance == "context" for stance, _verdict in evidence):
+        return BACKGROUND_ONLY
+    return NO_SUPPORT
+
+
+def unsupported_ties(box: payload.Payload) -> list[tuple[str, str]]:
+    """The ties of a (draft's) payload that no standing claim supports: each one's name for editors, and
+    what readers will read under it instead."""
+    found = []
+    for item in box["items"]:
+        if item["type"] == "relationship":
+            tie = item["relationship"]
+            note = evidence_note((claim["stance"], claim["verification"]) for claim in tie["evidence"])
+            if note:
+                found.append((payload.item_name(item), note))
+    return found
 
 
 def category_of(relationship: payload.Relationship) -> Category:

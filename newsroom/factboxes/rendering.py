@@ -4,6 +4,10 @@ Everything here reads the payload only (through ``newsroom.factboxes.payload``),
 database, so a box renders the same on the story page, in an embed on another site and in
 the admin's preview, and costs no query however many items it holds. Links are absolute:
 the fragment is framed on other sites.
+
+The one thing a published version shows that it did not freeze is the verdicts its claims have
+been given since (``newsroom.factboxes.notices``): the caller reads them, for every box on its
+page at once, and hands them in; each claim whose verdict moved carries a dated notice.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from core.addresses import SLUG_RE, absolute_url, web_url
-from newsroom.factboxes import payload, relationship_map
+from newsroom.factboxes import notices, payload, relationship_map
 from newsroom.factboxes.claim_review import claim_reviews
 from newsroom.templatetags.newsroom_public import PUBLISHER_NAME
 
@@ -96,6 +100,7 @@ def claim(value: payload.Claim, links: _Links) -> dict[str, Any]:
 
 
 def relationship(value: payload.Relationship, links: _Links) -> dict[str, Any]:
+    evidence = sorted(value["evidence"], key=lambda link: relationship_map.STANCE_ORDER.get(link["stance"], 0))
     return {
         "id": value["id"],
         "subject": actor_link(value["subject"], links),
@@ -109,8 +114,7 @@ def relationship(value: payload.Relationship, links: _Links) -> dict[str, Any]:
         "until": when(value["valid_until"]),
         "summary": value["summary"],
         "evidence": [
-            {**claim(link, links), "stance": link["stance"], "stance_label": link["stance_label"]}
-            for link in value["evidence"]
+            {**claim(link, links), "stance": link["stance"], "stance_label": link["stance_label"]} for link in evidence
         ],
     }
 
@@ -138,6 +142,41 @@ def item(entry: payload.Item, links: _Links) -> dict[str, Any]:
     """One payload item ready for ``_item.html``."""
     kind = entry["type"]
     return {"type": kind, "when": when(entry.get("when")), kind: PREPARE[kind](entry[kind], links)}
+
+
+# --- Verdicts given since: notices, and what a tie's evidence still amounts to ------------------------
+
+
+def _current(claim: dict[str, Any]) -> str:
+    return claim["notice"]["verification"] if claim.get("notice") else claim["verification"]
+
+
+def _claims(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claims a prepared item shows, as ``payload.claims_shown`` finds them in a payload's."""
+    if entry["type"] == "claim":
+        return [entry["claim"]]
+    if entry["type"] == "relationship":
+        return entry["relationship"]["evidence"]
+    return []
+
+
+def _with_notices(
+    items: list[dict[str, Any]], verdicts: notices.Verdicts, correction: tuple[str, datetime.datetime] | None
+) -> None:
+    """Each claim whose verdict has moved since the version gets its notice, linked to the story's
+    corrections when one was published since the verdict (the story page's own); each tie, the words
+    for what its evidence still amounts to."""
+    for entry in items:
+        for claim in _claims(entry):
+            shown = notices.notice(claim, verdicts)
+            if shown and correction and correction[1] >= shown["since"]:
+                shown["see_url"] = correction[0]
+            claim["notice"] = shown
+        if entry["type"] == "relationship":
+            evidence = entry["relationship"]["evidence"]
+            entry["relationship"]["evidence_note"] = relationship_map.evidence_note(
+                (claim["stance"], _current(claim)) for claim in evidence
+            )
 
 
 # --- The box ----------------------------------------------------------------------------
@@ -211,12 +250,24 @@ EXTRAS = {
 }
 
 
-def factbox_context(stored: Mapping[str, Any], request) -> dict[str, Any]:
-    """What the box's templates read: the payload made ready, and its kind's extras."""
+def factbox_context(
+    stored: Mapping[str, Any],
+    request,
+    *,
+    verdicts: notices.Verdicts | None = None,
+    correction: tuple[str, datetime.datetime] | None = None,
+) -> dict[str, Any]:
+    """What the box's templates read: the payload made ready, and its kind's extras. ``verdicts`` are
+    the verdicts moved since the version (``notices``), by claim; ``correction`` the address and date
+    of the latest correction of the story the box is shown with, if it has one."""
     box = payload.read_payload(stored)
     links = _Links(request)
     kind = box["kind"] if box["kind"] in KINDS else "key_facts"
     items = [item(entry, links) for entry in box["items"]]
+    verdicts = verdicts or {}
+    _with_notices(items, verdicts, correction)
+    # Each claim once, however many items show it.
+    noticed = {claim["id"]: verdicts[claim["id"]] for entry in items for claim in _claims(entry) if claim["notice"]}
     context: dict[str, Any] = {
         "uid": dom_id(box),
         "kind": kind,
@@ -229,14 +280,22 @@ def factbox_context(stored: Mapping[str, Any], request) -> dict[str, Any]:
         "publisher": PUBLISHER_NAME,
         "publisher_url": links.absolute("home"),
         "items": items,
+        "notice_summary": notices.summary(noticed.values()),
     }
     if kind in EXTRAS:
         context.update(EXTRAS[kind](box, items, request))
     return context
 
 
-def render_factbox(stored: Mapping[str, Any], request) -> SafeString:
+def render_factbox(
+    stored: Mapping[str, Any],
+    request,
+    *,
+    verdicts: notices.Verdicts | None = None,
+    correction: tuple[str, datetime.datetime] | None = None,
+) -> SafeString:
     """The box as one ``<section class="factbox factbox-<kind>">`` element, every text in it escaped."""
     # No request is handed to the template engine: context processors could read the
     # database, and the fragment needs nothing but what factbox_context gives it.
-    return mark_safe(render_to_string(TEMPLATE, factbox_context(stored, request)).strip())
+    context = factbox_context(stored, request, verdicts=verdicts, correction=correction)
+    return mark_safe(render_to_string(TEMPLATE, context).strip())

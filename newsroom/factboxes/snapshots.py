@@ -26,7 +26,13 @@ from newsroom.factboxes.payload import Payload, write_payload
 from newsroom.models import FactBox, FactBoxItem, FactBoxReference
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
 
-EVIDENCE_STANCES = (ClaimRelationship.Stance.SUPPORTS, ClaimRelationship.Stance.CONTRADICTS)
+# Every stance a public claim takes on a tie: readers see what supports it, what contradicts it and what is
+# only background, each said as such, rather than a tie that seems to rest on nothing.
+EVIDENCE_STANCES = (
+    ClaimRelationship.Stance.SUPPORTS,
+    ClaimRelationship.Stance.CONTRADICTS,
+    ClaimRelationship.Stance.CONTEXT,
+)
 Kind = FactBoxReference.Kind
 
 

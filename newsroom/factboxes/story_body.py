@@ -8,7 +8,7 @@ rendered by ``newsroom.factboxes.rendering``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
@@ -106,16 +106,17 @@ def body_blocks(html: str) -> list[SafeString]:
 
 @dataclass
 class StoryPart:
-    """A run of the story's body, or a box placed after it."""
+    """A run of the story's body, or a box placed after it (with the verdicts moved since its version)."""
 
     html: SafeString | None = None
     payload: dict[str, Any] | None = None
+    verdicts: Mapping[int, Any] = field(default_factory=dict)
 
 
 @dataclass
 class StoryBody:
     parts: list[StoryPart] = field(default_factory=list)
-    beside: list[dict[str, Any]] = field(default_factory=list)  # boxes with no paragraph: beside the story
+    beside: list[StoryPart] = field(default_factory=list)  # boxes with no paragraph: beside the story
 
     @property
     def has_placed(self) -> bool:
@@ -126,27 +127,29 @@ class StoryBody:
         return self.has_placed or bool(self.beside)
 
 
-def story_body(html: str, placements: Sequence) -> StoryBody:
+def story_body(html: str, placements: Sequence, verdicts: Mapping[int, Mapping] | None = None) -> StoryBody:
     """The story's body cut where its placed boxes go: after their paragraph, or at the end past the last one.
 
     ``placements`` are FactBoxPlacement rows in running order, each with its
-    box's published version loaded.
+    box's published version loaded; ``verdicts`` the verdicts moved since each
+    version, by version id (``newsroom.factboxes.notices``).
     """
     blocks = body_blocks(html)
-    after: dict[int, list[dict[str, Any]]] = {}
+    after: dict[int, list[StoryPart]] = {}
     body = StoryBody()
     for placement in placements:
-        payload = placement.factbox.published_version.payload
+        version = placement.factbox.published_version
+        box = StoryPart(payload=version.payload, verdicts=(verdicts or {}).get(version.pk, {}))
         if placement.after_paragraph is None:
-            body.beside.append(payload)
+            body.beside.append(box)
         else:
-            after.setdefault(min(placement.after_paragraph, len(blocks)), []).append(payload)
+            after.setdefault(min(placement.after_paragraph, len(blocks)), []).append(box)
     start = 0
     for cut in sorted(after):
         if cut > start:
             body.parts.append(StoryPart(html=mark_safe("".join(blocks[start:cut]))))
             start = cut
-        body.parts.extend(StoryPart(payload=payload) for payload in after[cut])
+        body.parts.extend(after[cut])
     if start < len(blocks):
         body.parts.append(StoryPart(html=mark_safe("".join(blocks[start:]))))
     return body

@@ -18,7 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.models.articles import Article
-from newsroom.querysets import FactBoxPlacementQuerySet, FactBoxQuerySet, FactBoxVersionQuerySet
+from newsroom.querysets import (
+    FactBoxPlacementQuerySet,
+    FactBoxQuerySet,
+    FactBoxReferenceQuerySet,
+    FactBoxVersionQuerySet,
+)
 from relations import dates
 from relations.models import NOT_IN_REVISIONS, Actor, Claim, LockedEditModel, Relationship, SlugHistoryModel
 
@@ -200,8 +205,13 @@ class FactBoxReference(models.Model):
     label = models.CharField(max_length=300)
     shown = models.JSONField(help_text=_("The values readers saw, compared with the current ones for review."))
 
+    objects = FactBoxReferenceQuerySet.as_manager()
+
     class Meta:
         indexes = [
+            # A version's claims, and nothing else it shows: every public rendering of the version reads
+            # their current verdicts (``verdicts_moved``), and a map holds many more ties and actors.
+            models.Index(fields=["version", "claim"], condition=Q(kind="claim"), name="factboxreference_claims"),
             # The few references whose row was deleted: every review check reads them.
             models.Index(
                 fields=["version"],

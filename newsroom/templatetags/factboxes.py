@@ -14,9 +14,10 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def factbox(context, payload: dict[str, Any]) -> SafeString:
-    """A box's frozen payload as its HTML fragment, with absolute links built from the request."""
-    return render_factbox(payload, context.get("request"))
+def factbox(context, payload: dict[str, Any], verdicts=None, correction=None) -> SafeString:
+    """A box's frozen payload as its HTML fragment, with absolute links built from the request, and a
+    notice on each claim whose verdict has moved since (``verdicts``, see ``newsroom.factboxes.notices``)."""
+    return render_factbox(payload, context.get("request"), verdicts=verdicts, correction=correction)
 
 
 @register.simple_tag(takes_context=True)

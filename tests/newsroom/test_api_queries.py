@@ -28,8 +28,8 @@ SIZES = [1, 50]
 ARTICLE_LIST_QUERIES = 2
 # A story: the story, its actors, citations with their claims, corrections, published boxes.
 ARTICLE_QUERIES = 5
-# Boxes: the page with each published version, the live stories each runs with.
-FACTBOX_QUERIES = 2
+# Boxes: the page with each published version, the live stories each runs with, the verdicts moved since.
+FACTBOX_QUERIES = 3
 # Claims: the page with attribution, actors, sources, relationships with both parties and type, live stories.
 CLAIM_QUERIES = 5
 # The feed: one query, content types joined.

@@ -398,10 +398,11 @@ def test_stale_etag_gets_the_full_page(client, embeds):
 
 
 def test_etag_and_last_modified_change_when_the_box_is_published_again(client, embeds):
-    # Last-Modified counts seconds: the first publication is moved an hour back.
+    # Last-Modified counts seconds: the first publication, and the claims it shows, are moved an hour back.
     an_hour_ago = timezone.now() - timedelta(hours=1)
     embeds.versions.update(published_at=an_hour_ago)
     FactBox.objects.filter(pk=embeds.pk).update(last_published_at=an_hour_ago)
+    Claim.objects.update(updated_at=an_hour_ago - timedelta(minutes=1))
     before = client.get("/embed/factboxes/axis/")
 
     _republish(embeds)

@@ -256,7 +256,10 @@ def test_map_table_lists_every_tie_in_words(rf, axis_map):
     assert len(page.all("tr", "fb-tie")) == 5
     assert "The ties on the map" in page.plain
     trade = Parsed(html.split('<tr class="fb-tie">')[5].split("</tr>")[0]).plain
-    assert trade == "5 China trades energy with Russia Ended Economic 2019 May 2023 Evidence No published evidence"
+    assert trade == (
+        "5 China trades energy with Russia Ended Economic 2019 May 2023 "
+        "Evidence No published claim supports this tie yet."
+    )
 
 
 def test_map_table_numbers_match_the_edges(rf, axis_map):
