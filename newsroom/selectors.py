@@ -1,13 +1,15 @@
-"""Reads that join the knowledge graph to stories: for the public pages, and the editorial queue on the
-admin's start page."""
+"""Reads that join the knowledge graph to stories: for the public pages, the editorial queue on the
+admin's start page, and what publishing asks about."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from newsroom.factboxes.snapshots import live_review_notes
-from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox
+from newsroom.factboxes.snapshots import Snapshot, live_review_notes
+from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox, FactBoxReference
 from relations.models import Actor, Claim, Relationship
 
 # An actor page is not an archive: the newest stories say what it is in the news for,
@@ -89,3 +91,33 @@ def factboxes_needing_review() -> dict:
         .order_by("last_published_at", "pk")[:QUEUE_LENGTH]
     )
     return {"boxes": [(box, notes[box.pk]) for box in flagged], "count": len(notes)}
+
+
+# --- Unverified claims, which publishing asks about -------------------------------------------
+
+
+def unverified_claims_cited(articles: Iterable[Article]) -> dict[int, list[Claim]]:
+    """For each of ``articles`` citing claims nobody has checked yet, those claims in the order it
+    cites them: one query for any number of articles."""
+    cited: dict[int, list[Claim]] = {}
+    citations = (
+        ArticleClaim.objects.filter(
+            article__in=[article.pk for article in articles], claim__verification=Claim.Verification.UNVERIFIED
+        )
+        .select_related("claim")
+        .order_by("article", "position", "pk")
+    )
+    for citation in citations:
+        cited.setdefault(citation.article_id, []).append(citation.claim)
+    return cited
+
+
+def unverified_claims_shown(snapshot: Snapshot) -> list[tuple[int, str]]:
+    """The claims a box's snapshot would show that nobody has checked yet, as ``(id, name)`` in the
+    order the box shows them: its own claim items and the evidence of its relationships alike."""
+    return [
+        (reference.claim_id, reference.label)
+        for reference in snapshot.references
+        if reference.kind == FactBoxReference.Kind.CLAIM
+        and reference.shown.get("verification") == Claim.Verification.UNVERIFIED
+    ]
