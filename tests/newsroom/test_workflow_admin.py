@@ -335,7 +335,7 @@ class TestEditorialQueue:
         client = signed_in(RoleEditorFactory())
         reporter = ReporterFactory()
         services.article_submit_for_review(article=ArticleFactory(), by=reporter)
-        with django_assert_max_num_queries(12) as one:
+        with django_assert_max_num_queries(15) as one:
             client.get(reverse("admin:index"))
         for _ in range(15):
             services.article_submit_for_review(article=ArticleFactory(), by=reporter)
