@@ -105,6 +105,7 @@ def factboxes_needing_review() -> dict:
 # A claim with one of these verdicts is not to be taken as fact: live content showing it needs an
 # editor's look (a correction, a new version of the box, or taking it down).
 FLAGGED_VERDICTS = (Claim.Verification.FALSE, Claim.Verification.DISPUTED, Claim.Verification.RETRACTED)
+FLAGGED_COUNT_LIMIT = 1000
 
 
 def sees_flagged_claims(user) -> bool:
@@ -149,7 +150,8 @@ def _flagged_references() -> QuerySet[FactBoxReference]:
 
 def live_content_citing_flagged_claims(*, limit: int = QUEUE_LENGTH) -> dict:
     """Live stories citing, and published boxes whose current version shows, a claim now marked
-    false, disputed or retracted: the ``limit`` newest verdicts, and how many there are in all.
+    false, disputed or retracted: the ``limit`` newest verdicts, and how many there are in all
+    (up to ``FLAGGED_COUNT_LIMIT``, and whether there are ``more``).
     Three queries however many there are (each list's newest, and the count of both)."""
     now = timezone.now()
     newest_verdict_first = ("-claim__verified_at", "-pk")
@@ -180,7 +182,9 @@ def live_content_citing_flagged_claims(*, limit: int = QUEUE_LENGTH) -> dict:
     every = (
         _flagged_citations(now).values("pk").order_by().union(_flagged_references().values("pk").order_by(), all=True)
     )
-    return {"rows": rows[:limit], "count": every.count()}
+    # Counted no further than the page needs to say "more than": an archive's worth would be read otherwise.
+    count = every[: FLAGGED_COUNT_LIMIT + 1].count()
+    return {"rows": rows[:limit], "count": min(count, FLAGGED_COUNT_LIMIT), "more": count > FLAGGED_COUNT_LIMIT}
 
 
 def shows_claim(claim: Claim, *, limit: int) -> list[Showing]:

@@ -152,6 +152,17 @@ class TestStartPage:
         assert response.status_code == 200
         assert set(response.context["cl"].result_list) == set(claims)
 
+    def test_counts_no_further_than_it_needs_to(self, monkeypatch):
+        monkeypatch.setattr("newsroom.selectors.FLAGGED_COUNT_LIMIT", 2)
+        claim = ClaimFactory()
+        story_citing(claim)
+        box_showing(claim)
+        story_citing(claim)
+        verdict(claim, "false")
+        section = flagged_section(RoleEditorFactory())
+        assert "Live content citing false, disputed or retracted claims (more than 2)" in section
+        assert "All live claims marked false" in section
+
     def test_queries_do_not_grow_with_the_rows(self, django_assert_max_num_queries):
         client = signed_in(RoleEditorFactory())
 
