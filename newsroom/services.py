@@ -67,7 +67,7 @@ def article_tag_mentioned_actors(*, article: Article, by: AbstractBaseUser) -> l
 # Publishing a story or a box that shows claims nobody has checked yet takes the editor's
 # confirmation, claim by claim, and the audit trail keeps it; with PUBLISH_UNVERIFIED=refuse it is
 # refused until each has a verdict. Scheduling and rescheduling count as publishing.
-UNVERIFIED_CONFIRM, UNVERIFIED_REFUSE = "confirm", "refuse"
+UNVERIFIED_REFUSE = "refuse"
 
 
 @dataclass(frozen=True)
