@@ -158,6 +158,12 @@ STORAGES = {
     },
 }
 
+# Publishing a story or a fact box that shows claims nobody has checked yet: "confirm" asks the editor
+# to confirm them by name (the answer goes into the audit trail), "refuse" refuses until they have a verdict.
+PUBLISH_UNVERIFIED = env.str("PUBLISH_UNVERIFIED", default="confirm")
+if PUBLISH_UNVERIFIED not in ("confirm", "refuse"):
+    raise ImproperlyConfigured(f"PUBLISH_UNVERIFIED must be confirm or refuse, not {PUBLISH_UNVERIFIED!r}.")
+
 # The public API: read-only, anonymous, paginated, throttled. No authentication class,
 # so it never reads a session: no cookie, no CSRF, nothing that varies per reader.
 API_ANON_RATE = env.str("API_ANON_RATE", default="600/minute")

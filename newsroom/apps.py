@@ -12,7 +12,7 @@ class NewsroomConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core import public_cache, public_state
-        from newsroom import querysets, roles, signals  # noqa: F401  (signals connects its receivers)
+        from newsroom import querysets, roles, selectors, signals  # noqa: F401  (signals connects its receivers)
         from newsroom.embeds.assets import assets
         from relations import visibility
 
@@ -23,6 +23,8 @@ class NewsroomConfig(AppConfig):
         visibility.register("claim", querysets.published_factbox_claims)
         visibility.register("relationship", querysets.published_factbox_relationships)
         visibility.register("actor", querysets.published_factbox_actors)
+        # The claim's admin page lists the stories and boxes showing it.
+        visibility.register_shows_claim(selectors.shows_claim)
         # Scheduled stories go live at their moment with no job: cached public answers end there.
         public_state.register_upcoming(querysets.next_scheduled_moment)
         # Cached pages and embeds follow the readers' templates and stylesheets as they are loaded.

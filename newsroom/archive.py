@@ -36,7 +36,7 @@ from newsroom import archive_words as words
 from newsroom import roles
 from newsroom.demo import DEMO_ACCOUNTS, DemoResult, demo_user
 from newsroom.factboxes import payload
-from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map
+from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map, factbox_unverified_claims
 from newsroom.factboxes.snapshots import forget_review_state
 from newsroom.models import (
     Article,
@@ -971,7 +971,9 @@ class Generator:
             article = live[(position * 37) % len(live)] if live else None
             if article:
                 FactBoxPlacement.objects.create(factbox=box, article_id=article.pk, after_paragraph=2, position=1)
-            factbox_publish(factbox=box, by=editor)
+            # Synthetic claims: the editor confirms whatever unverified ones a box shows, as the admin asks.
+            unverified = [claim.pk for claim in factbox_unverified_claims(factbox=box)]
+            factbox_publish(factbox=box, by=editor, confirmed_unverified=unverified)
         self.samples = list(
             FactBox.objects.filter(pk__in=[box.pk for box in boxes]).select_related("published_version").order_by("pk")
         )

@@ -15,10 +15,15 @@ from django.utils import timezone
 
 from newsroom import demo_content as content
 from newsroom import roles
-from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map
+from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map, factbox_unverified_claims
 from newsroom.factboxes.snapshots import build_snapshot, same_content
 from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem, FactBoxPlacement
-from newsroom.services import article_publish, article_submit_for_review, article_tag_mentioned_actors
+from newsroom.services import (
+    article_publish,
+    article_submit_for_review,
+    article_tag_mentioned_actors,
+    article_unverified_claims,
+)
 from relations import closure
 from relations.models import (
     Actor,
@@ -206,7 +211,10 @@ def _publish(article: Article, result: DemoResult, *, publish_at: datetime.datet
     if article.status != Article.Status.IN_REVIEW:
         return article
     result.updated += 1
-    return article_publish(article=article, by=result.editor, publish_at=publish_at)
+    # The demo's stories quote assessments and cite claims still awaiting the fact-checker: its editor
+    # publishes them knowingly, as the admin would ask an editor to, and the audit trail says so.
+    unverified = [claim.pk for claim in article_unverified_claims(article=article)]
+    return article_publish(article=article, by=result.editor, publish_at=publish_at, confirmed_unverified=unverified)
 
 
 def _axis_map(result: DemoResult, actors: dict[str, Actor]) -> FactBox:
@@ -239,7 +247,8 @@ def _publish_box(box: FactBox, result: DemoResult) -> None:
     box.refresh_from_db()
     if box.is_live and same_content(build_snapshot(box).payload, box.published_version.payload):
         return
-    factbox_publish(factbox=box, by=result.editor)
+    unverified = [claim.pk for claim in factbox_unverified_claims(factbox=box)]
+    factbox_publish(factbox=box, by=result.editor, confirmed_unverified=unverified)
     result.updated += 1
 
 

@@ -9,10 +9,12 @@ editor can act on; the admin shows them as messages.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import reversion
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from newsroom.models import Article, ArticleEvent, Correction
+from newsroom.selectors import unverified_claims_cited
 from relations import closure
 from relations.mentions import mentioned_actors
 from relations.models import Actor, PublicChange
@@ -57,6 +61,75 @@ def article_tag_mentioned_actors(*, article: Article, by: AbstractBaseUser) -> l
                 reversion.set_user(by)
                 reversion.set_comment(_("Tagged the actors its text mentions"))
     return new
+
+
+# --- Unverified claims ---------------------------------------------------------------------
+# Publishing a story or a box that shows claims nobody has checked yet takes the editor's
+# confirmation, claim by claim, and the audit trail keeps it; with PUBLISH_UNVERIFIED=refuse it is
+# refused until each has a verdict. Scheduling and rescheduling count as publishing.
+UNVERIFIED_REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class UnverifiedClaim:
+    pk: int
+    name: str
+
+
+def _named(claims: Sequence[UnverifiedClaim]) -> str:
+    return "; ".join(f"“{claim.name}” (#{claim.pk})" for claim in claims)
+
+
+class UnverifiedClaimsUnconfirmed(ValidationError):
+    """Publishing would show readers ``claims``, which nobody has checked, and the editor has not
+    confirmed them: the admin asks, naming them, and passes the answer on as ``confirmed_unverified``."""
+
+    def __init__(self, claims: Sequence[UnverifiedClaim]) -> None:
+        self.claims = list(claims)
+        super().__init__(
+            ngettext(
+                "It shows a claim nobody has verified yet: %(claims)s. Confirm publishing it unverified.",
+                "It shows %(n)d claims nobody has verified yet: %(claims)s. Confirm publishing them unverified.",
+                len(self.claims),
+            )
+            % {"n": len(self.claims), "claims": _named(self.claims)}
+        )
+
+
+def publishing_asks_about_unverified() -> bool:
+    """Whether publishing unverified claims is the editor's call (asked) rather than refused."""
+    return settings.PUBLISH_UNVERIFIED != UNVERIFIED_REFUSE
+
+
+def unverified_claims_decision(claims: Sequence[UnverifiedClaim], *, confirmed: Collection[int], moved: str) -> str:
+    """The audit trail's note on publishing ``claims`` unverified ("" when there are none), once the
+    editor has confirmed each of them (``confirmed``, their ids); refused otherwise, naming them.
+    ``moved`` says what is being done ("Published", "Scheduled")."""
+    if not claims:
+        return ""
+    if not publishing_asks_about_unverified():
+        raise ValidationError(
+            ngettext(
+                "It shows a claim nobody has verified yet: %(claims)s. Have it checked before publishing.",
+                "It shows %(n)d claims nobody has verified yet: %(claims)s. Have them checked before publishing.",
+                len(claims),
+            )
+            % {"n": len(claims), "claims": _named(claims)}
+        )
+    confirmed = set(confirmed)
+    if any(claim.pk not in confirmed for claim in claims):
+        # Asked about all of them, not only the new ones: the editor confirms what readers will see.
+        raise UnverifiedClaimsUnconfirmed(claims)
+    return ngettext(
+        "%(moved)s with %(n)d unverified claim, confirmed: %(claims)s.",
+        "%(moved)s with %(n)d unverified claims, confirmed: %(claims)s.",
+        len(claims),
+    ) % {"moved": moved, "n": len(claims), "claims": _named(claims)}
+
+
+def article_unverified_claims(*, article: Article) -> list[UnverifiedClaim]:
+    """The claims ``article`` cites that nobody has verified yet, in the order it cites them."""
+    return [UnverifiedClaim(claim.pk, str(claim)) for claim in unverified_claims_cited([article]).get(article.pk, [])]
 
 
 # The workflow, stated once: from which states each move may be made, and what
@@ -181,13 +254,23 @@ def article_return_to_draft(*, article: Article, by: AbstractBaseUser, note: str
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by: AbstractBaseUser, publish_at: datetime.datetime | None = None) -> Article:
+def article_publish(
+    *,
+    article: Article,
+    by: AbstractBaseUser,
+    publish_at: datetime.datetime | None = None,
+    confirmed_unverified: Collection[int] = (),
+) -> Article:
     """Publish a draft or an article in review now, or schedule it for ``publish_at``
     (it is live once that moment has passed, with no job to run).
 
     A scheduled article is rescheduled to ``publish_at``, which it must then be
     given (pass the current time to publish it at once): an empty time there
     would otherwise break its embargo.
+
+    An article citing unverified claims is published only once ``confirmed_unverified``
+    holds the id of each (``UnverifiedClaimsUnconfirmed`` names them otherwise), and
+    never with ``PUBLISH_UNVERIFIED=refuse``.
     """
     with _going_live_or_not(article) as article:
         _check(article, PUBLISH, by)
@@ -198,6 +281,12 @@ def article_publish(*, article: Article, by: AbstractBaseUser, publish_at: datet
             raise ValidationError(_("The publication time needs a time zone."))
         when = max(publish_at or now, now)
         article.ensure_publishable()
+        scheduled = when > now
+        unverified_note = unverified_claims_decision(
+            article_unverified_claims(article=article),
+            confirmed=confirmed_unverified,
+            moved=_("Scheduled") if scheduled else _("Published"),
+        )
         if article.is_scheduled:
             _forget_the_schedule(article, now=now)
         previous = article.status
@@ -208,12 +297,11 @@ def article_publish(*, article: Article, by: AbstractBaseUser, publish_at: datet
             article.first_published_at = when
         article.last_published_at = article.last_modified_at = when
         _save(article, ["status", "publish_at", "first_published_at", "last_published_at", "last_modified_at"])
-        scheduled = when > now
-        note = ""
+        notes = [unverified_note] if unverified_note else []
         if scheduled:
-            note = _("Goes live %(when)s") % {"when": timezone.localtime(when).strftime("%d %b %Y %H:%M %Z")}
+            notes.insert(0, _("Goes live %(when)s") % {"when": timezone.localtime(when).strftime("%d %b %Y %H:%M %Z")})
         kind = ArticleEvent.Kind.SCHEDULED if scheduled else ArticleEvent.Kind.PUBLISHED
-        _record(article, kind=kind, by=by, from_status=previous, note=note)
+        _record(article, kind=kind, by=by, from_status=previous, note=". ".join(notes))
         # Dated when readers see it: a scheduled publication shows in the feed once its time comes.
         _tell_the_feed(article, kind=PublicChange.Kind.PUBLISHED, at=when)
         return article

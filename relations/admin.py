@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from relations import closure
+from relations import closure, visibility
 from relations.adminutils import (
     AutocompleteListFilter,
     AutocompleteListFilterMediaMixin,
@@ -402,6 +402,29 @@ class AttributionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OnSiteFilter(admin.SimpleListFilter):
+    """Whether readers see the claim: live content shows it, only scheduled content will, or none."""
+
+    title = _("shown to readers")
+    parameter_name = "on_site"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("Live")), ("scheduled", _("Only scheduled")), ("no", _("Not shown"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.public()
+        if self.value() == "scheduled":
+            return queryset.filter(public_from__gt=timezone.now())
+        if self.value() == "no":
+            return queryset.filter(public_from__isnull=True)
+        return queryset
+
+
+# The claim's page lists this many stories, and as many boxes, showing it.
+SHOWN_IN_LENGTH = 50
+
+
 @admin.register(Claim)
 class ClaimAdmin(
     ClosureAdmin, ListColumnsMixin, IndexedSearchMixin, AutocompleteListFilterMediaMixin, LockedEditAdmin, HistoryAdmin
@@ -409,18 +432,26 @@ class ClaimAdmin(
     ordering = ["-updated_at"]
     show_full_result_count = False
     list_display = ["__str__", "kind", "attributed_to", "verification", "relationship_count", "article_count"]
-    list_filter = ["verification", "kind", AttributionFilter, AutocompleteListFilter.on("actors")]
+    list_filter = ["verification", OnSiteFilter, "kind", AttributionFilter, AutocompleteListFilter.on("actors")]
     list_select_related = ["attributed_to"]
     search_fields = ["text", "quote", "attributed_to__name", "actors__name"]
     autocomplete_fields = ["attributed_to", "actors", "sources"]
     inlines = [ClaimRelationshipInline]
-    readonly_fields = ["verified_by", "verified_at", "created_at", "updated_at"]
+    readonly_fields = ["verified_by", "verified_at", "shown_in", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["text", "kind", "quote", "attributed_to", "actors", "sources"]}),
         (_("Verification"), {"fields": ["verification", "verified_by", "verified_at"]}),
+        (_("Shown to readers"), {"fields": ["shown_in"]}),
         (_("Internal"), {"fields": ["internal_note"], "description": _("Never shown to the public.")}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            # A claim being added is shown nowhere yet.
+            return [(name, options) for name, options in fieldsets if "shown_in" not in options["fields"]]
+        return fieldsets
 
     def list_annotations(self, queryset):
         # Citations belong to a content app (relations imports none): reached through the reverse relation.
@@ -465,6 +496,21 @@ class ClaimAdmin(
         # so that a verdict given here is the same write as one given anywhere else.
         claim_set_verification(claim=obj, state=obj.verification, by=request.user, with_edits=True)
 
+    @admin.display(description=_("live and scheduled content"))
+    def shown_in(self, obj: Claim) -> str:
+        """The stories and fact boxes that show the claim to readers, or will once scheduled: what a
+        new verdict on it reaches. The content apps say which (``relations.visibility``)."""
+        shown, more = visibility.content_showing_claim(obj, limit=SHOWN_IN_LENGTH)
+        if not shown:
+            return _("No live or scheduled story or fact box shows this claim.")
+        entries = format_html_join(
+            "",
+            "<li>{}</li>",
+            ((_showing(entry),) for entry in shown),
+        )
+        tail = format_html("<p>{}</p>", _("… and more, not listed here.")) if more else ""
+        return format_html('<ul class="shown-in">{}</ul>{}', entries, tail)
+
     @admin.display(description=_("relationships"), ordering="relationship_count")
     def relationship_count(self, obj: Claim) -> int:
         return obj.relationship_count
@@ -472,6 +518,20 @@ class ClaimAdmin(
     @admin.display(description=_("cited in"), ordering="article_count")
     def article_count(self, obj: Claim) -> int:
         return obj.article_count
+
+
+def _showing(entry: visibility.Showing) -> str:
+    when = timezone.localtime(entry.since).strftime("%d %b %Y %H:%M")
+    if entry.scheduled:
+        state = format_html(
+            '<strong class="shown-scheduled">{}</strong>', _("scheduled: goes live %(when)s") % {"when": when}
+        )
+    else:
+        state = _("live since %(when)s") % {"when": when}
+    public = format_html(' · <a href="{}">{}</a>', entry.public_url, _("view on site")) if entry.public_url else ""
+    return format_html(
+        '{} <a href="{}">{}</a> — {}{}', entry.kind.capitalize(), entry.admin_url, entry.title, state, public
+    )
 
 
 def _union(*querysets: models.QuerySet) -> models.QuerySet:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -44,3 +45,41 @@ def roots(kind: str, *, at: datetime.datetime | None = None, or_scheduled: bool 
             pairs = pairs.filter(since__lte=at or timezone.now())
         condition |= Q(pk__in=pairs.values("row"))
     return condition
+
+
+# --- What shows a claim, for the editors ------------------------------------------------------
+# The claim's admin page lists the live and scheduled content that shows the claim to readers.
+# Only the content apps know their content: each registers a function returning it.
+
+
+@dataclass(frozen=True)
+class Showing:
+    """Live or scheduled content that shows a claim, as the admin names it and links to it."""
+
+    kind: str  # what it is, in words: "story", "fact box"
+    title: str
+    admin_url: str
+    public_url: str  # where readers see it; empty while it is only scheduled
+    since: datetime.datetime  # live since, or goes live at
+    scheduled: bool
+
+
+# shows(claim, limit=n) -> at most n + 1 of the content showing it, so that the page can say there is more
+Shows = Callable[..., list[Showing]]
+_shows_claim: list[Shows] = []
+
+
+def register_shows_claim(shows: Shows) -> None:
+    if shows not in _shows_claim:
+        _shows_claim.append(shows)
+
+
+def content_showing_claim(claim, *, limit: int) -> tuple[list[Showing], bool]:
+    """The content showing ``claim`` (live first, each kind newest first), at most ``limit`` of
+    each kind, and whether some kind has more."""
+    shown, more = [], False
+    for shows in _shows_claim:
+        found = shows(claim, limit=limit)
+        more = more or len(found) > limit
+        shown += found[:limit]
+    return sorted(shown, key=lambda entry: (entry.scheduled, -entry.since.timestamp())), more

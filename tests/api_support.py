@@ -7,12 +7,10 @@ import datetime
 from django.test import Client
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish
 from newsroom.models import Article, FactBox
-from newsroom.services import article_publish
 from relations.models import Claim
 from tests.factories import ArticleClaimFactory, ArticleFactory, EditorFactory
-from tests.helpers import editing
+from tests.helpers import editing, publish_article, publish_factbox
 
 API = "/api/v1"
 
@@ -25,15 +23,15 @@ def live_story(*claims: Claim, **fields) -> Article:
     article = ArticleFactory(**fields)
     for claim in claims:
         ArticleClaimFactory(article=article, claim=claim)
-    return article_publish(article=article, by=EditorFactory())
+    return publish_article(article=article, by=EditorFactory())
 
 
 def publish(article: Article, editor, *, at: datetime.datetime | None = None) -> Article:
-    return article_publish(article=article, by=editor, publish_at=at)
+    return publish_article(article=article, by=editor, publish_at=at)
 
 
 def publish_box(box: FactBox, editor) -> FactBox:
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     box.refresh_from_db()
     return box
 

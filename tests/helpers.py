@@ -7,6 +7,8 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from newsroom import services
+from newsroom.factboxes.services import factbox_publish, factbox_unverified_claims
 from relations import closure
 
 
@@ -84,3 +86,16 @@ def latest_migrations():
     from django.db.migrations.executor import MigrationExecutor
 
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def publish_article(*, article, by, publish_at=None):
+    """Publish (or schedule) ``article`` as an editor who confirms the unverified claims it cites,
+    as the admin asks them to: for tests about something else than that question."""
+    unverified = [claim.pk for claim in services.article_unverified_claims(article=article)]
+    return services.article_publish(article=article, by=by, publish_at=publish_at, confirmed_unverified=unverified)
+
+
+def publish_factbox(*, factbox, by):
+    """Publish ``factbox`` as an editor who confirms the unverified claims it shows (see ``publish_article``)."""
+    unverified = [claim.pk for claim in factbox_unverified_claims(factbox=factbox)]
+    return factbox_publish(factbox=factbox, by=by, confirmed_unverified=unverified)

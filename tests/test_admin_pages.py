@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from newsroom.factboxes.services import factbox_publish
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     RelationshipTypeFactory,
     SourceFactory,
 )
+from tests.helpers import publish_factbox
 
 WORKSPACE_MODELS = [model for model in admin.site._registry if model._meta.app_label in {"relations", "newsroom"}]
 
@@ -39,7 +39,7 @@ def _make_rows(n: int) -> None:
         box = FactBoxItemFactory(claim=claim).factbox
         FactBoxItemFactory(factbox=box, claim=None, relationship=relationship)
         FactBoxPlacementFactory(factbox=box, article=citation.article)
-        factbox_publish(factbox=box, by=EditorFactory(username="publisher"))
+        publish_factbox(factbox=box, by=EditorFactory(username="publisher"))
         claim.text += " (corrected)"
         claim.save()
 

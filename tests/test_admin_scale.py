@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from newsroom.factboxes.services import factbox_publish
 from newsroom.models import Article
 from relations.models import Actor, Claim
 from tests.factories import (
@@ -22,6 +21,7 @@ from tests.factories import (
     RelationshipTypeFactory,
     SourceFactory,
 )
+from tests.helpers import publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def _flagged_boxes(n: int, editor) -> None:
         box = FactBoxItemFactory(claim=claim).factbox
         FactBoxItemFactory(factbox=box, claim=None, relationship=RelationshipFactory())
         FactBoxItemFactory(factbox=box, claim=None, actor=ActorFactory())
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
         claim.text += " (corrected)"
         claim.save()
 
@@ -78,7 +78,7 @@ def test_needs_review_filter_queries_do_not_grow_with_flagged_boxes(editor_clien
 def test_needs_review_filter_lists_the_flagged_boxes_only(editor_client, editor):
     _flagged_boxes(2, editor)
     calm = FactBoxItemFactory(claim=ClaimFactory()).factbox
-    factbox_publish(factbox=calm, by=editor)
+    publish_factbox(factbox=calm, by=editor)
     response = editor_client.get(reverse("admin:newsroom_factbox_changelist"), {"needs_review": "yes"})
     assert calm not in response.context["cl"].result_list
     assert len(response.context["cl"].result_list) == 2
@@ -288,7 +288,7 @@ def test_factbox_change_form_queries_do_not_grow_with_its_items(editor_client, e
             FactBoxItemFactory(factbox=box, claim=ClaimFactory())
             FactBoxItemFactory(factbox=box, claim=None, relationship=RelationshipFactory())
             FactBoxItemFactory(factbox=box, claim=None, actor=ActorFactory())
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
 
     url = reverse("admin:newsroom_factbox_change", args=[box.pk])
     _grow(editor_client, lambda: url, make)

@@ -6,6 +6,7 @@ import random
 import pytest
 from django.test import Client
 
+from tests.helpers import publish_factbox
 from tests.test_settings import PRODUCTION, _manage
 
 # Database 11 of the machine's Redis, unless told otherwise; only the keys of the test's own address
@@ -82,13 +83,12 @@ def redis_answers(redis_cache, settings):
 
 @pytest.fixture
 def published_box(db):
-    from newsroom.factboxes.services import factbox_publish
     from tests.factories import ClaimFactory, EditorFactory, FactBoxFactory, FactBoxItemFactory
 
     editor = EditorFactory()
     box = FactBoxFactory(slug="axis")
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Russia and North Korea signed a treaty."))
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     box.refresh_from_db()
     return box, editor
 

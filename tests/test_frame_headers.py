@@ -6,8 +6,6 @@ import pytest
 from django.apps import apps
 from django.urls import URLResolver, get_resolver, resolve
 
-from newsroom.factboxes.services import factbox_publish
-from newsroom.services import article_publish
 from tests.factories import (
     ActorFactory,
     ArticleClaimFactory,
@@ -20,6 +18,7 @@ from tests.factories import (
     FactBoxPlacementFactory,
     SourceFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -93,11 +92,11 @@ def world(db):
     ClaimRelationshipFactory(claim=claim)
     ArticleClaimFactory(article=story, claim=claim)
     story.actors.add(ActorFactory(slug=SAMPLE))
-    article_publish(article=story, by=editor)
+    publish_article(article=story, by=editor)
     box = FactBoxFactory(slug=SAMPLE)
     FactBoxItemFactory(factbox=box)
     FactBoxPlacementFactory(factbox=box, article=story)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     return editor
 
 

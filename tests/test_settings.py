@@ -51,3 +51,13 @@ def test_production_keeps_database_connections_and_checks_them_before_reuse():
     )
     result = _manage("shell", "-c", script, env=PRODUCTION)
     assert result.stdout.strip().splitlines()[-1] == "60 True", result.stderr
+
+
+def test_publishing_unverified_claims_is_asked_about_unless_refused_and_nothing_else_is_accepted():
+    script = "from django.conf import settings; print(settings.PUBLISH_UNVERIFIED)"
+    assert _manage("shell", "-c", script, env=PRODUCTION).stdout.strip().splitlines()[-1] == "confirm"
+    refusing = _manage("shell", "-c", script, env=PRODUCTION | {"PUBLISH_UNVERIFIED": "refuse"})
+    assert refusing.stdout.strip().splitlines()[-1] == "refuse"
+    result = _manage("check", env=PRODUCTION | {"PUBLISH_UNVERIFIED": "ask"})
+    assert result.returncode != 0
+    assert "PUBLISH_UNVERIFIED must be confirm or refuse" in result.stderr

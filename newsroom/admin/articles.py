@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from newsroom import services
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
+from newsroom.selectors import unverified_claims_cited
 from relations.admin import ClosureAdmin, SlugHistoryAdmin, SlugHistoryForm
 from relations.adminutils import (
     AutocompleteListFilter,
@@ -114,8 +115,14 @@ def _moved(article: Article) -> str:
     return _("“%(title)s” is now %(status)s.") % {"title": article, "status": article.get_status_display().lower()}
 
 
-def _move(run) -> WorkflowMove:
-    return WorkflowMove(run=run, done=_moved, refused=_("“%(obj)s” was not moved: %(reasons)s"))
+def _move(run, **options) -> WorkflowMove:
+    return WorkflowMove(run=run, done=_moved, refused=_("“%(obj)s” was not moved: %(reasons)s"), **options)
+
+
+def _confirm_label(data) -> str:
+    if data.get("go_live_at") is not None:
+        return _("Yes, schedule it with these claims unverified")
+    return _("Yes, publish with these claims unverified")
 
 
 @admin.register(Article)
@@ -245,14 +252,25 @@ class ArticleAdmin(
     workflow_moves = {
         "submit": _move(lambda article, by, data: services.article_submit_for_review(article=article, by=by)),
         "return": _move(lambda article, by, data: services.article_return_to_draft(article=article, by=by)),
-        # The time chosen on the form: empty publishes at once, a future one schedules.
+        # The time chosen on the form: empty publishes at once, a future one schedules. Unverified
+        # claims the editor confirmed come from the confirmation page (``WorkflowAdminMixin``).
         "publish": _move(
             lambda article, by, data: services.article_publish(
-                article=article, by=by, publish_at=data.get("go_live_at")
-            )
+                article=article,
+                by=by,
+                publish_at=data.get("go_live_at"),
+                confirmed_unverified=data.get("confirmed_unverified", ()),
+            ),
+            carries=("go_live_at",),
+            confirm_label=_confirm_label,
         ),
         "publish_now": _move(
-            lambda article, by, data: services.article_publish(article=article, by=by, publish_at=timezone.now())
+            lambda article, by, data: services.article_publish(
+                article=article,
+                by=by,
+                publish_at=timezone.now(),
+                confirmed_unverified=data.get("confirmed_unverified", ()),
+            )
         ),
         "withdraw": _move(lambda article, by, data: services.article_withdraw(article=article, by=by)),
     }
@@ -333,8 +351,24 @@ class ArticleAdmin(
 
     @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
     def publish_now(self, request, queryset):
-        for article in queryset:
-            self.make_workflow_move(request, article, "publish_now")
+        articles = list(queryset.defer("body"))
+        if services.publishing_asks_about_unverified():
+            # Asked once for the whole selection, before any of it is published.
+            publishable = [
+                article
+                for article in articles
+                if services.PUBLISH in services.available_transitions(article=article, user=request.user)
+            ]
+            asking = {
+                pk: [services.UnverifiedClaim(claim.pk, str(claim)) for claim in claims]
+                for pk, claims in unverified_claims_cited(publishable).items()
+            }
+            question = self.ask_before_moving(request, articles, "publish_now", asking)
+            if question is not None:
+                return question
+        confirmed = {"confirmed_unverified": self.confirmed_claims(request)}
+        for article in articles:
+            self.make_workflow_move(request, article, "publish_now", confirmed, ask=False)
 
     @admin.action(description=_("Withdraw selected articles from the site"), permissions=["publish"])
     def withdraw(self, request, queryset):

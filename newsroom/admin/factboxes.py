@@ -327,7 +327,9 @@ class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, Histor
 
     workflow_moves = {
         "publish": WorkflowMove(
-            run=lambda box, by, data: factbox_publish(factbox=box, by=by),
+            run=lambda box, by, data: factbox_publish(
+                factbox=box, by=by, confirmed_unverified=data.get("confirmed_unverified", ())
+            ),
             done=lambda version: (
                 _("“%(box)s” is published: readers now see version %(number)d.")
                 % {"box": version.factbox, "number": version.number}

@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map
+from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map, factbox_unverified_claims
 from newsroom.models import Article, FactBox, FactBoxItem
 from newsroom.models.factboxes import PUBLISH_FACTBOX_PERMISSION
 from newsroom.roles import EDITOR
@@ -245,9 +245,11 @@ def _publish_in_rollback(compose, user) -> tuple[float, int]:
     try:
         with transaction.atomic():
             box = compose()
+            # The editor's confirmation of any unverified claims, as the admin asks for it before publishing.
+            unverified = [claim.pk for claim in factbox_unverified_claims(factbox=box)]
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
-                factbox_publish(factbox=box, by=user)
+                factbox_publish(factbox=box, by=user, confirmed_unverified=unverified)
                 elapsed = (time.perf_counter() - start) * 1000
             queries = len(captured)
             raise _RolledBack

@@ -7,7 +7,7 @@ and leave a ``FactBoxEvent``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,8 @@ from newsroom.factboxes import payload
 from newsroom.factboxes.snapshots import Snapshot, build_snapshot
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxReference, FactBoxVersion
 from newsroom.models.factboxes import PUBLISH_FACTBOX_PERMISSION
+from newsroom.selectors import unverified_claims_shown
+from newsroom.services import UnverifiedClaim, unverified_claims_decision
 from relations import closure
 from relations.models import Actor, Claim, PublicChange, Relationship
 from relations.services import record_public_change
@@ -75,9 +77,20 @@ def publication_problems(box: FactBox, snapshot: Snapshot) -> list[str]:
     return problems
 
 
+def factbox_unverified_claims(*, factbox: FactBox) -> list[UnverifiedClaim]:
+    """The claims publishing the draft would show that nobody has verified yet, as the box shows them."""
+    return [UnverifiedClaim(pk, name) for pk, name in unverified_claims_shown(build_snapshot(factbox))]
+
+
 @transaction.atomic
-def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion:
-    """Freeze the draft as the next version and show it to readers from now on."""
+def factbox_publish(
+    *, factbox: FactBox, by: AbstractBaseUser, confirmed_unverified: Collection[int] = ()
+) -> FactBoxVersion:
+    """Freeze the draft as the next version and show it to readers from now on.
+
+    A draft showing unverified claims (its own, or the evidence of its relationships) is published
+    only once ``confirmed_unverified`` holds the id of each (``UnverifiedClaimsUnconfirmed`` names
+    them otherwise), and never with ``PUBLISH_UNVERIFIED=refuse``."""
     if not can_publish_factbox(by):
         raise PermissionDenied(_("Only editors publish fact boxes."))
     # What the new version shows becomes public in the same transaction. The box is locked, so that
@@ -88,6 +101,11 @@ def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion
         problems = publication_problems(box, snapshot)
         if problems:
             raise ValidationError(problems)
+        note = unverified_claims_decision(
+            [UnverifiedClaim(pk, name) for pk, name in unverified_claims_shown(snapshot)],
+            confirmed=confirmed_unverified,
+            moved=_("Published"),
+        )
         now = timezone.now()
         was_live = box.is_live
         number = (box.versions.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -117,7 +135,9 @@ def factbox_publish(*, factbox: FactBox, by: AbstractBaseUser) -> FactBoxVersion
                 "updated_at",
             ]
         )
-        FactBoxEvent.objects.create(factbox=box, kind=FactBoxEvent.Kind.PUBLISHED, version=version, by=by, at=now)
+        FactBoxEvent.objects.create(
+            factbox=box, kind=FactBoxEvent.Kind.PUBLISHED, version=version, by=by, at=now, note=note
+        )
         # A box back from withdrawal is published again as far as readers can tell, not updated.
         kind = PublicChange.Kind.UPDATED if was_live else PublicChange.Kind.PUBLISHED
         note = _("version %(number)d") % {"number": number} if number > 1 else ""

@@ -7,9 +7,9 @@ import time_machine
 from django.utils import timezone
 
 from core import public_state
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article
-from newsroom.services import article_add_correction, article_publish, article_return_to_draft, article_withdraw
+from newsroom.services import article_add_correction, article_return_to_draft, article_withdraw
 from relations.models import Claim
 from relations.services import claim_set_verification
 from tests.api_support import API
@@ -26,7 +26,7 @@ from tests.factories import (
     FactBoxPlacementFactory,
     SourceFactory,
 )
-from tests.helpers import admin_form_data, change_url, editing
+from tests.helpers import admin_form_data, change_url, editing, publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +41,12 @@ def world(db):
     tie = ClaimRelationshipFactory(claim=claim).relationship
     story = ArticleFactory(slug="shells", title="Shells")
     ArticleClaimFactory(article=story, claim=claim)
-    article_publish(article=story, by=editor)
+    publish_article(article=story, by=editor)
     box = FactBoxFactory(slug="axis", title="The axis")
     FactBoxItemFactory(factbox=box, claim=claim)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     scheduled = ArticleFactory(slug="later", title="Later")
-    article_publish(article=scheduled, by=editor, publish_at=timezone.now() + timedelta(days=1))
+    publish_article(article=scheduled, by=editor, publish_at=timezone.now() + timedelta(days=1))
     draft = ArticleFactory(slug="draft", title="Draft")
     for row in (story, box, scheduled, claim, tie, russia):
         row.refresh_from_db()
@@ -104,17 +104,17 @@ def _admin_saves_the_claim(world, client):
 
 
 CHANGES = {
-    "publish": lambda w, c: article_publish(article=w["draft"], by=w["editor"]),
-    "schedule": lambda w, c: article_publish(
+    "publish": lambda w, c: publish_article(article=w["draft"], by=w["editor"]),
+    "schedule": lambda w, c: publish_article(
         article=w["draft"], by=w["editor"], publish_at=timezone.now() + timedelta(hours=2)
     ),
-    "reschedule": lambda w, c: article_publish(
+    "reschedule": lambda w, c: publish_article(
         article=w["scheduled"], by=w["editor"], publish_at=timezone.now() + timedelta(hours=3)
     ),
     "unschedule": lambda w, c: article_return_to_draft(article=w["scheduled"], by=w["editor"]),
     "withdraw": lambda w, c: article_withdraw(article=w["story"], by=w["editor"]),
     "correct": lambda w, c: article_add_correction(article=w["story"], by=w["editor"], text="A date was wrong."),
-    "box publish": lambda w, c: factbox_publish(factbox=w["box"], by=w["editor"]),
+    "box publish": lambda w, c: publish_factbox(factbox=w["box"], by=w["editor"]),
     "box withdraw": lambda w, c: factbox_withdraw(factbox=w["box"], by=w["editor"]),
     "verdict": lambda w, c: claim_set_verification(claim=w["claim"], state=Claim.Verification.VERIFIED, by=w["editor"]),
     "admin save of a public claim": _admin_saves_the_claim,

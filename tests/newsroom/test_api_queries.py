@@ -2,7 +2,6 @@
 
 import pytest
 
-from newsroom.factboxes.services import factbox_publish
 from newsroom.models import Article
 from newsroom.services import article_add_correction
 from relations.models import Claim
@@ -19,6 +18,7 @@ from tests.factories import (
     FactBoxPlacementFactory,
     SourceFactory,
 )
+from tests.helpers import publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def _story_with_everything(editor, n: int = 1) -> Article:
         box = FactBoxFactory()
         FactBoxItemFactory(factbox=box, claim=_claim(editor))
         FactBoxPlacementFactory(factbox=box, article=article)
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
     publish(article, editor)
     for position in range(n):
         article_add_correction(article=article, by=editor, text=f"Correction {position}.")
@@ -98,7 +98,7 @@ def test_factbox_detail_queries_do_not_grow(client, editor, django_assert_max_nu
         FactBoxItemFactory(factbox=box, claim=_claim(editor), position=position)
         story = publish(ArticleFactory(), editor)
         FactBoxPlacementFactory(factbox=box, article=story)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     with django_assert_max_num_queries(FACTBOX_QUERIES):
         shown = _get(client, "/factboxes/many/").json()
     assert len(shown["articles"]) == len(shown["payload"]["items"]) == n

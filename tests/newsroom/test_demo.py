@@ -21,12 +21,11 @@ from newsroom.demo import (
     DEMO_REPORTER_USERNAME,
 )
 from newsroom.demo_content import ARTICLE, AXIS_MAP, BRIEF, FACTBOXES, SCHEDULED
-from newsroom.factboxes.services import factbox_publish
 from newsroom.factboxes.snapshots import boxes_needing_review
 from newsroom.models import Article, ArticleEvent, FactBox, FactBoxVersion
 from newsroom.services import article_withdraw
 from relations.models import Actor, Claim, ClaimRelationship, Relationship
-from tests.helpers import signs_in
+from tests.helpers import publish_factbox, signs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +253,23 @@ def test_main_story_was_submitted_by_the_reporter_and_published_by_the_editor(de
     assert article.first_published_at == article.last_published_at == article.publish_at
 
 
+def test_the_editor_confirmed_the_unverified_claims_the_live_story_cites(demo):
+    article = Article.objects.get(slug=ARTICLE["slug"])
+    unverified = article.claims.filter(verification=Claim.Verification.UNVERIFIED)
+    assert unverified.exists()
+    note = article.events.get(kind=ArticleEvent.Kind.PUBLISHED).note
+    assert note.startswith(f"Published with {unverified.count()} unverified claims, confirmed: ")
+    assert all(f"(#{claim.pk})" in note for claim in unverified)
+
+
+def test_command_refuses_cleanly_when_the_newsroom_refuses_unverified_claims(settings):
+    settings.DEMO_CONTENT = True
+    settings.PUBLISH_UNVERIFIED = "refuse"
+    with pytest.raises(CommandError, match=r"The demo could not be published: .*Have (it|them) checked"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not Article.objects.exists()
+
+
 def test_brief_waits_in_review(demo):
     brief = Article.objects.get(slug=BRIEF["slug"])
     assert brief.status == Article.Status.IN_REVIEW
@@ -367,7 +383,7 @@ def test_a_second_run_publishes_no_new_version(demo):
 def test_a_box_published_without_one_of_its_items_gets_it_back_in_a_new_version(demo):
     box = FactBox.objects.get(slug="what-binds-the-four")
     box.items.filter(position=1).delete()
-    factbox_publish(factbox=box, by=get_user_model().objects.get(username=DEMO_EDITOR_USERNAME))
+    publish_factbox(factbox=box, by=get_user_model().objects.get(username=DEMO_EDITOR_USERNAME))
     call_command("load_demo", stdout=io.StringIO())
     box.refresh_from_db()
     assert box.published_version.number == 3

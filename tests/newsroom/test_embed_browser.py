@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import pytest
 
-from newsroom.factboxes.services import factbox_publish
 from newsroom.models import FactBoxVersion
 from tests.factories import (
     ActorAliasFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     RelationshipTypeFactory,
     SourceFactory,
 )
+from tests.helpers import publish_factbox
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
 
@@ -85,7 +85,7 @@ def _publish_box(slug: str, statements: list[str], **fields):
     box = FactBoxFactory(slug=slug, **fields)
     for position, text in enumerate(statements, start=1):
         FactBoxItemFactory(factbox=box, claim=ClaimFactory(text=text), position=position)
-    return factbox_publish(factbox=box, by=EditorFactory()).factbox
+    return publish_factbox(factbox=box, by=EditorFactory()).factbox
 
 
 def _watch(page) -> dict[str, list[str]]:
@@ -212,7 +212,7 @@ def _hostile_boxes() -> list[str]:
     for position, content in enumerate([{"actor": north}, {"actor": south}, {"relationship": tie}], start=1):
         FactBoxItemFactory(factbox=chart, position=position, **{"claim": None, **content})
     for box in (facts, chart):
-        version = factbox_publish(factbox=box, by=EditorFactory())
+        version = publish_factbox(factbox=box, by=EditorFactory())
         # The database takes no such source address now; a version frozen before that rule may hold one.
         stored = json.loads(json.dumps(version.payload).replace(PLACEHOLDER_URL, HOSTILE_URL))
         FactBoxVersion.objects.filter(pk=version.pk).update(payload=stored)

@@ -14,10 +14,9 @@ from django.utils.http import http_date
 
 from newsroom.embeds import assets as embed_assets
 from newsroom.embeds import embed_page
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.factboxes.snapshots import build_snapshot
 from newsroom.models import Article, FactBox, FactBoxPlacement
-from newsroom.services import article_publish
 from relations.models import Claim
 from tests.factories import (
     ArticleFactory,
@@ -27,6 +26,7 @@ from tests.factories import (
     FactBoxItemFactory,
     FactBoxPlacementFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +49,15 @@ def _box(
 
 def _published(slug: str = "axis", **fields) -> FactBox:
     box = _box(slug, **fields)
-    return factbox_publish(factbox=box, by=EditorFactory()).factbox
+    return publish_factbox(factbox=box, by=EditorFactory()).factbox
 
 
 def _republish(box: FactBox) -> FactBox:
-    return factbox_publish(factbox=box, by=EditorFactory()).factbox
+    return publish_factbox(factbox=box, by=EditorFactory()).factbox
 
 
 def _live_story(slug: str = "the-story", **fields) -> Article:
-    return article_publish(article=ArticleFactory(slug=slug, **fields), by=EditorFactory())
+    return publish_article(article=ArticleFactory(slug=slug, **fields), by=EditorFactory())
 
 
 def _inline(html: str, tag: str) -> str:
@@ -186,7 +186,7 @@ def test_pinned_version_of_a_withdrawn_box_that_never_existed_is_404(client):
 def test_internal_notes_never_reach_an_embed(client):
     box = _box("axis")
     Claim.objects.filter(factbox_items__factbox=box).update(internal_note=CANARY)
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     story = _live_story("the-story")
     FactBoxPlacementFactory(factbox=box, article=story)
     paths = [

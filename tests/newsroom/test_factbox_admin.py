@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from newsroom.factboxes.services import factbox_publish
 from newsroom.models import FactBox, FactBoxItem, FactBoxPlacement, FactBoxVersion
 from relations.models import Claim
 from relations.services import claim_set_verification
@@ -23,8 +22,9 @@ from tests.factories import (
     RelationshipFactory,
     ReporterFactory,
     RoleEditorFactory,
+    VerifiedClaimFactory,
 )
-from tests.helpers import admin_form_data, change_url, signed_in
+from tests.helpers import admin_form_data, change_url, publish_factbox, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,15 @@ CHANGELIST = reverse("admin:newsroom_factbox_changelist")
 START_MAP = reverse("admin:newsroom_factbox_start_map")
 
 
-def box_with_claim(text: str = "Iran supplied drones to Russia.", **fields) -> FactBox:
+def box_with_claim(text: str = "Iran supplied drones to Russia.", *, verified: bool = False, **fields) -> FactBox:
     box = FactBoxFactory(**fields)
-    FactBoxItemFactory(factbox=box, claim=ClaimFactory(text=text), position=1)
+    claim = (VerifiedClaimFactory if verified else ClaimFactory)(text=text)
+    FactBoxItemFactory(factbox=box, claim=claim, position=1)
     return box
 
 
 def published(box: FactBox | None = None) -> FactBox:
-    version = factbox_publish(factbox=box or box_with_claim(), by=EditorFactory())
+    version = publish_factbox(factbox=box or box_with_claim(), by=EditorFactory())
     return version.factbox
 
 
@@ -136,13 +137,13 @@ class TestChangePage:
         assert "verification state (unverified → disputed)" in banner
 
     def test_publishing_again_clears_the_banner(self, editor_client):
-        box = published()
+        box = published(box_with_claim(verified=True))
         reword(claim_of(box), "Reworded after publication.")
         post_form(editor_client, box, _workflow_publish="Save and publish a new version")
         assert 'id="factbox-needs-review"' not in editor_client.get(change_url(box)).content.decode()
 
     def test_shows_the_published_version_and_who_published_it(self, editor_client):
-        box = factbox_publish(factbox=box_with_claim(), by=EditorFactory(username="ed")).factbox
+        box = publish_factbox(factbox=box_with_claim(), by=EditorFactory(username="ed")).factbox
         state = editor_client.get(change_url(box)).content.decode().split('id="factbox-state"')[1]
         assert "readers see version 1" in state and "by ed" in state
         assert 'id="factbox-draft-same"' in state
@@ -172,7 +173,8 @@ class TestChangePage:
 class TestPublishing:
     def test_an_editor_publishes_version_one_then_two(self):
         client = signed_in(RoleEditorFactory())
-        box = box_with_claim()
+        # A verified claim: publishing unverified ones asks first (tests/newsroom/test_publish_unverified.py).
+        box = box_with_claim(verified=True)
         assert buttons(client.get(change_url(box))) == ["publish"]
         response = post_form(client, box, _workflow_publish="Save and publish")
         assert "readers now see version 1" in messages_on(client, response)
@@ -293,14 +295,14 @@ class TestVersions:
     @pytest.fixture
     def three_versions(self, editor):
         box = box_with_claim("Russia and North Korea signed a treaty.", title="Pact box")
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
         reword(claim_of(box), "Russia and North Korea signed a mutual defence treaty.")
         FactBoxItemFactory(factbox=box, claim=None, text="Ratified in November 2024.", position=2)
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
         box.items.filter(text__startswith="Ratified").delete()
         box.title = "The pact at a glance"
         box.save()
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
         return box
 
     def test_change_page_lists_versions_with_pinned_embeds(self, editor_client, three_versions):

@@ -11,7 +11,7 @@ from newsroom.embeds.oembed import box_height
 from newsroom.factboxes import payload, relationship_map
 from newsroom.factboxes.payload import item_name, read_header, read_item, read_payload
 from newsroom.factboxes.rendering import render_factbox
-from newsroom.factboxes.services import factbox_publish, publication_problems
+from newsroom.factboxes.services import publication_problems
 from newsroom.factboxes.snapshots import build_snapshot
 from newsroom.models import FactBox, FactBoxVersion
 from tests.factories import (
@@ -26,6 +26,7 @@ from tests.factories import (
     SourceFactory,
     VerifiedClaimFactory,
 )
+from tests.helpers import publish_factbox
 
 # --- What is stored reads as itself -----------------------------------------------------------------------------
 
@@ -67,7 +68,7 @@ def every_item_type(db):
     FactBoxItemFactory(factbox=box, claim=None, relationship=tie)
     FactBoxItemFactory(factbox=box, claim=None, actor=actor, date=datetime.date(2022, 2, 2))
     FactBoxItemFactory(factbox=box, claim=None, text="Talks began.", date=datetime.date(2021, 1, 1))
-    return factbox_publish(factbox=box, by=EditorFactory()).payload
+    return publish_factbox(factbox=box, by=EditorFactory()).payload
 
 
 def test_each_item_type_reads_back_unchanged(every_item_type):

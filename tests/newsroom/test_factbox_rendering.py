@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from newsroom.factboxes import relationship_map
 from newsroom.factboxes.rendering import render_factbox
-from newsroom.factboxes.services import factbox_publish
 from newsroom.factboxes.snapshots import build_snapshot
 from newsroom.models import Article, FactBox
 from relations.models import Claim, Relationship
@@ -30,7 +29,7 @@ from tests.factories import (
     SymmetricTypeFactory,
     VerifiedClaimFactory,
 )
-from tests.helpers import editing
+from tests.helpers import editing, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +97,7 @@ def _render(rf, payload) -> str:
 
 
 def _published(box: FactBox) -> dict:
-    return factbox_publish(factbox=box, by=EditorFactory()).payload
+    return publish_factbox(factbox=box, by=EditorFactory()).payload
 
 
 def _public(claim: Claim) -> Claim:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.factboxes.snapshots import CLOCK_MARGIN, boxes_needing_review, live_review_notes, review_notes
 from newsroom.models import FactBox
 from relations.models import Actor, Claim, Relationship, Source
@@ -23,6 +23,7 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
+from tests.helpers import publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def published(editor):
     FactBoxItemFactory(factbox=box, claim=None, actor=russia, position=1)
     FactBoxItemFactory(factbox=box, claim=None, relationship=tie, position=2)
     FactBoxItemFactory(factbox=box, claim=claim, position=3)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     box.refresh_from_db()
     return box
 
@@ -122,7 +123,7 @@ def test_a_source_retitled_puts_the_box_up_for_review(published):
     claim = Claim.objects.get(text__startswith="Only Russia")
     claim.sources.add(SourceFactory(title="Treaty text"))
     published.refresh_from_db()
-    factbox_publish(factbox=published, by=EditorFactory(username="desk"))
+    publish_factbox(factbox=published, by=EditorFactory(username="desk"))
     _save(claim.sources.get(), title="Treaty text, as ratified")
     assert "sources" in _notes(published)[0]
 
@@ -163,7 +164,7 @@ def test_changes_to_rows_the_box_does_not_show_leave_it_alone(published):
 def test_publishing_again_clears_the_review(published, editor):
     _save(Relationship.objects.get(), status=Relationship.Status.ENDED)
     assert _notes(published)
-    factbox_publish(factbox=published, by=editor)
+    publish_factbox(factbox=published, by=editor)
     assert _notes(published) == []
 
 
@@ -182,7 +183,7 @@ def test_editing_the_draft_is_not_a_reason_for_review(published):
 def test_the_boxes_needing_review_are_listed_by_id(published, editor):
     calm = FactBoxFactory()
     FactBoxItemFactory(factbox=calm, claim=ClaimFactory())
-    factbox_publish(factbox=calm, by=editor)
+    publish_factbox(factbox=calm, by=editor)
     _save(Actor.objects.get(slug="north-korea"), name="DPRK")
     assert boxes_needing_review() == [published.pk]
 
@@ -194,7 +195,7 @@ def test_review_notes_take_two_queries_however_many_boxes(editor, n):
         box = FactBoxFactory()
         for _ in range(5):
             FactBoxItemFactory(factbox=box, claim=ClaimFactory(attributed_to=ActorFactory()))
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
         boxes.append(box)
     Claim.objects.update(verification="verified", verified_at=timezone.now())
     boxes = list(FactBox.objects.all())
@@ -214,7 +215,7 @@ def sourced(published, editor):
     """The published map, its claim citing one source when it was published."""
     Claim.objects.get(text__startswith="Only Russia").sources.add(SourceFactory(title="Treaty text"))
     published.refresh_from_db()
-    factbox_publish(factbox=published, by=editor)
+    publish_factbox(factbox=published, by=editor)
     assert _notes(published) == []
     return published
 
@@ -291,7 +292,7 @@ def test_a_change_stamped_just_before_publishing_is_still_compared(published):
 def test_every_published_box_is_checked_as_review_notes_checks_it(published, editor):
     calm = FactBoxFactory()
     FactBoxItemFactory(factbox=calm, claim=ClaimFactory())
-    factbox_publish(factbox=calm, by=editor)
+    publish_factbox(factbox=calm, by=editor)
     _save(Relationship.objects.get(), status=Relationship.Status.ENDED)
     _save(Actor.objects.get(slug="north-korea"), name="DPRK")
     assert live_review_notes() == review_notes(FactBox.objects.all()) == {published.pk: _notes(published)}
@@ -305,7 +306,7 @@ def test_live_review_notes_take_a_fixed_number_of_queries_however_many_boxes(edi
         claim = ClaimFactory()
         claim.sources.add(SourceFactory())
         FactBoxItemFactory(factbox=box, claim=claim)
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
     if kept:
         live_review_notes()
     for source in Source.objects.all():
@@ -344,7 +345,7 @@ def _republish(box):
     _save(Relationship.objects.get(), status=Relationship.Status.ENDED)
     live_review_notes()
     box.refresh_from_db()
-    factbox_publish(factbox=box, by=EditorFactory(username="desk"))
+    publish_factbox(factbox=box, by=EditorFactory(username="desk"))
 
 
 def _withdraw(box):

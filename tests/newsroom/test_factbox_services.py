@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map, factbox_withdraw
+from newsroom.factboxes.services import factbox_start_relationship_map, factbox_withdraw
 from newsroom.factboxes.snapshots import build_snapshot, same_content
 from newsroom.models import FactBox, FactBoxEvent, FactBoxReference, FactBoxVersion
 from relations import dates
@@ -23,7 +23,7 @@ from tests.factories import (
     SourceFactory,
     SymmetricTypeFactory,
 )
-from tests.helpers import editing
+from tests.helpers import editing, publish_factbox
 
 pytestmark = pytest.mark.django_db
 Kind = FactBox.Kind
@@ -46,7 +46,7 @@ def _public_claims() -> set[str]:
 
 
 def test_publishing_freezes_the_draft_as_version_one(box, editor):
-    version = factbox_publish(factbox=box, by=editor)
+    version = publish_factbox(factbox=box, by=editor)
     box.refresh_from_db()
     assert (version.number, box.status, box.published_version) == (1, FactBox.Status.PUBLISHED, version)
     assert version.published_by == editor
@@ -60,22 +60,22 @@ def test_publishing_freezes_the_draft_as_version_one(box, editor):
 
 
 def test_each_publication_gets_the_next_number_and_readers_see_the_last(box, editor):
-    numbers = [factbox_publish(factbox=box, by=editor).number for _ in range(3)]
+    numbers = [publish_factbox(factbox=box, by=editor).number for _ in range(3)]
     box.refresh_from_db()
     assert numbers == [1, 2, 3]
     assert box.published_version.number == 3
 
 
 def test_publication_stamps_keep_the_first_date(box, editor):
-    first = factbox_publish(factbox=box, by=editor)
-    second = factbox_publish(factbox=box, by=editor)
+    first = publish_factbox(factbox=box, by=editor)
+    second = publish_factbox(factbox=box, by=editor)
     box.refresh_from_db()
     assert box.first_published_at == first.published_at
     assert box.last_published_at == second.published_at
 
 
 def test_editing_the_draft_and_its_claims_leaves_the_published_payload_as_it_was(box, editor):
-    version = factbox_publish(factbox=box, by=editor)
+    version = publish_factbox(factbox=box, by=editor)
     frozen = dict(version.payload)
     Claim.objects.update(text="Rewritten after publication.")
     FactBox.objects.filter(pk=box.pk).update(title="A new title")
@@ -88,26 +88,26 @@ def test_editing_the_draft_and_its_claims_leaves_the_published_payload_as_it_was
 
 
 def test_publishing_records_who_and_when(box, editor):
-    version = factbox_publish(factbox=box, by=editor)
+    version = publish_factbox(factbox=box, by=editor)
     event = FactBoxEvent.objects.get()
     assert (event.kind, event.by, event.version, event.at) == ("published", editor, version, version.published_at)
 
 
 def test_publishing_counts_as_an_edit_of_the_box_so_stale_forms_are_refused(box, editor):
     before = box.edit_count
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     box.refresh_from_db()
     assert box.edit_count == before + 1
 
 
 def test_reporters_may_not_publish(box):
     with pytest.raises(PermissionDenied):
-        factbox_publish(factbox=box, by=ReporterFactory())
+        publish_factbox(factbox=box, by=ReporterFactory())
     assert not FactBoxVersion.objects.exists()
 
 
 def test_the_editor_role_may_publish(box):
-    assert factbox_publish(factbox=box, by=RoleEditorFactory()).number == 1
+    assert publish_factbox(factbox=box, by=RoleEditorFactory()).number == 1
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_a_box_that_does_not_fit_its_kind_is_refused_naming_why(editor, kind, it
         else:
             FactBoxItemFactory(factbox=box, claim=None, text=item["text"], position=position)
     with pytest.raises(ValidationError) as refused:
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
     assert any(message in text for text in refused.value.messages)
     box.refresh_from_db()
     assert (box.status, box.published_version, FactBoxVersion.objects.count()) == ("draft", None, 0)
@@ -142,14 +142,14 @@ def test_key_facts_refuse_a_claim_marked_false_or_retracted(editor, state):
         claim=ClaimFactory(text="A tall tale.", verification=state, verified_at=datetime.datetime.now(datetime.UTC)),
     )
     with pytest.raises(ValidationError, match="A tall tale"):
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
 
 
 def test_a_claim_check_may_show_a_false_claim(editor):
     box = FactBoxFactory(kind=Kind.CLAIM_CHECK)
     false = ClaimFactory(verification=Claim.Verification.FALSE, verified_at=datetime.datetime.now(datetime.UTC))
     FactBoxItemFactory(factbox=box, claim=false)
-    version = factbox_publish(factbox=box, by=editor)
+    version = publish_factbox(factbox=box, by=editor)
     assert version.payload["items"][0]["claim"]["verification"] == "false"
 
 
@@ -160,7 +160,7 @@ def test_a_timeline_dates_relationships_by_their_start_and_other_items_by_their_
     FactBoxItemFactory(
         factbox=box, claim=None, text="Troops sent.", date=datetime.date(2024, 1, 1), date_precision="year", position=2
     )
-    items = factbox_publish(factbox=box, by=editor).payload["items"]
+    items = publish_factbox(factbox=box, by=editor).payload["items"]
     assert [item["when"]["display"] for item in items] == ["June 2024", "2024"]
 
 
@@ -168,7 +168,7 @@ def test_a_timeline_dates_relationships_by_their_start_and_other_items_by_their_
 
 
 def test_withdrawing_takes_the_box_off_the_public_list(box, editor):
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     factbox_withdraw(factbox=box, by=editor, note="Outdated.")
     box.refresh_from_db()
     assert box.status == FactBox.Status.WITHDRAWN
@@ -182,16 +182,16 @@ def test_a_box_never_published_cannot_be_withdrawn(box, editor):
 
 
 def test_reporters_may_not_withdraw(box, editor):
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     with pytest.raises(PermissionDenied):
         factbox_withdraw(factbox=box, by=ReporterFactory())
     assert FactBox.objects.public().exists()
 
 
 def test_a_withdrawn_box_published_again_is_live_with_a_new_version(box, editor):
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     factbox_withdraw(factbox=box, by=editor)
-    assert factbox_publish(factbox=box, by=editor).number == 2
+    assert publish_factbox(factbox=box, by=editor).number == 2
     assert FactBox.objects.public().get() == box
 
 
@@ -204,7 +204,7 @@ def test_a_draft_box_makes_nothing_public(box):
 
 
 def test_a_published_box_makes_its_claims_and_their_sources_and_attribution_public(box, editor):
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     assert _public_claims() == {"Only two of them have a defence pact."}
     assert set(Source.objects.public().values_list("title", flat=True)) == {"Treaty text"}
     assert set(Actor.objects.public().values_list("name", flat=True)) == {"A. Expert"}
@@ -214,7 +214,7 @@ def test_a_published_relationship_makes_both_actors_public(editor):
     box = FactBoxFactory(kind=Kind.RELATIONSHIP_MAP)
     tie = RelationshipFactory(subject=ActorFactory(name="Russia"), object=ActorFactory(name="North Korea"))
     FactBoxItemFactory(factbox=box, claim=None, relationship=tie)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     assert list(Relationship.objects.public()) == [tie]
     assert set(Actor.objects.public().values_list("name", flat=True)) == {"Russia", "North Korea"}
 
@@ -226,26 +226,26 @@ def test_a_relationship_shows_as_evidence_only_claims_readers_could_already_see(
     shown = ClaimRelationshipFactory(relationship=tie, claim=ClaimFactory(text="The box shows this one.")).claim
     FactBoxItemFactory(factbox=box, claim=None, relationship=tie, position=1)
     FactBoxItemFactory(factbox=box, claim=shown, position=2)
-    version = factbox_publish(factbox=box, by=editor)
+    version = publish_factbox(factbox=box, by=editor)
     evidence = version.payload["items"][0]["relationship"]["evidence"]
     assert [claim["text"] for claim in evidence] == ["The box shows this one."]
     assert _public_claims() == {"The box shows this one."}
 
 
 def test_withdrawing_a_box_takes_back_what_only_it_made_public(box, editor):
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     factbox_withdraw(factbox=box, by=editor)
     assert _public_claims() == set()
     assert not Actor.objects.public().exists()
 
 
 def test_only_the_published_version_counts_not_earlier_ones_or_the_draft(box, editor):
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     box.items.all().delete()
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="The second version's claim."))
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Added after, still a draft."), position=9)
     assert _public_claims() == {"Only two of them have a defence pact."}
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="A third draft claim."), position=10)
     assert _public_claims() == {"The second version's claim.", "Added after, still a draft."}
 
@@ -256,7 +256,7 @@ def test_each_row_a_version_shows_is_referenced_once(editor):
     tie = RelationshipFactory(subject=russia, object=korea)
     FactBoxItemFactory(factbox=box, claim=None, actor=russia, position=1)
     FactBoxItemFactory(factbox=box, claim=None, relationship=tie, position=2)
-    version = factbox_publish(factbox=box, by=editor)
+    version = publish_factbox(factbox=box, by=editor)
     kinds = sorted(version.references.values_list("kind", flat=True))
     assert kinds == ["actor", "actor", "relationship"]
 
@@ -305,7 +305,7 @@ def test_starting_a_map_needs_the_right_to_add_boxes():
 
 
 def test_references_survive_the_deletion_of_what_they_name(box, editor):
-    version = factbox_publish(factbox=box, by=editor)
+    version = publish_factbox(factbox=box, by=editor)
     box.items.all().delete()
     Claim.objects.all().delete()
     reference = FactBoxReference.objects.get(version=version, kind="claim")
@@ -314,8 +314,8 @@ def test_references_survive_the_deletion_of_what_they_name(box, editor):
 
 
 def test_a_published_box_can_be_deleted_with_its_versions(box, editor):
-    factbox_publish(factbox=box, by=editor)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     with editing(box):
         box.delete()
     assert not FactBoxVersion.objects.exists()

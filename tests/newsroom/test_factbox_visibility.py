@@ -4,9 +4,8 @@ from urllib.parse import quote
 
 import pytest
 
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import FactBox
-from newsroom.services import article_publish
 from relations.models import Actor, Claim
 from tests.factories import (
     ActorFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     FactBoxPlacementFactory,
     RelationshipFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -44,19 +44,19 @@ def world(db):
     editor = EditorFactory()
     story = ArticleFactory(title="The live story", slug="the-live-story")
     ArticleClaimFactory(article=story, claim=ClaimFactory(text="A claim the story cites."))
-    article_publish(article=story, by=editor)
+    publish_article(article=story, by=editor)
 
     shown = FactBoxFactory(slug="shown", title="The published box")
     FactBoxItemFactory(factbox=shown, claim=ClaimFactory(text="What readers are shown."), position=1)
     FactBoxPlacementFactory(factbox=shown, article=story)
-    factbox_publish(factbox=shown, by=editor)
+    publish_factbox(factbox=shown, by=editor)
     # Its draft moves on after publication, canary and all: readers must not see it.
     FactBox.objects.filter(pk=shown.pk).update(title=f"{CANARY} retitled draft")
     FactBoxItemFactory(factbox=shown, claim=ClaimFactory(text=f"{CANARY} added to the draft"), position=2)
 
     _canary_box("never-published", story, editor)
     withdrawn = _canary_box("withdrawn", story, editor)
-    factbox_publish(factbox=withdrawn, by=editor)
+    publish_factbox(factbox=withdrawn, by=editor)
     factbox_withdraw(factbox=withdrawn, by=editor)
     return story
 
@@ -109,7 +109,7 @@ def test_an_actor_a_published_box_names_has_a_page_until_the_box_is_withdrawn(cl
     box = FactBoxFactory(kind=FactBox.Kind.RELATIONSHIP_MAP)
     tie = RelationshipFactory(subject=ActorFactory(slug="mapped"), object=ActorFactory(slug="partner"))
     FactBoxItemFactory(factbox=box, claim=None, relationship=tie)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     page = client.get("/actors/mapped/")
     assert page.status_code == 200
     assert '<a href="/actors/partner/">' in page.content.decode()
@@ -128,9 +128,9 @@ def republished_without_a_claim(db):
         claim=ClaimFactory(text=f"{CANARY} dropped", attributed_to=ActorFactory(slug="speaker")),
         position=2,
     )
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     dropped.delete()
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     return box
 
 
@@ -146,9 +146,9 @@ def test_an_earlier_version_showing_what_is_no_longer_public_answers_410(client,
 def test_an_earlier_version_whose_content_is_all_still_public_stays_pinned(client, editor):
     box = FactBoxFactory(slug="retitled", title="First title")
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Unchanged claim."))
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     FactBox.objects.filter(pk=box.pk).update(title="Second title")
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     response = client.get("/embed/factboxes/retitled/v/1/")
     assert response.status_code == 200
     assert "First title" in response.content.decode()
@@ -158,5 +158,5 @@ def test_an_earlier_version_comes_back_when_live_content_shows_its_claim_again(c
     dropped = Claim.objects.get(text__endswith="dropped")
     story = ArticleFactory()
     ArticleClaimFactory(article=story, claim=dropped)
-    article_publish(article=story, by=EditorFactory(username="chief"))
+    publish_article(article=story, by=EditorFactory(username="chief"))
     assert client.get("/embed/factboxes/pinned/v/1/").status_code == 200

@@ -11,9 +11,8 @@ from urllib.parse import quote
 import pytest
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article
-from newsroom.services import article_publish
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     FactBoxItemFactory,
     FactBoxPlacementFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,11 @@ def _published(slug: str = "axis", items: int = 1, **fields):
     box = FactBoxFactory(slug=slug, **fields)
     for position in range(items):
         FactBoxItemFactory(factbox=box, claim=ClaimFactory(text=f"Statement {position}."), position=position)
-    return factbox_publish(factbox=box, by=EditorFactory()).factbox
+    return publish_factbox(factbox=box, by=EditorFactory()).factbox
 
 
 def _live_story(slug: str = "the-story", **fields) -> Article:
-    return article_publish(article=ArticleFactory(slug=slug, **fields), by=EditorFactory())
+    return publish_article(article=ArticleFactory(slug=slug, **fields), by=EditorFactory())
 
 
 def _oembed(client, url: str, **params):
@@ -264,7 +264,7 @@ def test_oembed_of_a_box_answers_304_to_its_date_after_one_query(client, url, dj
 def test_oembed_etag_changes_when_the_box_is_published_again(client):
     box = _published("axis")
     before = _oembed(client, BOX_URL)["ETag"]
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     assert _oembed(client, BOX_URL)["ETag"] != before
 
 

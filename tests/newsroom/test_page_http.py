@@ -5,8 +5,8 @@ import urllib.request
 
 import pytest
 
-from newsroom.services import article_publish
 from tests.factories import ActorFactory, ArticleClaimFactory, ArticleFactory, ClaimFactory, EditorFactory
+from tests.helpers import publish_article
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
 
@@ -20,7 +20,7 @@ def test_public_pages_answer_200_over_http(live_server):
     article = ArticleFactory(title="Over the wire", slug="over-the-wire")
     ArticleClaimFactory(article=article, claim=ClaimFactory(text="A claim read over HTTP."))
     article.actors.add(ActorFactory(name="Iran", slug="iran"))
-    article_publish(article=article, by=EditorFactory())
+    publish_article(article=article, by=EditorFactory())
 
     status, _, home = _get(f"{live_server.url}/")
     assert status == 200 and "Over the wire" in home

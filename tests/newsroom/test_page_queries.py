@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish
 from newsroom.models import Article, Correction
 from tests.factories import (
     ActorAliasFactory,
@@ -22,7 +21,7 @@ from tests.factories import (
     SourceFactory,
     VerifiedClaimFactory,
 )
-from tests.helpers import editing
+from tests.helpers import editing, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,7 @@ def test_story_page_queries_do_not_grow_with_claims_actors_corrections_or_fact_b
         box = FactBoxFactory()
         FactBoxItemFactory(factbox=box, claim=_claim_with_everything())
         FactBoxItemFactory(factbox=box, claim=None, actor=ActorFactory())
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
         FactBoxPlacementFactory(factbox=box, article=article, position=position, after_paragraph=position or None)
     _live(article)
     with django_assert_max_num_queries(STORY_QUERIES):

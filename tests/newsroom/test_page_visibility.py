@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from newsroom.models import Article
-from newsroom.services import article_publish, article_withdraw
+from newsroom.services import article_withdraw
 from relations.models import Actor, Claim
 from tests.factories import (
     ActorAliasFactory,
@@ -21,7 +21,7 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
-from tests.helpers import editing
+from tests.helpers import editing, publish_article
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +76,9 @@ def _canary_article(kind: str, *, public_actor: Actor, public_claim: Claim) -> t
     if kind == "in_review":
         Article.objects.filter(pk=article.pk).update(status=Article.Status.IN_REVIEW)
     elif kind == "withdrawn":
-        article_withdraw(article=article_publish(article=article, by=editor), by=editor)
+        article_withdraw(article=publish_article(article=article, by=editor), by=editor)
     elif kind == "scheduled":
-        article_publish(article=article, by=editor, publish_at=timezone.now() + timedelta(days=1))
+        publish_article(article=article, by=editor, publish_at=timezone.now() + timedelta(days=1))
     hidden = [subject, speaker, tagged, *Actor.objects.filter(relationships_as_object__summary=f"{CANARY} tie")]
     return article, [actor for actor in hidden if actor != public_actor]
 
@@ -97,10 +97,10 @@ def world(db) -> World:
     live = ArticleFactory(title="The live story", slug="the-live-story")
     ArticleClaimFactory(article=live, claim=public_claim)
     live.actors.add(public_actor)
-    live = article_publish(article=live, by=editor)
+    live = publish_article(article=live, by=editor)
     # More than a page of live stories, so that every page of the front page is read.
     for n in range(21):
-        article_publish(article=ArticleFactory(title=f"Filler story {n}"), by=editor)
+        publish_article(article=ArticleFactory(title=f"Filler story {n}"), by=editor)
 
     not_live, hidden_actors = {}, []
     for kind in NOT_LIVE:
@@ -188,7 +188,7 @@ def test_every_actor_a_public_page_links_to_answers_200(client, world):
 def test_scheduled_story_goes_live_when_its_time_comes(client):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        article = article_publish(
+        article = publish_article(
             article=ArticleFactory(title="Embargoed"), by=EditorFactory(), publish_at=now + timedelta(hours=2)
         )
         assert client.get(f"/stories/{article.slug}/").status_code == 404
@@ -201,7 +201,7 @@ def test_scheduled_story_goes_live_when_its_time_comes(client):
 def test_scheduled_storys_actor_appears_only_once_the_story_is_live(client):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        article = article_publish(article=ArticleFactory(), by=EditorFactory(), publish_at=now + timedelta(hours=2))
+        article = publish_article(article=ArticleFactory(), by=EditorFactory(), publish_at=now + timedelta(hours=2))
         with editing(article):
             article.actors.add(ActorFactory(slug="embargoed-actor"))
         assert client.get("/actors/embargoed-actor/").status_code == 404
@@ -211,11 +211,11 @@ def test_scheduled_storys_actor_appears_only_once_the_story_is_live(client):
 
 def test_withdrawn_story_leaves_the_front_page_and_its_actors_page(client):
     editor = EditorFactory()
-    article = article_publish(article=ArticleFactory(title="Soon withdrawn"), by=editor)
+    article = publish_article(article=ArticleFactory(title="Soon withdrawn"), by=editor)
     actor = ActorFactory(slug="briefly-public")
     with editing(article):
         article.actors.add(actor)
-    other = article_publish(article=ArticleFactory(), by=editor)
+    other = publish_article(article=ArticleFactory(), by=editor)
     with editing(other):
         other.actors.add(actor)
     assert "Soon withdrawn" in client.get("/actors/briefly-public/").content.decode()

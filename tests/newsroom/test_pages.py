@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from newsroom.models import Article
-from newsroom.services import article_add_correction, article_publish
+from newsroom.services import article_add_correction
 from relations.models import Claim, ClaimRelationship, Relationship
 from tests.factories import (
     ActorAliasFactory,
@@ -28,7 +28,7 @@ from tests.factories import (
     SymmetricTypeFactory,
     VerifiedClaimFactory,
 )
-from tests.helpers import editing
+from tests.helpers import editing, publish_article
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ NOW = datetime.datetime(2025, 3, 14, 12, 0, tzinfo=datetime.UTC)
 
 
 def live_article(**fields) -> Article:
-    return article_publish(article=ArticleFactory(**fields), by=EditorFactory())
+    return publish_article(article=ArticleFactory(**fields), by=EditorFactory())
 
 
 def live_at(when: datetime.datetime, **fields) -> Article:
@@ -206,7 +206,7 @@ def test_story_page_shows_cited_claims_in_order(client):
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=ClaimFactory(text="Second in the story."), position=2)
     ArticleClaimFactory(article=article, claim=ClaimFactory(text="First in the story."), position=1)
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     html = text_of(client.get(f"/stories/{article.slug}/"))
     assert html.index("First in the story.") < html.index("Second in the story.")
 
@@ -215,7 +215,7 @@ def test_story_page_shows_who_a_claim_is_attributed_to(client):
     expert = ActorFactory(kind="person", name="Alexander Gabuev", slug="alexander-gabuev")
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=ClaimFactory(kind=Claim.Kind.ASSESSMENT, attributed_to=expert))
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     html = text_of(client.get(f"/stories/{article.slug}/"))
     assert 'Who says so:</span> <a href="/actors/alexander-gabuev/">Alexander Gabuev</a>' in html
     assert "Assessment" in html
@@ -224,7 +224,7 @@ def test_story_page_shows_who_a_claim_is_attributed_to(client):
 def test_story_page_says_our_reporting_for_an_unattributed_claim(client):
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=ClaimFactory(attributed_to=None))
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     assert "Who says so:</span> Our reporting" in text_of(client.get(f"/stories/{article.slug}/"))
 
 
@@ -240,7 +240,7 @@ def test_story_page_shows_each_claims_verification_as_a_worded_badge(client, sta
     article = ArticleFactory()
     verified_at = None if state == Claim.Verification.UNVERIFIED else timezone.now()
     ArticleClaimFactory(article=article, claim=ClaimFactory(verification=state, verified_at=verified_at))
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     html = text_of(client.get(f"/stories/{article.slug}/"))
     badge = re.search(rf'<span class="badge badge-{state}">.*?</span>{word}</span>', html)
     assert badge is not None
@@ -251,7 +251,7 @@ def test_story_page_shows_a_claim_withdrawn_after_publication_as_retracted(clien
     article = ArticleFactory()
     claim = ClaimFactory()
     ArticleClaimFactory(article=article, claim=claim)
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     Claim.objects.filter(pk=claim.pk).update(verification=Claim.Verification.RETRACTED, verified_at=timezone.now())
     assert 'class="badge badge-retracted"' in text_of(client.get(f"/stories/{article.slug}/"))
 
@@ -261,7 +261,7 @@ def test_story_page_shows_a_claims_verbatim_quote_as_a_blockquote(client):
     claim = ClaimFactory(kind=Claim.Kind.QUOTE, quote="It is a partnership of grievance.", attributed_to=speaker)
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim)
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     html = text_of(client.get(f"/stories/{article.slug}/"))
     assert '<blockquote class="claim-quote"><p>It is a partnership of grievance.</p></blockquote>' in html
 
@@ -273,7 +273,7 @@ def test_story_page_lists_a_claims_sources_with_safe_links(client):
     )
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim)
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     html = text_of(client.get(f"/stories/{article.slug}/"))
     assert '<a href="https://example.org/axis" rel="noopener noreferrer">The axis that isn&#x27;t</a>' in html
     assert "Foreign Affairs" in html
@@ -288,7 +288,7 @@ def test_story_page_links_a_source_only_through_the_web_address_filter(client):
     claim.sources.add(SourceFactory(title="Good source", url="https://example.org/report"))
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim)
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     html = client.get(f"/stories/{article.slug}/").content.decode()
     assert '<a href="https://example.org/report" rel="noopener noreferrer">Good source</a>' in html
     link = Template("{% load newsroom_public %}[{{ url|web_url }}]")
@@ -305,7 +305,7 @@ def test_story_page_shows_the_relationships_a_claim_bears_on_with_stance(client)
     ClaimRelationshipFactory(claim=claim, relationship=treaty, stance=ClaimRelationship.Stance.CONTRADICTS)
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim)
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     html = text_of(client.get(f"/stories/{article.slug}/"))
     assert (
         '<span class="stance stance-contradicts">Contradicts</span> <a href="/actors/russia/">Russia</a> '
@@ -317,7 +317,7 @@ def test_story_page_never_shows_a_claims_internal_note(client):
     claim = ClaimFactory(internal_note="Source is a friend of the desk; double-check.")
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim)
-    article = article_publish(article=article, by=EditorFactory())
+    article = publish_article(article=article, by=EditorFactory())
     assert "friend of the desk" not in text_of(client.get(f"/stories/{article.slug}/"))
 
 
@@ -414,7 +414,7 @@ def _public_relationship(**fields) -> Relationship:
     ClaimRelationshipFactory(claim=claim, relationship=relationship)
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim)
-    article_publish(article=article, by=EditorFactory())
+    publish_article(article=article, by=EditorFactory())
     return relationship
 
 
@@ -473,7 +473,7 @@ def test_actor_page_lists_public_claims_about_it_and_by_it_with_their_citing_sto
     article = ArticleFactory(title="Drones over Kyiv", slug="drones-over-kyiv")
     ArticleClaimFactory(article=article, claim=about)
     ArticleClaimFactory(article=article, claim=by)
-    article_publish(article=article, by=EditorFactory())
+    publish_article(article=article, by=EditorFactory())
     html = text_of(client.get("/actors/iran/"))
     assert "Iran sent drones to Russia." in html
     assert "Tehran says it sent nothing." in html
@@ -492,7 +492,7 @@ def test_actor_page_shows_a_claims_sources_and_the_relationships_it_bears_on(cli
     ClaimRelationshipFactory(claim=claim, relationship=supply, stance=ClaimRelationship.Stance.SUPPORTS)
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim)
-    article_publish(article=article, by=EditorFactory())
+    publish_article(article=article, by=EditorFactory())
     html = text_of(client.get("/actors/iran/"))
     claims = html[html.index('id="claims-title"') : html.index('id="stories-title"')]
     assert '<a href="https://example.org/drones" rel="noopener noreferrer">Drones for oil</a>' in claims
@@ -550,7 +550,7 @@ def test_actor_page_lists_are_bounded_and_say_so(client, monkeypatch):
         citation = ArticleClaimFactory(article=article)
         citation.claim.actors.add(actor)
         ClaimRelationshipFactory(claim=citation.claim, relationship=RelationshipFactory(subject=actor))
-    article_publish(article=article, by=EditorFactory())
+    publish_article(article=article, by=EditorFactory())
     response = client.get(f"/actors/{actor.slug}/")
     assert len(response.context["relationships"]) == len(response.context["claims"]) == 2
     html = response.content.decode()

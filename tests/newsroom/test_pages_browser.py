@@ -4,8 +4,9 @@ import pytest
 
 from newsroom.demo_content import ARTICLE
 from newsroom.models import Article
-from newsroom.services import article_add_correction, article_publish
+from newsroom.services import article_add_correction
 from tests.factories import EditorFactory
+from tests.helpers import publish_article
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
 
@@ -18,7 +19,7 @@ def story_url(live_server, live_demo) -> str:
     editor = EditorFactory()
     article = Article.objects.get(slug=ARTICLE["slug"])
     if not article.is_live:
-        article = article_publish(article=article, by=editor)
+        article = publish_article(article=article, by=editor)
     article_add_correction(article=article, by=editor, text="An earlier version gave the wrong month for the treaty.")
     return f"{live_server.url}/stories/{article.slug}/"
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from core import public_state
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article
-from newsroom.services import article_publish, article_withdraw
+from newsroom.services import article_withdraw
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -24,6 +24,7 @@ from tests.factories import (
     FactBoxItemFactory,
     FactBoxPlacementFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +44,11 @@ def content(db):
     editor = EditorFactory()
     box = FactBoxFactory(slug="axis", title="The axis")
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Russia and North Korea signed a treaty."))
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     story = ArticleFactory(slug="the-story")
     story.actors.add(ActorFactory(slug="russia", name="Russia"))
     FactBoxPlacementFactory(factbox=box, article=story)
-    article_publish(article=story, by=editor)
+    publish_article(article=story, by=editor)
     box.refresh_from_db()
     return {"editor": editor, "box": box, "story": story}
 
@@ -211,7 +212,7 @@ def test_publishing_again_ends_the_cached_versions(client, content):
     before = {address: client.get(address) for address in (BOX, PINNED)}
 
     FactBoxItemFactory(factbox=content["box"], claim=ClaimFactory(text="A second claim, in version 2."), position=2)
-    factbox_publish(factbox=content["box"], by=content["editor"])
+    publish_factbox(factbox=content["box"], by=content["editor"])
 
     latest = client.get(BOX)
     assert latest["ETag"] != before[BOX]["ETag"] and b"A second claim, in version 2." in latest.content
@@ -260,7 +261,7 @@ def test_what_is_committed_ends_the_cache_again(client, content, django_capture_
 def test_the_public_state_ends_when_a_scheduled_story_goes_live(content):
     now = timezone.now() + timedelta(seconds=1)
     with time_machine.travel(now, tick=False):
-        article_publish(article=ArticleFactory(slug="later"), by=content["editor"], publish_at=now + timedelta(hours=1))
+        publish_article(article=ArticleFactory(slug="later"), by=content["editor"], publish_at=now + timedelta(hours=1))
         generation = public_state.current()
         assert public_state.lookup() == generation
     with time_machine.travel(now + timedelta(minutes=59), tick=False):
@@ -275,7 +276,7 @@ def test_answers_cached_before_a_scheduled_story_goes_live_end_at_its_moment(cli
     now = timezone.now() + timedelta(seconds=1)
     with time_machine.travel(now, tick=False):
         later = ArticleFactory(slug="later", title="Later")
-        article_publish(article=later, by=content["editor"], publish_at=now + timedelta(hours=1))
+        publish_article(article=later, by=content["editor"], publish_at=now + timedelta(hours=1))
         _fill(client, STORY, "/api/v1/articles/", "/")
         assert b"Later" not in client.get("/api/v1/articles/").content
         assert b"/stories/later/" not in client.get("/").content
@@ -317,7 +318,7 @@ def test_over_http_the_cached_embed_is_the_rendered_one_until_withdrawn(live_ser
     editor = EditorFactory()
     box = FactBoxFactory(slug="axis", title="The axis")
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(text="Russia and North Korea signed a treaty."))
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     url = f"{live_server.url}{BOX}"
 
     status, rendered, body = _fetch(url)

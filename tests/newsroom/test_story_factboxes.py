@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from newsroom.factboxes import relationship_map
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.factboxes.story_body import body_blocks
 from newsroom.models import Article, FactBox
 from tests.factories import (
@@ -25,7 +25,7 @@ from tests.factories import (
     SourceFactory,
     VerifiedClaimFactory,
 )
-from tests.helpers import editing
+from tests.helpers import editing, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def _box(title: str = "Boxed facts", *, text: str = "A line in the box.", publis
     box = FactBoxFactory(title=title, **fields)
     FactBoxItemFactory(factbox=box, claim=None, text=text)
     if publish:
-        factbox_publish(factbox=box, by=EditorFactory())
+        publish_factbox(factbox=box, by=EditorFactory())
         box.refresh_from_db()
     return box
 
@@ -87,7 +87,7 @@ def test_story_shows_the_box_again_as_republished(client):
     box = _box(text="Published line.")
     FactBoxPlacementFactory(factbox=box, article=article)
     box.items.update(text="Second edition.")
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     page = _page(client, article)
     assert "Second edition." in page and "Version 2" in page
 
@@ -247,7 +247,7 @@ def _full_box(n: int) -> FactBox:
         claim.sources.add(SourceFactory(), SourceFactory())
         FactBoxItemFactory(factbox=box, claim=claim)
     FactBoxItemFactory(factbox=box, claim=None, text="Our own line.")
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     return box
 
 
@@ -278,7 +278,7 @@ def browser_story(live_server):
     tie = RelationshipFactory(subject=ActorFactory(name="Democratic People's Republic of Korea"))
     box = FactBoxFactory(kind=FactBox.Kind.RELATIONSHIP_MAP, slug="the-map", title="The map")
     FactBoxItemFactory(factbox=box, claim=None, relationship=tie)
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     FactBoxPlacementFactory(factbox=box, article=article, position=1)
     FactBoxPlacementFactory(factbox=_box("Placed facts"), article=article, after_paragraph=3, position=2)
     return f"{live_server.url}/stories/in-a-browser/"
@@ -353,8 +353,8 @@ def test_a_box_republished_beside_the_story_moves_its_last_modified(client):
         box = FactBoxFactory()
         FactBoxItemFactory(factbox=box)
         FactBoxPlacementFactory(factbox=box, article=article)
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
     with time_machine.travel(start + datetime.timedelta(days=1), tick=False):
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
     response = client.get(f"/stories/{article.slug}/")
     assert parse_http_date(response["Last-Modified"]) == int((start + datetime.timedelta(days=1)).timestamp())

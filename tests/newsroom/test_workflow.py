@@ -23,6 +23,7 @@ from tests.factories import (
     ReporterFactory,
     RoleEditorFactory,
 )
+from tests.helpers import publish_article
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +51,9 @@ def article_in(state: str) -> Article:
     if state == "in_review":
         services.article_submit_for_review(article=article, by=boss)
     elif state == "scheduled":
-        services.article_publish(article=article, by=boss, publish_at=timezone.now() + datetime.timedelta(days=1))
+        publish_article(article=article, by=boss, publish_at=timezone.now() + datetime.timedelta(days=1))
     elif state in ("live", "withdrawn"):
-        services.article_publish(article=article, by=boss)
+        publish_article(article=article, by=boss)
         if state == "withdrawn":
             services.article_withdraw(article=article, by=boss)
     article.refresh_from_db()
@@ -67,7 +68,7 @@ def make(action: str, article: Article, user) -> Article:
     if action == "publish":
         # From the schedule, publishing again means rescheduling; from elsewhere, publishing now.
         later = timezone.now() + datetime.timedelta(days=2) if article.is_scheduled else None
-        return services.article_publish(article=article, by=user, publish_at=later)
+        return publish_article(article=article, by=user, publish_at=later)
     return services.article_withdraw(article=article, by=user)
 
 
@@ -100,7 +101,7 @@ def test_audit_trail_reads_the_whole_path_in_order():
     services.article_submit_for_review(article=article, by=reporter)
     services.article_return_to_draft(article=article, by=editor, note="Needs a second source.")
     services.article_submit_for_review(article=article, by=reporter)
-    services.article_publish(article=article, by=editor)
+    publish_article(article=article, by=editor)
     services.article_withdraw(article=article, by=editor, note="Legal hold.")
     trail = list(article.events.order_by("at", "pk").values_list("kind", "by__username", "from_status", "to_status"))
     assert trail == [
@@ -120,7 +121,7 @@ def test_publishing_refuses_an_article_citing_a_false_or_retracted_claim_and_nam
     services_user = EditorFactory()
     claim_set_verification(claim=citation.claim, state=verdict, by=services_user)
     with pytest.raises(ValidationError) as refused:
-        services.article_publish(article=article, by=RoleEditorFactory())
+        publish_article(article=article, by=RoleEditorFactory())
     assert "The treaty was signed in 1950." in " ".join(refused.value.messages)
     assert verdict in " ".join(refused.value.messages)
     article.refresh_from_db()
@@ -131,18 +132,18 @@ def test_publishing_refuses_an_article_citing_a_false_or_retracted_claim_and_nam
 def test_publishing_refuses_an_article_without_a_body():
     article = ArticleFactory(body="")
     with pytest.raises(ValidationError, match="no body"):
-        services.article_publish(article=article, by=RoleEditorFactory())
+        publish_article(article=article, by=RoleEditorFactory())
 
 
 def test_publishing_sets_first_and_last_published_and_republishing_keeps_the_first():
     editor = RoleEditorFactory()
     article = ArticleFactory()
     with time_machine.travel(datetime.datetime(2025, 6, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
-        services.article_publish(article=article, by=editor)
+        publish_article(article=article, by=editor)
     with time_machine.travel(datetime.datetime(2025, 6, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
         services.article_withdraw(article=article, by=editor)
         services.article_return_to_draft(article=article, by=editor)
-        services.article_publish(article=article, by=editor)
+        publish_article(article=article, by=editor)
     article.refresh_from_db()
     assert article.first_published_at == datetime.datetime(2025, 6, 1, 9, 0, tzinfo=datetime.UTC)
     assert article.last_published_at == datetime.datetime(2025, 6, 2, 9, 0, tzinfo=datetime.UTC)
@@ -155,7 +156,7 @@ class TestScheduling:
     @pytest.fixture
     def scheduled(self):
         with time_machine.travel(self.NOW, tick=False):
-            return services.article_publish(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.GO_LIVE)
+            return publish_article(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.GO_LIVE)
 
     def test_is_recorded_as_scheduled_with_its_time(self, scheduled):
         event = scheduled.events.get()
@@ -182,7 +183,7 @@ class TestScheduling:
 
     def test_a_publish_at_in_the_past_publishes_now(self):
         with time_machine.travel(self.NOW, tick=False):
-            article = services.article_publish(
+            article = publish_article(
                 article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.NOW - datetime.timedelta(days=3)
             )
         assert article.publish_at == self.NOW
@@ -262,7 +263,7 @@ class TestWhoMayChangeWhatReadersSee:
         article = ArticleFactory(title="Before")
         with reversion.create_revision():
             article.save()
-        services.article_publish(article=article, by=EditorFactory())
+        publish_article(article=article, by=EditorFactory())
         Article.objects.filter(pk=article.pk).update(title="After")
         with pytest.raises(PermissionDenied):
             revision_restore(version=Version.objects.get_for_object(article).get(), by=ReporterFactory())
@@ -278,32 +279,32 @@ class TestScheduleEdges:
 
     def test_rescheduling_without_a_time_is_refused_so_the_embargo_holds(self):
         with time_machine.travel(self.NOW, tick=False):
-            article = services.article_publish(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.at(24))
+            article = publish_article(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.at(24))
             with pytest.raises(ValidationError, match="new publication time"):
-                services.article_publish(article=article, by=RoleEditorFactory())
+                publish_article(article=article, by=RoleEditorFactory())
             article.refresh_from_db()
             assert article.is_scheduled and article.publish_at == self.at(24)
 
     def test_postponing_moves_the_first_publication_with_it(self):
         editor = RoleEditorFactory()
         with time_machine.travel(self.NOW, tick=False):
-            article = services.article_publish(article=ArticleFactory(), by=editor, publish_at=self.at(24))
-            article = services.article_publish(article=article, by=editor, publish_at=self.at(48))
+            article = publish_article(article=ArticleFactory(), by=editor, publish_at=self.at(24))
+            article = publish_article(article=article, by=editor, publish_at=self.at(48))
         assert article.first_published_at == article.last_published_at == self.at(48)
 
     def test_unscheduling_forgets_a_publication_that_never_happened(self):
         editor = RoleEditorFactory()
         with time_machine.travel(self.NOW, tick=False):
-            article = services.article_publish(article=ArticleFactory(), by=editor, publish_at=self.at(24))
+            article = publish_article(article=ArticleFactory(), by=editor, publish_at=self.at(24))
             article = services.article_return_to_draft(article=article, by=editor)
         assert (article.first_published_at, article.last_published_at, article.last_modified_at) == (None, None, None)
         with time_machine.travel(self.at(72), tick=False):
-            article = services.article_publish(article=article, by=editor)
+            article = publish_article(article=article, by=editor)
         assert article.first_published_at == self.at(72)
 
     def test_a_scheduled_article_takes_no_correction_before_it_is_live(self):
         with time_machine.travel(self.NOW, tick=False):
-            article = services.article_publish(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.at(24))
+            article = publish_article(article=ArticleFactory(), by=RoleEditorFactory(), publish_at=self.at(24))
             with pytest.raises(ValidationError, match="live"):
                 services.article_add_correction(article=article, by=RoleEditorFactory(), text="Fixed.")
         assert not Correction.objects.exists()

@@ -21,7 +21,7 @@ from tests.factories import (
     ReporterFactory,
     RoleEditorFactory,
 )
-from tests.helpers import admin_form_data, change_url, signed_in
+from tests.helpers import admin_form_data, change_url, publish_article, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def post_form(client, obj, **changes):
 
 
 def live_article() -> Article:
-    return services.article_publish(article=ArticleFactory(), by=EditorFactory())
+    return publish_article(article=ArticleFactory(), by=EditorFactory())
 
 
 class TestButtonsByRole:
@@ -64,7 +64,7 @@ class TestButtonsByRole:
         assert buttons(response) == ["Withdraw from the site"]
 
     def test_an_editor_may_reschedule_or_unschedule_a_scheduled_article(self):
-        article = services.article_publish(
+        article = publish_article(
             article=ArticleFactory(), by=EditorFactory(), publish_at=timezone.now() + datetime.timedelta(days=1)
         )
         response = signed_in(RoleEditorFactory()).get(change_url(article))
@@ -195,7 +195,7 @@ class TestScheduledInTheAdmin:
     @pytest.fixture
     def scheduled(self):
         when = timezone.now() + datetime.timedelta(days=1)
-        return services.article_publish(article=ArticleFactory(), by=EditorFactory(), publish_at=when)
+        return publish_article(article=ArticleFactory(), by=EditorFactory(), publish_at=when)
 
     def test_saving_and_rescheduling_without_touching_the_time_keeps_the_embargo(self, scheduled):
         client = signed_in(RoleEditorFactory())
@@ -304,12 +304,12 @@ class TestEditorialQueue:
     def test_the_start_page_shows_review_scheduled_and_recent(self):
         reporter = ReporterFactory(username="rita")
         services.article_submit_for_review(article=ArticleFactory(title="Waiting story"), by=reporter)
-        services.article_publish(
+        publish_article(
             article=ArticleFactory(title="Tomorrow's story"),
             by=EditorFactory(),
             publish_at=timezone.now() + datetime.timedelta(days=1),
         )
-        services.article_publish(article=ArticleFactory(title="Today's story"), by=EditorFactory())
+        publish_article(article=ArticleFactory(title="Today's story"), by=EditorFactory())
         page = signed_in(RoleEditorFactory()).get(reverse("admin:index")).content.decode()
         review = page.split('id="queue-review"')[1].split("</section>")[0]
         scheduled = page.split('id="queue-scheduled"')[1].split("</section>")[0]
@@ -335,10 +335,10 @@ class TestEditorialQueue:
         client = signed_in(RoleEditorFactory())
         reporter = ReporterFactory()
         services.article_submit_for_review(article=ArticleFactory(), by=reporter)
-        with django_assert_max_num_queries(12) as one:
+        with django_assert_max_num_queries(15) as one:
             client.get(reverse("admin:index"))
         for _ in range(15):
             services.article_submit_for_review(article=ArticleFactory(), by=reporter)
-            services.article_publish(article=ArticleFactory(), by=EditorFactory())
+            publish_article(article=ArticleFactory(), by=EditorFactory())
         with django_assert_max_num_queries(len(one.captured_queries)):
             client.get(reverse("admin:index"))

@@ -14,9 +14,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article
-from newsroom.services import article_publish, article_withdraw
+from newsroom.services import article_withdraw
 from relations.models import Actor, Claim, Relationship
 from tests.api_support import body, errors, every_item, get
 from tests.factories import (
@@ -32,6 +32,7 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +91,9 @@ def _story(world: World, kind: str, editor) -> None:
     if kind == "in_review":
         Article.objects.filter(pk=article.pk).update(status=Article.Status.IN_REVIEW)
     elif kind == "withdrawn":
-        article_withdraw(article=article_publish(article=article, by=editor), by=editor)
+        article_withdraw(article=publish_article(article=article, by=editor), by=editor)
     elif kind == "scheduled":
-        article_publish(article=article, by=editor, publish_at=timezone.now() + timedelta(days=1))
+        publish_article(article=article, by=editor, publish_at=timezone.now() + timedelta(days=1))
 
 
 def _box(world: World, slug: str, editor) -> None:
@@ -103,7 +104,7 @@ def _box(world: World, slug: str, editor) -> None:
     FactBoxItemFactory(factbox=box, claim=None, relationship=world.hidden_ties[-2], position=3)
     world.hidden_actors.append(boxed_actor)
     if slug == "withdrawn-box":
-        factbox_publish(factbox=box, by=editor)
+        publish_factbox(factbox=box, by=editor)
         factbox_withdraw(factbox=box, by=editor)
 
 
@@ -120,7 +121,7 @@ def world(db) -> World:
     live = ArticleFactory(title="The live story", slug="the-live-story")
     ArticleClaimFactory(article=live, claim=public_claim)
     live.actors.add(public_actor)
-    article_publish(article=live, by=editor)
+    publish_article(article=live, by=editor)
 
     # A tie only a published box shows: public, but the draft claim bearing on it is not.
     boxed_tie = RelationshipFactory(subject=partner, object=ActorFactory(name="Ukraine", slug="ukraine"))
@@ -128,7 +129,7 @@ def world(db) -> World:
     ClaimRelationshipFactory(claim=draft_evidence, relationship=boxed_tie)
     shown = FactBoxFactory(slug="shown", kind="relationship_map", title="The map")
     FactBoxItemFactory(factbox=shown, claim=None, relationship=boxed_tie, position=1)
-    factbox_publish(factbox=shown, by=editor)
+    publish_factbox(factbox=shown, by=editor)
 
     world = World(
         public_actor=public_actor,

@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article, ArticleClaim
-from newsroom.services import article_publish, article_return_to_draft, article_withdraw
+from newsroom.services import article_return_to_draft, article_withdraw
 from relations import closure
 from relations.models import Actor, Claim, ClaimReach, Relationship, Source
 from tests.factories import (
@@ -29,6 +29,7 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def _moments(rows) -> set:
 def test_a_story_published_now_makes_all_it_reaches_public_from_that_moment(editor):
     claim = _claim_with_everything()
     tagged = ActorFactory()
-    article_publish(article=_story(claim, actors=[tagged]), by=editor)
+    publish_article(article=_story(claim, actors=[tagged]), by=editor)
     assert _moments([*_everything_it_reaches(claim), tagged]) == {NOW}
     assert Claim.objects.public().filter(pk=claim.pk).exists()
 
@@ -83,7 +84,7 @@ def test_a_story_published_now_makes_all_it_reaches_public_from_that_moment(edit
 def test_a_scheduled_story_makes_its_claims_public_when_its_time_comes_with_no_write(editor, clock):
     claim = _claim_with_everything()
     goes_live = NOW + datetime.timedelta(hours=2)
-    article_publish(article=_story(claim), by=editor, publish_at=goes_live)
+    publish_article(article=_story(claim), by=editor, publish_at=goes_live)
     assert _moments(_everything_it_reaches(claim)) == {goes_live}
     assert not Claim.objects.public().filter(pk=claim.pk).exists()
     assert Claim.objects.public(or_scheduled=True).filter(pk=claim.pk).exists()
@@ -94,8 +95,8 @@ def test_a_scheduled_story_makes_its_claims_public_when_its_time_comes_with_no_w
 
 def test_rescheduling_moves_the_moment_and_unscheduling_clears_it(editor):
     claim = _claim_with_everything()
-    article = article_publish(article=_story(claim), by=editor, publish_at=NOW + datetime.timedelta(hours=2))
-    article = article_publish(article=article, by=editor, publish_at=NOW + datetime.timedelta(hours=5))
+    article = publish_article(article=_story(claim), by=editor, publish_at=NOW + datetime.timedelta(hours=2))
+    article = publish_article(article=article, by=editor, publish_at=NOW + datetime.timedelta(hours=5))
     assert _moments(_everything_it_reaches(claim)) == {NOW + datetime.timedelta(hours=5)}
     article_return_to_draft(article=article, by=editor)
     assert _moments(_everything_it_reaches(claim)) == {None}
@@ -103,9 +104,9 @@ def test_rescheduling_moves_the_moment_and_unscheduling_clears_it(editor):
 
 def test_withdrawing_a_story_keeps_public_what_another_live_story_still_reaches(editor, clock):
     shared, alone = _claim_with_everything(), _claim_with_everything()
-    first = article_publish(article=_story(shared, alone), by=editor)
+    first = publish_article(article=_story(shared, alone), by=editor)
     clock.shift(datetime.timedelta(days=1))
-    article_publish(article=_story(shared), by=editor)
+    publish_article(article=_story(shared), by=editor)
     article_withdraw(article=first, by=editor)
     assert _moments(_everything_it_reaches(shared)) == {NOW + datetime.timedelta(days=1)}
     assert _moments(_everything_it_reaches(alone)) == {None}
@@ -116,7 +117,7 @@ def test_a_published_box_reaches_its_items_until_it_is_withdrawn(editor):
     box = FactBoxFactory()
     for item in ({"claim": None, "relationship": tie}, {"claim": None, "actor": actor}, {"claim": claim}):
         FactBoxItemFactory(factbox=box, **item)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     reached = [tie, tie.subject, tie.object, actor, *_everything_it_reaches(claim)]
     assert _moments(reached) == {NOW}
     factbox_withdraw(factbox=box, by=editor)
@@ -128,10 +129,10 @@ def test_republishing_a_box_without_an_item_takes_it_off_the_public(editor, cloc
     box = FactBoxFactory()
     FactBoxItemFactory(factbox=box, claim=None, actor=kept)
     item = FactBoxItemFactory(factbox=box, claim=None, actor=dropped)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     item.delete()
     clock.shift(datetime.timedelta(minutes=5))
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     assert _moments([kept]) == {NOW + datetime.timedelta(minutes=5)}
     assert _moments([dropped]) == {None}
 
@@ -141,8 +142,8 @@ def test_counts_follow_publication_and_leave_out_what_is_only_scheduled(editor, 
     live, scheduled = ClaimFactory(), ClaimFactory(attributed_to=actor, kind=Claim.Kind.ASSESSMENT)
     live.actors.add(actor)
     ClaimRelationshipFactory(claim=live, relationship=RelationshipFactory(subject=actor))
-    article_publish(article=_story(live), by=editor)
-    article_publish(article=_story(scheduled), by=editor, publish_at=NOW + datetime.timedelta(hours=1))
+    publish_article(article=_story(live), by=editor)
+    publish_article(article=_story(scheduled), by=editor, publish_at=NOW + datetime.timedelta(hours=1))
     counted = Actor.objects.with_public_counts().get(pk=actor.pk)
     assert (counted.public_claim_count, counted.public_relationship_count) == (1, 1)
     assert (counted.published_claim_count, counted.published_relationship_count) == (2, 1)
@@ -156,14 +157,14 @@ def test_a_claim_both_about_and_attributed_to_an_actor_counts_once(editor):
     actor = ActorFactory()
     claim = ClaimFactory(attributed_to=actor, kind=Claim.Kind.ASSESSMENT)
     claim.actors.add(actor)
-    article_publish(article=_story(claim), by=editor)
+    publish_article(article=_story(claim), by=editor)
     assert Actor.objects.with_public_counts().get(pk=actor.pk).public_claim_count == 1
     assert not closure.check()
 
 
 def test_relinking_a_public_claim_moves_what_it_makes_public(editor):
     claim = _claim_with_everything()
-    article_publish(article=_story(claim), by=editor)
+    publish_article(article=_story(claim), by=editor)
     old_actor, old_source, old_tie = claim.actors.get(), claim.sources.get(), claim.relationships.get()
     new_actor, new_source, new_tie = ActorFactory(), SourceFactory(), RelationshipFactory()
     with closure.maintained(Claim.objects.filter(pk=claim.pk)):
@@ -182,7 +183,7 @@ def test_deleting_a_public_claim_takes_off_what_only_it_reached(editor):
     claim = _claim_with_everything()
     box = FactBoxFactory()
     item = FactBoxItemFactory(factbox=box, claim=claim)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     source, tie = claim.sources.get(), claim.relationships.get()
     item.delete()  # the published version still shows it; the draft no longer protects it
     with closure.maintained(Claim.objects.filter(pk=claim.pk)):
@@ -196,7 +197,7 @@ def test_a_failed_publication_changes_nothing(editor):
     claim = _claim_with_everything(verification=Claim.Verification.FALSE, verified_at=NOW)
     article = _story(claim)
     with pytest.raises(ValidationError, match="marked false"):
-        article_publish(article=article, by=editor)
+        publish_article(article=article, by=editor)
     assert _moments(_everything_it_reaches(claim)) == {None}
 
 
@@ -204,7 +205,7 @@ def test_inner_blocks_settle_so_that_what_follows_reads_their_writes(editor):
     claim = _claim_with_everything()
     article = _story(claim)
     with closure.maintained(Article.objects.filter(pk=article.pk)):
-        article_publish(article=article, by=editor)
+        publish_article(article=article, by=editor)
         assert Claim.objects.public().filter(pk=claim.pk).exists()
         ArticleClaim.objects.create(article=article, claim=(second := _claim_with_everything()), position=9)
     assert _moments(_everything_it_reaches(second)) == {NOW}
@@ -219,12 +220,12 @@ def test_publishing_about_a_well_covered_actor_does_not_derive_it_again(editor):
         for claim in older:
             claim.actors.add(actor)
         if older:
-            article_publish(article=_story(*older), by=editor)
+            publish_article(article=_story(*older), by=editor)
         claim = ClaimFactory()
         claim.actors.add(actor)
         article = _story(claim)
         with CaptureQueriesContext(connection) as queries:
-            article_publish(article=article, by=editor)
+            publish_article(article=article, by=editor)
         article_withdraw(article=article, by=editor)
         return len(queries)
 
@@ -234,7 +235,7 @@ def test_publishing_about_a_well_covered_actor_does_not_derive_it_again(editor):
 
 def test_check_finds_a_drifted_moment_and_repair_derives_it_again(editor):
     claim = _claim_with_everything()
-    article_publish(article=_story(claim), by=editor)
+    publish_article(article=_story(claim), by=editor)
     Claim.objects.filter(pk=claim.pk).update(public_from=None)
     assert closure.check().moments["claim"] == {claim.pk: (None, NOW)}
     closure.rebuild()
@@ -244,7 +245,7 @@ def test_check_finds_a_drifted_moment_and_repair_derives_it_again(editor):
 
 def test_check_finds_a_drifted_count_and_repair_counts_again(editor):
     claim = _claim_with_everything()
-    article_publish(article=_story(claim), by=editor)
+    publish_article(article=_story(claim), by=editor)
     actor = claim.actors.get()
     Actor.objects.filter(pk=actor.pk).update(published_claim_count=7)
     assert closure.check().counts == {actor.pk: ((7, 0), (1, 0))}
@@ -266,8 +267,8 @@ def test_rebuild_counts_a_claim_about_its_own_speaker_once_and_clears_what_nothi
     speaker = claim.attributed_to
     claim.actors.add(speaker)
     later = _claim_with_everything()
-    article_publish(article=_story(claim), by=editor)
-    article_publish(article=_story(later), by=editor, publish_at=NOW + datetime.timedelta(days=2))
+    publish_article(article=_story(claim), by=editor)
+    publish_article(article=_story(later), by=editor, publish_at=NOW + datetime.timedelta(days=2))
     unreached = ActorFactory()
     Actor.objects.update(published_claim_count=9, published_relationship_count=9, public_from=NOW)
     Claim.objects.update(public_from=None)
@@ -282,7 +283,7 @@ def test_rebuild_counts_a_claim_about_its_own_speaker_once_and_clears_what_nothi
 
 def test_check_closure_command_exits_1_on_drift_and_repairs_it(editor):
     claim = _claim_with_everything()
-    article_publish(article=_story(claim), by=editor)
+    publish_article(article=_story(claim), by=editor)
     Source.objects.update(public_from=timezone.now() + datetime.timedelta(days=1))
     with pytest.raises(CommandError) as refused:
         call_command("check_closure", stdout=io.StringIO())

@@ -8,9 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from newsroom.factboxes.services import factbox_publish
 from newsroom.models import Article
-from newsroom.services import article_publish
 from relations import closure
 from relations.models import Actor, Claim, ClaimRelationship, Relationship
 from relations.revisions import revision_restore
@@ -26,7 +24,7 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
-from tests.helpers import admin_form_data, change_url, signed_in
+from tests.helpers import admin_form_data, change_url, publish_article, publish_factbox, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +52,7 @@ def _is_public(obj) -> bool:
 def _live_story_citing(claim: Claim, editor) -> Article:
     article = ArticleFactory()
     ArticleClaimFactory(article=article, claim=claim, position=1)
-    return article_publish(article=article, by=editor)
+    return publish_article(article=article, by=editor)
 
 
 def test_citing_a_claim_in_a_live_story_makes_it_public_and_removing_it_takes_it_off(client, editor):
@@ -110,7 +108,7 @@ def test_deleting_a_public_claim_in_the_admin_takes_off_what_only_it_reached(cli
     claim.sources.add(source := SourceFactory())
     box = FactBoxFactory()
     item = FactBoxItemFactory(factbox=box, claim=claim)
-    factbox_publish(factbox=box, by=editor)
+    publish_factbox(factbox=box, by=editor)
     item.delete()
     url = reverse("admin:relations_claim_delete", args=[claim.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302

@@ -24,13 +24,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem
-from newsroom.services import article_publish, article_return_to_draft, article_submit_for_review, article_withdraw
+from newsroom.services import article_return_to_draft, article_submit_for_review, article_withdraw
 from relations import closure
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, RelationshipType, Source
 from relations.services import claim_set_verification
 from tests.factories import EditorFactory
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -176,7 +177,7 @@ class EditorialMachine(RuleBasedStateMachine):
             if article.status == Article.Status.DRAFT:
                 article = article_submit_for_review(article=article, by=self.editor)
             publish_at = now if later is None else now + datetime.timedelta(minutes=later)
-            article_publish(article=article, by=self.editor, publish_at=publish_at)
+            publish_article(article=article, by=self.editor, publish_at=publish_at)
         except (ValidationError, PermissionDenied):
             pass
 
@@ -224,7 +225,7 @@ class EditorialMachine(RuleBasedStateMachine):
         if data.draw(st.booleans()):
             self._fill(data, box)
         with contextlib.suppress(ValidationError):
-            factbox_publish(factbox=box, by=self.editor)
+            publish_factbox(factbox=box, by=self.editor)
 
     @precondition(lambda self: self.boxes)
     @rule(data=st.data())

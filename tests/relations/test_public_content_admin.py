@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from newsroom import services
 from relations.models import Claim, ClaimRelationship, PublicChange, Relationship
 from relations.revisions import revision_restore
 from relations.services import claim_set_verification
@@ -26,7 +25,7 @@ from tests.factories import (
     RoleEditorFactory,
     SourceFactory,
 )
-from tests.helpers import admin_form_data, change_url, signed_in
+from tests.helpers import admin_form_data, change_url, publish_article, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def public_claim():
     citation = ArticleClaimFactory(claim__text="Iran supplied drones to Russia.")
-    services.article_publish(article=citation.article, by=EditorFactory())
+    publish_article(article=citation.article, by=EditorFactory())
     return citation.claim
 
 
@@ -91,7 +90,7 @@ def test_a_public_actor_and_its_aliases_are_read_only_to_a_reporter():
     actor = ActorFactory()
     article = ArticleFactory()
     article.actors.add(actor)
-    services.article_publish(article=article, by=EditorFactory())
+    publish_article(article=article, by=EditorFactory())
     response = signed_in(ReporterFactory()).get(change_url(actor))
     assert not response.context["has_change_permission"]
     assert not any(inline.has_add_permission for inline in response.context["inline_admin_formsets"])
@@ -114,7 +113,7 @@ def test_stances_are_read_only_on_the_relationship_page(public_claim):
 
 def test_what_a_scheduled_article_cites_is_read_only_to_a_reporter():
     citation = ArticleClaimFactory(claim__text="Embargoed claim.")
-    services.article_publish(
+    publish_article(
         article=citation.article, by=EditorFactory(), publish_at=timezone.now() + datetime.timedelta(hours=1)
     )
     claim = citation.claim

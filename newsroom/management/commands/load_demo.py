@@ -1,6 +1,7 @@
 """Load the demo story and the demo newsroom accounts (development only)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
@@ -22,7 +23,11 @@ class Command(BaseCommand):
                 "Demo content is off in these settings: it creates accounts with a published password. "
                 "Set DEMO_CONTENT=1 (or DEBUG=1) on a development machine only."
             )
-        result = load_demo()
+        try:
+            result = load_demo()
+        except ValidationError as refused:
+            # With PUBLISH_UNVERIFIED=refuse the demo's unverified claims keep its stories from going live.
+            raise CommandError(f"The demo could not be published: {' '.join(refused.messages)}") from refused
         self.stdout.write(
             f"Demo content: {result.created} rows created, {result.updated} updated "
             f"({', '.join(f'{article.title} [{_state(article)}]' for article in result.articles)})."
