@@ -19,10 +19,9 @@ from django.utils.dateformat import format as date_format
 from django.utils.http import http_date
 
 from newsroom.factboxes import notices, relationship_map
-from newsroom.factboxes.services import factbox_publish
 from newsroom.factboxes.snapshots import review_notes
 from newsroom.models import FactBox, FactBoxVersion
-from newsroom.services import article_add_correction, article_publish
+from newsroom.services import article_add_correction
 from relations.models import Claim
 from relations.services import claim_set_verification
 from tests.factories import (
@@ -39,7 +38,7 @@ from tests.factories import (
     RelationshipFactory,
     VerifiedClaimFactory,
 )
-from tests.helpers import change_url
+from tests.helpers import change_url, publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +84,7 @@ def _box(kind: str, fact: Claim, *, slug: str | None = None) -> FactBox:
         items = [{"claim": fact, "date": when}, {"relationship": tie, "date": when}]
     for position, item in enumerate(items, start=1):
         FactBoxItemFactory(factbox=box, position=position, **{"claim": None, **item})
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     box.refresh_from_db()
     return box
 
@@ -96,7 +95,7 @@ def _story(*boxes: FactBox, cites: Claim | None = None, slug: str = STORY):
         ArticleClaimFactory(article=story, claim=cites)
     for box in boxes:
         FactBoxPlacementFactory(factbox=box, article=story)
-    return article_publish(article=story, by=EditorFactory())
+    return publish_article(article=story, by=EditorFactory())
 
 
 @pytest.fixture
@@ -244,7 +243,7 @@ def test_a_verdict_frozen_in_the_version_is_no_news(client):
     fact = ClaimFactory(text=FACT, verification="false", verified_at=timezone.now())
     box = FactBoxFactory(kind="claim_check", slug="claim-check")
     FactBoxItemFactory(factbox=box, claim=fact)
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     _verdict(fact, "false")  # given again: the verdict readers see is the one published
     assert not _notices(_shown(client, "embed", box))
     _verdict(fact, "retracted")
@@ -255,7 +254,7 @@ def test_a_verdict_frozen_in_the_version_is_no_news(client):
 def test_each_version_is_compared_with_the_verdict_it_froze(client, published):
     box, fact = published["box"], published["fact"]
     _verdict(fact, "false")
-    factbox_publish(factbox=box, by=EditorFactory())  # version 2 shows the claim as false
+    publish_factbox(factbox=box, by=EditorFactory())  # version 2 shows the claim as false
     assert _notices(client.get(f"/embed/factboxes/{box.slug}/v/1/").content.decode()) == ["false"]
     assert _notices(client.get(f"/embed/factboxes/{box.slug}/").content.decode()) == []
     assert client.get(f"/api/v1/factboxes/{box.slug}/").json()["notices"] == []
@@ -363,7 +362,7 @@ def _box_of_many(slug: str, n: int, story_claim: bool = False) -> tuple[FactBox,
     box = FactBoxFactory(slug=slug)
     for position, claim in enumerate(claims, start=1):
         FactBoxItemFactory(factbox=box, claim=claim, position=position)
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     box.refresh_from_db()
     return box, claims
 
@@ -469,14 +468,14 @@ def _tie_box(client, *stances: str, verdict: str = "verified") -> str:
         claims.append(VerifiedClaimFactory(text=f"A {stance} claim {n}."))
         ArticleClaimFactory(article=story, claim=claims[-1])
         ClaimRelationshipFactory(claim=claims[-1], relationship=tie, stance=stance)
-    article_publish(article=story, by=EditorFactory())
+    publish_article(article=story, by=EditorFactory())
     # Given after the story went live (a live story may not cite a claim found false), before the box.
     verified_at = None if verdict == "unverified" else timezone.now()
     Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(verification=verdict, verified_at=verified_at)
     box = FactBoxFactory(kind="relationship_map", slug="ties")
     for position, item in enumerate([{"actor": korea}, {"actor": russia}, {"relationship": tie}], start=1):
         FactBoxItemFactory(factbox=box, position=position, **{"claim": None, **item})
-    factbox_publish(factbox=box, by=EditorFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
     return client.get("/embed/factboxes/ties/").content.decode()
 
 
@@ -527,7 +526,7 @@ def test_editors_see_the_ties_no_claim_supports_before_publishing(client, editor
     supported = FactBoxFactory(kind="relationship_map", slug="supported")
     tie = RelationshipFactory()
     backing = VerifiedClaimFactory()
-    article_publish(article=ArticleClaimFactory(claim=backing).article, by=EditorFactory())  # public
+    publish_article(article=ArticleClaimFactory(claim=backing).article, by=EditorFactory())  # public
     ClaimRelationshipFactory(claim=backing, relationship=tie)
     FactBoxItemFactory(factbox=supported, claim=None, relationship=tie)
     assert 'id="factbox-unsupported-ties"' not in editor_client.get(change_url(supported)).content.decode()

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article, ArticleEvent, FactBox
-from newsroom.services import article_publish, article_withdraw
+from newsroom.services import article_withdraw
 from relations.models import Actor, FormerSlug
 from tests.factories import (
     ActorFactory,
@@ -23,7 +23,7 @@ from tests.factories import (
     ReporterFactory,
     RoleEditorFactory,
 )
-from tests.helpers import admin_form_data, change_url, signed_in
+from tests.helpers import admin_form_data, change_url, publish_article, publish_factbox, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,21 +35,21 @@ def _post(client, obj, **changes):
 
 
 def _live_story(slug: str = "old-story", **fields) -> Article:
-    return article_publish(article=ArticleFactory(slug=slug, **fields), by=EditorFactory())
+    return publish_article(article=ArticleFactory(slug=slug, **fields), by=EditorFactory())
 
 
 def _public_actor(slug: str = "old-actor") -> Actor:
     actor = ActorFactory(slug=slug)
     story = ArticleFactory()
     story.actors.add(actor)
-    article_publish(article=story, by=EditorFactory())
+    publish_article(article=story, by=EditorFactory())
     return Actor.objects.get(pk=actor.pk)
 
 
 def _published_box(slug: str = "old-box") -> FactBox:
     box = FactBoxFactory(slug=slug)
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(), position=1)
-    return factbox_publish(factbox=box, by=EditorFactory()).factbox
+    return publish_factbox(factbox=box, by=EditorFactory()).factbox
 
 
 LIVE = {"story": _live_story, "actor": _public_actor, "box": _published_box}
@@ -109,7 +109,7 @@ def test_moving_a_withdrawn_story_is_in_its_audit_trail_too():
 
 def test_a_scheduled_story_is_an_editors_to_move():
     editor = RoleEditorFactory()
-    story = article_publish(
+    story = publish_article(
         article=ArticleFactory(slug="old-story"), by=editor, publish_at=timezone.now() + datetime.timedelta(days=1)
     )
     assert signed_in(ReporterFactory()).post(change_url(story), {"slug": "moved"}).status_code == 403

@@ -15,9 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import public_state
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article, FactBox
-from newsroom.services import article_publish, article_withdraw
+from newsroom.services import article_withdraw
 from relations.models import Actor
 from tests.factories import (
     ActorFactory,
@@ -28,6 +28,7 @@ from tests.factories import (
     FactBoxItemFactory,
     FactBoxPlacementFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ class Content:
 
 
 def _publish_box(box: FactBox) -> FactBox:
-    return factbox_publish(factbox=box, by=EditorFactory()).factbox
+    return publish_factbox(factbox=box, by=EditorFactory()).factbox
 
 
 def _public_content(slugs: dict[str, str]) -> Content:
@@ -77,7 +78,7 @@ def _public_content(slugs: dict[str, str]) -> Content:
     actor = ActorFactory(slug=slugs["actor"])
     story = ArticleFactory(slug=slugs["story"])
     story.actors.add(actor)
-    story = article_publish(article=story, by=EditorFactory())
+    story = publish_article(article=story, by=EditorFactory())
     box = FactBoxFactory(slug=slugs["box"])
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(), position=1)
     box = _publish_box(box)

@@ -7,8 +7,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from newsroom.factboxes.services import factbox_publish
-from newsroom.services import article_publish
 from relations.models import Claim
 from relations.services import claim_set_verification
 from tests.factories import (
@@ -20,6 +18,7 @@ from tests.factories import (
     FactBoxPlacementFactory,
     VerifiedClaimFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary", "roles")]
 
@@ -55,11 +54,11 @@ def noticed(live_server):
         fact = VerifiedClaimFactory(text=FACT)
         story = ArticleFactory(slug="the-story", body="<p>One.</p><p>Two.</p>")
         ArticleClaimFactory(article=story, claim=fact)
-        article_publish(article=story, by=EditorFactory())
+        publish_article(article=story, by=EditorFactory())
         box = FactBoxFactory(slug="key-facts", title="What binds the four")
         FactBoxItemFactory(factbox=box, claim=VerifiedClaimFactory(text="Russia and North Korea signed a treaty."))
         FactBoxItemFactory(factbox=box, claim=fact)
-        factbox_publish(factbox=box, by=EditorFactory())
+        publish_factbox(factbox=box, by=EditorFactory())
         FactBoxPlacementFactory(factbox=box, article=story)
     claim_set_verification(claim=Claim.objects.get(pk=fact.pk), state="false", by=EditorFactory())
     return {

@@ -12,9 +12,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from core import public_state
-from newsroom.factboxes.services import factbox_publish
 from newsroom.models import Article, FactBox
-from newsroom.services import article_publish, article_withdraw
+from newsroom.services import article_withdraw
 from relations.models import Actor, FormerSlug, PublicChange
 from relations.revisions import revision_restore
 from relations.services import record_slug_change
@@ -27,6 +26,7 @@ from tests.factories import (
     FactBoxItemFactory,
     ReporterFactory,
 )
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
@@ -140,8 +140,8 @@ def test_a_rename_ends_the_public_state():
 
 def test_the_feed_entries_of_a_story_name_its_new_slug():
     editor = EditorFactory()
-    story = article_publish(article=ArticleFactory(slug="first"), by=editor)
-    other = article_publish(article=ArticleFactory(slug="other"), by=editor)
+    story = publish_article(article=ArticleFactory(slug="first"), by=editor)
+    other = publish_article(article=ArticleFactory(slug="other"), by=editor)
     article_withdraw(article=story, by=editor)
     _rename(story, "second")
     assert set(PublicChange.objects.filter(object_id=story.pk).values_list("key", flat=True)) == {"second"}
@@ -151,7 +151,7 @@ def test_the_feed_entries_of_a_story_name_its_new_slug():
 def test_the_feed_entries_of_a_box_name_its_new_slug():
     box = FactBoxFactory(slug="first")
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(), position=1)
-    box = factbox_publish(factbox=box, by=EditorFactory()).factbox
+    box = publish_factbox(factbox=box, by=EditorFactory()).factbox
     _rename(box, "second")
     content_type = ContentType.objects.get_for_model(FactBox)
     assert list(PublicChange.objects.filter(content_type=content_type).values_list("key", flat=True)) == ["second"]
@@ -171,7 +171,7 @@ def test_recording_a_change_of_a_public_slug_by_a_reporter_is_refused():
     actor = ActorFactory(slug="first")
     story = ArticleFactory()
     story.actors.add(actor)
-    article_publish(article=story, by=EditorFactory())
+    publish_article(article=story, by=EditorFactory())
     actor = _rename(actor, "second")
     with pytest.raises(PermissionDenied):
         record_slug_change(target=actor, former_slug="first", by=ReporterFactory())
@@ -203,7 +203,7 @@ def test_a_reporter_may_not_restore_an_old_slug_onto_a_published_box():
     box = FactBoxFactory(slug="first")
     FactBoxItemFactory(factbox=box, claim=ClaimFactory(), position=1)
     _revision(box, editor)
-    box = factbox_publish(factbox=_rename(box, "second"), by=editor).factbox
+    box = publish_factbox(factbox=_rename(box, "second"), by=editor).factbox
     with pytest.raises(PermissionDenied):
         revision_restore(version=Version.objects.get_for_object(box).last(), by=ReporterFactory())
     assert _fresh(box).slug == "second"
