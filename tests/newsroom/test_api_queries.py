@@ -32,8 +32,8 @@ ARTICLE_QUERIES = 5
 FACTBOX_QUERIES = 2
 # Claims: the page with attribution, actors, sources, relationships with both parties and type, live stories.
 CLAIM_QUERIES = 5
-# The feed: one query, content types joined.
-CHANGE_QUERIES = 1
+# The feed: whether an entry waits for its place (one index probe), then the page, content types joined.
+CHANGE_QUERIES = 2
 
 
 def _claim(editor) -> Claim:
