@@ -151,7 +151,7 @@ def drop_unseen(target: models.Model) -> str | None:
         return None
     catch_up()
     entries.filter(position__isnull=True).delete()
-    return entries.order_by("-position").values_list("kind", flat=True).first()
+    return entries.filter(position__isnull=False).order_by("-position").values_list("kind", flat=True).first()
 
 
 def drop(target: models.Model) -> None:
