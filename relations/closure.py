@@ -423,7 +423,7 @@ def _check_feed(drift: Drift, *, repair: bool) -> None:
 
     rows = feed.drifted().values_list("pk", "due", "derived")
     drift.feed = {pk: (_moment(stored), _moment(derived)) for pk, stored, derived in rows}
-    drift.misplaced = set(feed.misplaced().values_list("pk", flat=True))
+    drift.misplaced = {pk for entries in feed.misplaced() for pk in entries.values_list("pk", flat=True)}
     if repair and (drift.feed or drift.misplaced):
         feed.rederive()
 

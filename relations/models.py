@@ -487,16 +487,19 @@ class PublicChange(models.Model):
         null=True, blank=True, help_text=_("When readers may first see it; empty while its claim is not public.")
     )
     position = models.BigIntegerField(
-        null=True,
-        blank=True,
-        unique=True,
-        help_text=_("Its place in the feed, given once it is visible; empty while it is not."),
+        null=True, blank=True, help_text=_("Its place in the feed, given once it is visible; empty while it is not.")
     )
 
     objects = PublicChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
+        constraints = [
+            # Partial: the entries waiting for a place are found by when they are due, not here.
+            models.UniqueConstraint(
+                fields=["position"], condition=Q(position__isnull=False), name="publicchange_position"
+            ),
+        ]
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="publicchange_target"),
             # The entries waiting for a position, by when they are due (``relations.feed.catch_up``).

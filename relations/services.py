@@ -59,6 +59,7 @@ def record_public_change(
     feed.lock()
     change = PublicChange.objects.create(target=target, key=key, kind=kind, at=at, due=feed.due(target, at), note=note)
     feed.written()
+    change.refresh_from_db(fields=["position"])
     return change
 
 

@@ -78,7 +78,12 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Its place in the feed, given once it is visible; empty while it is not.",
                 null=True,
-                unique=True,
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="publicchange",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("position__isnull", False)), fields=("position",), name="publicchange_position"
             ),
         ),
         migrations.AddIndex(
