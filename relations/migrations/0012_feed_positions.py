@@ -2,13 +2,13 @@
 
 Each entry gets ``due`` (when readers may first see it: its ``at``, a claim's not before the
 claim is public) and, once visible, ``position``. The entries visible now are numbered in the
-order the feed listed them, by ``at``; the counter starts after them. Set by set, so that an
-archive of a million claims migrates in seconds.
+order the feed listed them, by ``at``; the counter starts after them. Set by set, and before
+the indexes on the new columns are built, each then in one pass over the rows as they end up
+rather than taking every row version the backfill writes.
 """
 
 from django.db import migrations, models
-from django.db.models import F, OuterRef, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Max
 from django.utils import timezone
 
 
@@ -18,34 +18,35 @@ def backfill(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     FeedCounter = apps.get_model("relations", "FeedCounter")
     connection = schema_editor.connection
-    now = timezone.now()
-
+    quote = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     claim_type = ContentType.objects.filter(app_label="relations", model="claim").first()
-    claims, others = PublicChange.objects.none(), PublicChange.objects.all()
-    if claim_type is not None:
-        claims, others = claims.model.objects.filter(content_type=claim_type), others.exclude(content_type=claim_type)
-    others.update(due=F("at"))
-    # A claim's entry was shown while the claim was public: from the later of its time and the claim's.
-    public_from = Subquery(Claim.objects.filter(pk=OuterRef("object_id")).values("public_from")[:1])
-    claims.update(due=public_from)
-    claims.filter(due__lt=F("at")).update(due=F("at"))
-
-    numbered = (
-        PublicChange.objects.filter(due__lte=now)
-        .order_by()
-        .annotate(n=Window(RowNumber(), order_by=[F("at").asc(), F("pk").asc()]))
-        .values("pk", "n")
+    table, claims = quote(PublicChange._meta.db_table), quote(Claim._meta.db_table)
+    # One statement, so that each row is written once: on PostgreSQL a row written twice in the
+    # transaction would leave its foreign key's check pending, and the indexes after could not be built.
+    # A claim's entry was shown while the claim was public, from the later of its time and the claim's.
+    dated = (
+        f'SELECT "entry"."id", "entry"."at", CASE WHEN "entry"."content_type_id" <> %s THEN "entry"."at" '
+        f'WHEN "claim"."public_from" > "entry"."at" THEN "claim"."public_from" '
+        f'WHEN "claim"."public_from" IS NOT NULL THEN "entry"."at" END AS "due" '
+        f'FROM {table} AS "entry" LEFT JOIN {claims} AS "claim" '
+        f'ON "entry"."content_type_id" = %s AND "claim"."id" = "entry"."object_id"'
     )
-    sql, params = numbered.query.sql_with_params()
-    table = connection.ops.quote_name(PublicChange._meta.db_table)
+    numbered = (
+        'SELECT "dated"."id", "dated"."due", ROW_NUMBER() OVER '
+        '(PARTITION BY "dated"."due" <= %s ORDER BY "dated"."at", "dated"."id") AS "n" '
+        f'FROM ({dated}) AS "dated"'
+    )
+    claim_type_id = claim_type.pk if claim_type else 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f'UPDATE {table} SET "position" = "numbered"."n" FROM ({sql}) AS "numbered" '
-            f'WHERE {table}."id" = "numbered"."pk"',
-            params,
+            f'UPDATE {table} SET "due" = "numbered"."due", '
+            f'"position" = CASE WHEN "numbered"."due" <= %s THEN "numbered"."n" END '
+            f'FROM ({numbered}) AS "numbered" WHERE {table}."id" = "numbered"."id"',
+            [now, now, claim_type_id, claim_type_id],
         )
-        given = cursor.rowcount
-    FeedCounter.objects.create(pk=1, last=max(given, 0))
+    placed = PublicChange.objects.aggregate(last=Max("position"))["last"] or 0
+    FeedCounter.objects.create(pk=1, last=placed)
 
 
 class Migration(migrations.Migration):
@@ -80,6 +81,7 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="publicchange",
             constraint=models.UniqueConstraint(
@@ -98,5 +100,4 @@ class Migration(migrations.Migration):
                 condition=models.Q(("position__isnull", False)), fields=["due"], name="publicchange_placed"
             ),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
