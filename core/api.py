@@ -41,11 +41,15 @@ class CursorPagination(pagination.CursorPagination):
 
     def decode_cursor(self, request):
         cursor = super().decode_cursor(request)
-        # No text column holds a NUL character (PostgreSQL's text cannot), so such a position is
-        # no row's; comparing it would be a database error there, not an empty page.
-        if cursor is not None and cursor.position is not None and "\x00" in cursor.position:
+        if cursor is not None and cursor.position is not None and not self.position_is_valid(cursor.position):
             raise _cursor_error()
         return cursor
+
+    def position_is_valid(self, position: str) -> bool:
+        """Whether a decoded cursor's position is one the ordering column can hold."""
+        # No text column holds a NUL character (PostgreSQL's text cannot), so such a position is
+        # no row's; comparing it would be a database error there, not an empty page.
+        return "\x00" not in position
 
     def paginate_queryset(self, queryset, request, view=None):
         try:

@@ -5,10 +5,12 @@ relationships, claims/4 sources, claims/10 articles in every workflow state, the
 claims' links (about 1.9 actors, 0.96 relationships and 1.1 citations each) and
 claims/100 fact boxes. Rows are written around the services, in bulk (COPY on
 PostgreSQL), with every field the services would have set: workflow timestamps,
-versions, audit events and the public feed. Twenty fact boxes are published
-through the real publish service; the rest are copies of them, with their
-versions, references and events as that service leaves them. The published
-closure is then derived whole (``relations.closure.rebuild``).
+versions, audit events and the public feed (each entry due at its time). Twenty
+fact boxes are published through the real publish service; the rest are copies
+of them, with their versions, references and events as that service leaves
+them. The published closure is then derived whole (``relations.closure.rebuild``),
+and with it the feed's positions, given to the entries due by now in the order
+they fell due.
 
 The same seed gives the same archive; dates are relative to the day it runs.
 """
@@ -669,7 +671,7 @@ class Generator:
             (Article.actors.through, ["article", "actor"]),
             (ArticleEvent, ["article", "kind", "by", "at", "from_status", "to_status", "note"]),
             (Correction, ["article", "text", "published_at", "by"]),
-            (PublicChange, ["at", "kind", "content_type", "object_id", "key", "note"]),
+            (PublicChange, ["at", "kind", "content_type", "object_id", "key", "note", "due"]),
         ]
         buffer = _Buffer(self.writer, tables)
         # Claims fall to articles in runs of about ten, in the order both are dated.
@@ -846,18 +848,18 @@ class Generator:
             else:
                 events.append((article.pk, "published", editor, publish_at, "in_review", "published", ""))
                 updated = publish_at
-            feed.append((publish_at, "published", ct.pk, article.pk, slug, ""))
+            feed.append((publish_at, "published", ct.pk, article.pk, slug, "", publish_at))
         if state == "published" and rng.random() < 0.02:
             corrected = self._past(publish_at + rng.randint(1, 240) * HOUR)
             text = "An earlier version of this article misstated a date."
             buffer[Correction].append((article.pk, text, corrected, editor))
             events.append((article.pk, "corrected", editor, corrected, "published", "published", text))
-            feed.append((corrected, "updated", ct.pk, article.pk, slug, text))
+            feed.append((corrected, "updated", ct.pk, article.pk, slug, text, corrected))
             modified, version, updated = corrected, version + 1, corrected
         if state == "withdrawn":
             withdrawn = self._past(publish_at + rng.randint(1, 480) * HOUR)
             events.append((article.pk, "withdrawn", editor, withdrawn, "published", "withdrawn", "Legal review."))
-            feed.append((withdrawn, "withdrawn", ct.pk, article.pk, slug, ""))
+            feed.append((withdrawn, "withdrawn", ct.pk, article.pk, slug, "", withdrawn))
             version, updated = 4, withdrawn
         buffer[Article].append(
             (
@@ -1026,7 +1028,7 @@ class Generator:
             (FactBoxReference, ["version", *_REFERENCE_FIELDS]),
             (FactBoxEvent, ["factbox", "kind", "version", "by", "at", "note"]),
             (FactBoxPlacement, ["factbox", "article", "after_paragraph", "position"]),
-            (PublicChange, ["at", "kind", "content_type", "object_id", "key", "note"]),
+            (PublicChange, ["at", "kind", "content_type", "object_id", "key", "note", "due"]),
         ]
         buffer = _Buffer(self.writer, tables)
         editor = self.editor.pk
@@ -1054,11 +1056,11 @@ class Generator:
             for reference in references[sample.pk]:
                 buffer[FactBoxReference].append((version, *reference))
             buffer[FactBoxEvent].append((pk, "published", version, editor, published, ""))
-            buffer[PublicChange].append((published, "published", ct.pk, pk, slug, ""))
+            buffer[PublicChange].append((published, "published", ct.pk, pk, slug, "", published))
             if status == "withdrawn":
                 withdrawn = published + (latest - published) * rng.random()
                 buffer[FactBoxEvent].append((pk, "withdrawn", version, editor, withdrawn, "Superseded."))
-                buffer[PublicChange].append((withdrawn, "withdrawn", ct.pk, pk, slug, ""))
+                buffer[PublicChange].append((withdrawn, "withdrawn", ct.pk, pk, slug, "", withdrawn))
                 updated, box_version = withdrawn, 3
             elif self.live_articles and rng.random() < 0.5:
                 article = self.live_articles[rng.randrange(len(self.live_articles))]

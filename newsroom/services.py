@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import reversion
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +25,7 @@ from django.utils.translation import ngettext
 
 from newsroom.models import Article, ArticleEvent, Correction
 from newsroom.selectors import unverified_claims_cited
-from relations import closure
+from relations import closure, feed
 from relations.mentions import mentioned_actors
 from relations.models import Actor, PublicChange
 from relations.services import record_public_change, record_slug_change
@@ -213,12 +212,10 @@ def _tell_the_feed(article: Article, *, kind: str, at: datetime.datetime, note: 
     record_public_change(target=article, key=article.slug, kind=kind, at=at, note=note)
 
 
-def _forget_the_schedule(article: Article, *, now: datetime.datetime) -> None:
+def _forget_the_schedule(article: Article) -> None:
     """Drop the feed's entry for a publication that has not happened yet: the schedule moved or
     was cancelled, and partners must never be told of a publication readers did not see."""
-    PublicChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id=article.pk, at__gt=now
-    ).delete()
+    feed.drop_unseen(article)
 
 
 @transaction.atomic
@@ -241,7 +238,7 @@ def article_return_to_draft(*, article: Article, by: AbstractBaseUser, note: str
         fields = ["status"]
         if article.is_scheduled:
             # It never went live this time: readers were told nothing.
-            _forget_the_schedule(article, now=timezone.now())
+            _forget_the_schedule(article)
             article.publish_at = None
             fields.append("publish_at")
             if article.first_published_at is None or article.first_published_at > timezone.now():
@@ -288,7 +285,7 @@ def article_publish(
             moved=_("Scheduled") if scheduled else _("Published"),
         )
         if article.is_scheduled:
-            _forget_the_schedule(article, now=now)
+            _forget_the_schedule(article)
         previous = article.status
         article.status = Status.PUBLISHED
         article.publish_at = when

@@ -1,4 +1,4 @@
-"""Cache invalidation for editorial content, and nothing else.
+"""Cache invalidation for editorial content, and the feed of changes told of deletions.
 
 The fact boxes' review state (``newsroom.factboxes.snapshots.live_review_notes``) follows
 changes by the rows' timestamps; relationship types have none, so changing one forgets it.
@@ -6,6 +6,10 @@ changes by the rows' timestamps; relationship types have none, so changing one f
 Cached public answers (``core.public_state``) end when a live or scheduled story, a
 correction, a published box or a box's place beside a story is saved or deleted outside
 ``closure.maintained()`` (which ends them itself).
+
+A story or fact box deleted however it is (the admin, a shell) leaves the feed of changes what
+readers saw of it, and a withdrawal if it was public (``relations.services.record_deletion``):
+a story scheduled and deleted before its time never reaches the feed.
 """
 
 from django.db import transaction
@@ -16,6 +20,7 @@ from core import public_state
 from newsroom.factboxes.snapshots import forget_review_state
 from newsroom.models import Article, Correction, FactBox, FactBoxPlacement
 from relations.models import RelationshipType
+from relations.services import record_deletion
 
 
 @receiver(post_save, sender=RelationshipType, dispatch_uid="type_saved_forget_review_state")
@@ -42,3 +47,9 @@ def public_content_changed(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=FactBoxPlacement, dispatch_uid="placement_deleted_public_state")
 def public_detail_changed(sender, **kwargs) -> None:
     public_state.forget()
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="article_deleted_feed")
+@receiver(post_delete, sender=FactBox, dispatch_uid="factbox_deleted_feed")
+def public_content_deleted(sender, instance, **kwargs) -> None:
+    record_deletion(target=instance, key=instance.slug)

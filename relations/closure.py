@@ -232,6 +232,12 @@ def settle(before: dict[type[models.Model], dict[int, Reach]], derive: dict[str,
     for kind in KINDS:
         moved = _settle(kind, settlement.offers[kind], derive.get(kind, set()))
         settlement.changed += len(moved)
+        if kind == "claim" and moved:
+            from relations import feed
+
+            # A claim's entries in the feed of changes are due once it is public, and not while it is not.
+            if feed.claims_moved({pk: new for pk, (_old, new) in moved.items()}):
+                feed.written()
         if kind not in ("claim", "relationship"):
             continue
         model = model_of(kind)
@@ -288,6 +294,8 @@ def _reach(changes: dict[tuple[int, int], Moment]) -> None:
 class _Watch(threading.local):
     before: dict[type[models.Model], dict[int, Reach]] | None = None
     derive: dict[str, set[int]] | None = None
+    # The feed of changes was written in the block: it is caught up when the outermost block ends.
+    feed: bool = False
 
 
 _watch = _Watch()
@@ -318,6 +326,10 @@ def maintained(*querysets: QuerySet) -> Iterator[None]:
             yield
             settle(_watch.before, _watch.derive)
             if outermost:
+                if _watch.feed:
+                    from relations import feed
+
+                    feed.catch_up()
                 # Cached public answers made before this change must not outlive it.
                 public_state.forget()
             if not outermost:
@@ -327,6 +339,16 @@ def maintained(*querysets: QuerySet) -> Iterator[None]:
         finally:
             if outermost:
                 _watch.before = _watch.derive = None
+                _watch.feed = False
+
+
+def feed_written() -> bool:
+    """The feed of changes was written: inside a watch, note it and return True (the outermost
+    block catches the feed up once it has settled); outside one, return False."""
+    if _watch.before is None:
+        return False
+    _watch.feed = True
+    return True
 
 
 def refresh(queryset: QuerySet) -> None:
@@ -352,21 +374,29 @@ class Drift:
     # (claim, actor) pairs ClaimReach lacks or holds at another moment, and rows it should not hold
     reach_missing: set[tuple[int, int]] = field(default_factory=set)
     reach_extra: set[int] = field(default_factory=set)
+    # Entries of the feed of changes whose ``due`` differs from the derived one, and those placed
+    # in the feed though they are not visible
+    feed: dict[int, tuple[Moment, Moment]] = field(default_factory=dict)
+    misplaced: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.counts or self.reach_missing or self.reach_extra) or any(self.moments.values())
+        return bool(self.counts or self.reach_missing or self.reach_extra or self.feed or self.misplaced) or any(
+            self.moments.values()
+        )
 
     def summary(self) -> dict[str, int]:
         return {
             **{kind: len(rows) for kind, rows in self.moments.items()},
             "actor counts": len(self.counts),
             "claim reach": len(self.reach_missing) + len(self.reach_extra),
+            "feed entries": len(set(self.feed) | self.misplaced),
         }
 
 
 def check(*, repair: bool = False) -> Drift:
     """Compare every stored moment and count with what the roots derive, kind by kind in
-    dependency order; with ``repair``, write the derived values where they differ (each kind is
+    dependency order, and then the feed's ``due`` and positions, which follow the claims' moments;
+    with ``repair``, write the derived values where they differ (each kind is
     then checked against the repaired kinds before it). The derivation is ``rebuild``'s, set by set:
     one aggregate per table, listing only the rows that differ (a minute or two at a million
     claims; deriving each row with ``derived_moment`` took that long per ten thousand)."""
@@ -384,7 +414,18 @@ def check(*, repair: bool = False) -> Drift:
     if repair and drift.counts:
         _write_derived(Actor, *_derived_counts(), COUNTS)
     _check_reach(drift, repair=repair)
+    _check_feed(drift, repair=repair)
     return drift
+
+
+def _check_feed(drift: Drift, *, repair: bool) -> None:
+    from relations import feed
+
+    rows = feed.drifted().values_list("pk", "due", "derived")
+    drift.feed = {pk: (_moment(stored), _moment(derived)) for pk, stored, derived in rows}
+    drift.misplaced = {pk for entries in feed.misplaced() for pk in entries.values_list("pk", flat=True)}
+    if repair and (drift.feed or drift.misplaced):
+        feed.rederive()
 
 
 def _moment(value: object) -> Moment:
@@ -447,12 +488,15 @@ def rebuild() -> None:
     written (a rewritten row goes into every index of its table again). Deriving each row with
     ``derived_moment``'s correlated subqueries took minutes per table at a million claims; the
     aggregates take seconds."""
+    from relations import feed
     from relations.models import Actor
 
     for kind in KINDS:
         _write_derived(model_of(kind), *_derived_moments(kind), {"public_from": ("moment", None, NEVER)})
     _write_derived(Actor, *_derived_counts(), COUNTS)
     _rebuild_reach()
+    # The claims' entries in the feed of changes follow their moments.
+    feed.rederive()
 
 
 def _derived_moments(kind: str) -> tuple[str, list]:

@@ -568,9 +568,12 @@ class PublicChange(models.Model):
 
     The content apps record their own changes here (a story published, a fact box
     republished, a verdict given), so that partners can sync from one feed. ``at``
-    is when readers saw the change: a scheduled publication is recorded with its
-    future time and shows in the feed once that time has passed. ``key`` (a slug or
-    an id) still names the object after it is deleted.
+    is when the change was made, as readers are told: a scheduled publication is
+    recorded with its future time. ``due`` is when readers may first see it: ``at``,
+    or for a claim's entry not before the claim is public (``None`` while it is not).
+    Once due, an entry is given ``position``, the next number of the feed, by
+    ``relations.feed``: partners sync by it. ``key`` (a slug or an id) still names the
+    object after it is deleted.
     """
 
     class Kind(models.TextChoices):
@@ -586,15 +589,44 @@ class PublicChange(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     key = models.CharField(max_length=250, help_text=_("The slug or id the API addresses the object by."))
     note = models.CharField(max_length=300, blank=True, help_text=_("What changed, for readers of the feed."))
+    due = models.DateTimeField(
+        null=True, blank=True, help_text=_("When readers may first see it; empty while its claim is not public.")
+    )
+    position = models.BigIntegerField(
+        null=True, blank=True, help_text=_("Its place in the feed, given once it is visible; empty while it is not.")
+    )
 
     objects = PublicChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="publicchange_target")]
+        constraints = [
+            # Partial: the entries waiting for a place are found by when they are due, not here.
+            models.UniqueConstraint(
+                fields=["position"], condition=Q(position__isnull=False), name="publicchange_position"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="publicchange_target"),
+            # The entries waiting for a position, by when they are due (``relations.feed.catch_up``).
+            models.Index(fields=["due"], condition=Q(position__isnull=True), name="publicchange_pending"),
+            # The visible ones by the same moment: those whose claim stopped being public lose their place.
+            models.Index(fields=["due"], condition=Q(position__isnull=False), name="publicchange_placed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.content_type.model} {self.key} at {self.at:%d %b %Y %H:%M}"
+
+
+class FeedCounter(models.Model):
+    """The last position the feed of changes gave: one row, locked by whoever writes the feed
+    until its transaction ends (``relations.feed``), so that positions are given, and committed,
+    in order. Kept apart from the entries because an entry's position can be taken back."""
+
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Feed position {self.last}"
 
 
 # Revisions (django-reversion). Registered here, not by the admin, so that saves

@@ -226,15 +226,8 @@ class SourceQuerySet(PublicFromQuerySet):
 
 
 class PublicChangeQuerySet(models.QuerySet):
-    def public(self, *, at: datetime.datetime | None = None) -> PublicChangeQuerySet:
-        """Entries whose time has come: a claim's while the claim is public; any other's from its time
-        on, since its writer records only what readers saw (a withdrawal names what was withdrawn)."""
-        from django.contrib.contenttypes.models import ContentType
-
-        from relations.models import Claim
-
-        claims = ContentType.objects.get_for_model(Claim)
-        # The claim is looked up per entry (an index probe): "in the public claims" under a NOT
-        # would make the database list every public claim of the archive first.
-        public_claim = models.Exists(Claim.objects.public().filter(pk=models.OuterRef("object_id")))
-        return self.filter(at__lte=at or timezone.now()).exclude(Q(content_type=claims) & ~public_claim)
+    def public(self) -> PublicChangeQuerySet:
+        """Entries readers have been able to see: those with a place in the feed. ``relations.feed``
+        gives one to each entry when it falls due (its time has come, and a claim's claim is public),
+        and takes it back from one that is no longer visible."""
+        return self.filter(position__isnull=False)

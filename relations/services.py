@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import public_state
+from relations import feed
 from relations.models import Claim, FormerSlug, PublicChange, SlugHistoryModel
 
 VERIFY_PERMISSION = "relations.verify_claim"
@@ -46,14 +47,21 @@ def claim_set_verification(*, claim: Claim, state: str, by: AbstractBaseUser, wi
     return claim
 
 
+@transaction.atomic
 def record_public_change(
     *, target: models.Model, key: str, kind: str, at: datetime.datetime | None = None, note: str = ""
 ) -> PublicChange:
-    """Add an entry to the public feed of changes (``/api/v1/changes/``); the feed shows it from ``at`` on,
-    and only while the feed's visibility rule lets readers see ``target``."""
+    """Add an entry to the public feed of changes (``/api/v1/changes/``). It is due at ``at``, or for
+    a claim once the claim is public, and takes its place in the feed (``relations.feed``) when it
+    is due: in this transaction, if that is now."""
     # Every entry is a change readers see (or will, at ``at``, which the public state's moment covers).
     public_state.forget()
-    return PublicChange.objects.create(target=target, key=key, kind=kind, at=at or timezone.now(), note=note)
+    at = at or timezone.now()
+    feed.lock()
+    change = PublicChange.objects.create(target=target, key=key, kind=kind, at=at, due=feed.due(target, at), note=note)
+    feed.written()
+    change.refresh_from_db(fields=["position"])
+    return change
 
 
 @transaction.atomic
@@ -67,3 +75,13 @@ def record_slug_change(*, target: SlugHistoryModel, former_slug: str, by: Abstra
     history = FormerSlug.objects.filter(content_type=content_type, object_id=target.pk, slug=former_slug)
     history.update(replaced_by=by)
     return history.first()
+
+
+@transaction.atomic
+def record_deletion(*, target: models.Model, key: str) -> None:
+    """``target`` (a story or a fact box) is being deleted: what readers never saw of it leaves the
+    feed (a publication scheduled for later), and partners who were told it is public are told
+    it is withdrawn, unless that is the last thing they were told."""
+    last = feed.drop_unseen(target)
+    if last is not None and last != PublicChange.Kind.WITHDRAWN:
+        record_public_change(target=target, key=key, kind=PublicChange.Kind.WITHDRAWN)

@@ -1,4 +1,4 @@
-"""Cache invalidation on the knowledge graph, and nothing else.
+"""Cache invalidation on the knowledge graph, and the feed of changes told of deleted claims.
 
 - The mention index each process keeps (``relations.mentions``) is dropped when an
   actor or alias is saved or deleted.
@@ -6,6 +6,8 @@
   their own: linking or unlinking one writes only the link table, so ``auto_now``
   never sees it. Published fact boxes find the claims that changed since they were
   published by that timestamp (``newsroom.factboxes.snapshots.may_have_changed``).
+- A deleted claim's entries leave the feed of changes (``relations.feed``): the feed shows a
+  claim's entries only while the claim is public.
 """
 
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from core import public_state
+from relations import feed
 from relations.mentions import forget_index
 from relations.models import Actor, ActorAlias, Claim, Relationship, RelationshipType, Source
 
@@ -72,3 +75,8 @@ def public_row_changed(sender, instance, **kwargs) -> None:
 def vocabulary_changed(sender, **kwargs) -> None:
     # Rare edits, shown wherever their actor or tie is: not worth finding out whether it is public.
     public_state.forget()
+
+
+@receiver(post_delete, sender=Claim, dispatch_uid="claim_deleted_leaves_the_feed")
+def claim_deleted_leaves_the_feed(sender, instance, **kwargs) -> None:
+    feed.drop(instance)

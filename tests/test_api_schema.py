@@ -175,6 +175,16 @@ def test_ordering_parameter_lists_its_fields(schema):
     assert "Fields: `" in ordering["description"]
 
 
+def test_the_feed_documents_syncing_by_position(schema):
+    operation = schema["paths"]["/api/v1/changes/"]["get"]
+    after = next(parameter for parameter in operation["parameters"] if parameter["name"] == "after")
+    assert after["schema"]["type"] == "integer" and after["schema"]["minimum"] == 0
+    assert "highest `position`" in after["description"]
+    assert "`after`" in operation["description"]
+    position = schema["components"]["schemas"]["Change"]["properties"]["position"]
+    assert position["type"] == "integer" and position["description"]
+
+
 def test_schema_is_served_as_yaml_by_default_and_as_json_on_request(client):
     assert client.get(reverse("api-schema"))["Content-Type"].startswith("application/vnd.oai.openapi")
     as_json = client.get(reverse("api-schema"), headers={"Accept": "application/json"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_filters.fields import IsoDateTimeField
@@ -163,11 +164,41 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=value.claim_citations.values("claim"))
 
 
+# The largest position the database holds (a 64-bit integer): anything beyond is refused, not compared.
+POSITION_MAX = 2**63 - 1
+
+
+class PositionField(forms.IntegerField):
+    """A position in the feed: a whole number from 0, refused with a clear reason otherwise."""
+
+    default_error_messages = {"invalid": "Enter a whole number: the highest position you hold, or 0."}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=0, max_value=POSITION_MAX, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 0, "maximum": POSITION_MAX})
+class PositionFilter(django_filters.Filter):
+    field_class = PositionField
+
+
 class ChangeFilter(django_filters.FilterSet):
+    after = PositionFilter(
+        field_name="position",
+        lookup_expr="gt",
+        help_text=(
+            "Only entries placed after this position, oldest first: to sync, the highest `position` you "
+            "hold (0 the first time). Nothing is placed before a position once it has been given."
+        ),
+    )
     since = MomentFilter(
         field_name="at",
         lookup_expr="gte",
-        help_text="Only entries at or after this ISO 8601 date or date-time (to sync: the newest `at` you hold).",
+        help_text=(
+            "Only entries at or after this ISO 8601 date or date-time. Approximate, for people: an entry "
+            "can reach the feed after its `at` (a verdict on a claim no story had made public yet), so "
+            "sync with `after`."
+        ),
     )
     type = django_filters.ChoiceFilter(
         choices=TYPE_CHOICES, method="filter_type", help_text="Only entries about this type of object."

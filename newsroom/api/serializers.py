@@ -303,7 +303,15 @@ TYPE_CHOICES = [("article", "Story"), ("factbox", "Fact box"), ("claim", "Claim"
 
 
 class ChangeSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(read_only=True, help_text="When readers saw the change.")
+    position = serializers.IntegerField(
+        read_only=True,
+        help_text="The entry's place in the feed: every entry placed later has a higher one. Sync by it (`after`).",
+    )
+    at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When the change was made. Readers saw it then, or a verdict on a claim not yet public once "
+        "a story made the claim public: order and sync by `position`.",
+    )
     kind = serializers.ChoiceField(
         choices=PublicChange.Kind.choices,
         read_only=True,

@@ -15,6 +15,7 @@ from core.viewsets import PublicReadOnlyViewSet
 from newsroom.api import filters, serializers
 from newsroom.factboxes import notices
 from newsroom.models import Article, FactBox
+from relations import feed
 from relations.api.views import NEVER
 from relations.models import Actor, Claim, PublicChange
 from relations.querysets import claim_display_prefetches
@@ -112,17 +113,28 @@ class ClaimViewSet(PublicReadOnlyViewSet):
 
 
 class ChangePagination(api.CursorPagination):
-    # The id settles entries recorded at the same moment, latest recorded first.
-    ordering = ("-at", "-pk")
+    """Newest first; with ``after``, oldest first from there, the order a partner syncs in."""
+
+    ordering = ("-position",)
+
+    def get_ordering(self, request, queryset, view):
+        return ("position",) if "after" in request.query_params else self.ordering
+
+    def position_is_valid(self, position: str) -> bool:
+        # A position the column cannot hold would be compared as "every row", not refused.
+        return position.isascii() and position.isdigit() and int(position) <= filters.POSITION_MAX
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Feed of changes",
         description=(
-            "What became public, changed or was withdrawn, newest first: stories published, corrected or "
-            "withdrawn, fact boxes published, republished or withdrawn, claims whose verification changed. "
-            "Sync by reading from the top until you reach an entry you hold, or with `since`."
+            "What became public, changed or was withdrawn: stories published, corrected or withdrawn, fact "
+            "boxes published, republished or withdrawn, claims whose verification changed. Each entry has a "
+            "`position`, given when readers could first see it and never given again. To sync, store the "
+            "highest `position` you have read and ask for the entries `after` it: they come oldest first, a "
+            "page at a time (follow `next` until it is null). Without `after`, newest first. A claim's entry "
+            "is shown while the claim is public; if it goes and comes back, it comes back at a new position."
         ),
     )
 )
@@ -133,6 +145,14 @@ class ChangeViewSet(CachedApiAnswers, mixins.ListModelMixin, viewsets.GenericVie
     pagination_class = ChangePagination
     # The schema reads the model from here: building the real queryset looks up content types.
     queryset = PublicChange.objects.none()
+
+    def list(self, request, *args, **kwargs):
+        # Entries whose moment has passed since the last write (a scheduled story gone live) take their
+        # places before anyone reads past them. The public state ends at that moment, so no stored
+        # answer from before it stands in for this.
+        if feed.pending():
+            feed.catch_up()
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         # Only the types the feed can address: an entry another app may add later waits for its endpoint.

@@ -58,6 +58,7 @@ def test_demo_feed_leaves_out_the_scheduled_story_until_its_time(demo, client):
 def test_an_entry_has_its_time_kind_type_key_address_and_note(demo, client):
     entry = next(e for e in results(client, "/changes/", page_size=100) if e["type"] == "article")
     assert entry == {
+        "position": entry["position"],
         "at": entry["at"],
         "kind": "published",
         "type": "article",

@@ -9,8 +9,9 @@ from relations import closure
 
 class Command(BaseCommand):
     help = (
-        "Compare every stored public_from and actor count with what live content derives, and, with "
-        "--repair, write the derived values. Exits with status 1 when it finds drift it did not repair."
+        "Compare every stored public_from and actor count, and the feed of changes' due moments and "
+        "positions, with what live content derives, and, with --repair, write the derived values. "
+        "Exits with status 1 when it finds drift it did not repair."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +28,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{kind} {pk}: public_from {_moment(stored)}, derived {_moment(derived)}")
         for pk, (stored, derived) in list(drift.counts.items())[:show]:
             self.stdout.write(f"actor {pk}: counts (claims, relationships) {stored}, derived {derived}")
+        for pk, (stored, derived) in list(drift.feed.items())[:show]:
+            self.stdout.write(f"feed entry {pk}: due {_moment(stored)}, derived {_moment(derived)}")
+        for pk in sorted(drift.misplaced)[:show]:
+            self.stdout.write(f"feed entry {pk}: placed in the feed though not visible")
         summary = ", ".join(f"{kind} {n}" for kind, n in drift.summary().items())
         elapsed = time.monotonic() - started
         if not drift:
