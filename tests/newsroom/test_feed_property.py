@@ -32,11 +32,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from newsroom.factboxes.services import factbox_publish, factbox_withdraw
+from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem
 from newsroom.services import (
     article_add_correction,
-    article_publish,
     article_return_to_draft,
     article_submit_for_review,
     article_withdraw,
@@ -46,6 +45,7 @@ from relations.models import Actor, Claim, PublicChange
 from relations.services import claim_set_verification
 from tests.api_support import every_item
 from tests.factories import EditorFactory
+from tests.helpers import publish_article, publish_factbox
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -185,7 +185,7 @@ class FeedMachine(RuleBasedStateMachine):
         if article.status == Article.Status.DRAFT:
             article = self._try(article_submit_for_review, article=article) or article
         publish_at = timezone.now() + datetime.timedelta(minutes=later or 0)
-        self._try(article_publish, article=article, publish_at=publish_at)
+        self._try(publish_article, article=article, publish_at=publish_at)
 
     def take_down(self, data) -> None:
         """Withdraw a live story, or unschedule a scheduled one."""
@@ -215,7 +215,7 @@ class FeedMachine(RuleBasedStateMachine):
 
     def publish_box(self, data) -> None:
         """Publish a box, or publish it again: what it shows is public while it is published."""
-        self._try(factbox_publish, factbox=self._pick(data, self.boxes, FactBox))
+        self._try(publish_factbox, factbox=self._pick(data, self.boxes, FactBox))
 
     def withdraw_box(self, data) -> None:
         self._try(factbox_withdraw, factbox=self._pick(data, self.boxes, FactBox))

@@ -11,12 +11,11 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsroom.services import article_publish
 from relations import closure, feed
 from relations.models import Claim, FeedCounter, PublicChange
 from relations.services import claim_set_verification, record_public_change
 from tests.factories import ArticleClaimFactory, ClaimFactory, EditorFactory, FactBoxFactory
-from tests.helpers import editing
+from tests.helpers import editing, publish_article
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def _entry(box, note: str, *, at: datetime.datetime) -> PublicChange:
 def _public_claim_with_a_verdict(editor) -> Claim:
     citation = ArticleClaimFactory()
     claim_set_verification(claim=citation.claim, state=Claim.Verification.VERIFIED, by=editor)
-    article_publish(article=citation.article, by=editor)
+    publish_article(article=citation.article, by=editor)
     return citation.claim
 
 
@@ -55,7 +54,7 @@ def test_positions_go_on_after_the_highest_left_when_the_counter_is_gone():
 
 def test_a_position_taken_back_is_never_given_again(editor):
     citation = ArticleClaimFactory()
-    article_publish(article=citation.article, by=editor)
+    publish_article(article=citation.article, by=editor)
     claim_set_verification(claim=citation.claim, state=Claim.Verification.VERIFIED, by=editor)
     verdict = PublicChange.objects.get(kind="verdict")
     assert verdict.position == FeedCounter.objects.get().last
