@@ -21,16 +21,14 @@ import datetime
 from collections import Counter
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
 from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem
@@ -46,10 +44,10 @@ from relations.services import claim_set_verification
 from tests.api_support import every_item
 from tests.factories import EditorFactory
 from tests.helpers import publish_article, publish_factbox
+from tests.machines import RolledBackMachine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-START = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
 minutes = st.integers(min_value=1, max_value=4 * 60)
 CLAIMS, STORIES, BOXES = 3, 3, 2
 # The first is drawn most often.
@@ -69,16 +67,11 @@ MOVES = [
 Target = tuple[str, int]  # ("article" or "factbox", pk)
 
 
-class FeedMachine(RuleBasedStateMachine):
+class FeedMachine(RolledBackMachine):
     editor = None
 
     def __init__(self) -> None:
         super().__init__()
-        # Each run starts from the test's database and leaves it as it found it.
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        self._clock = time_machine.travel(START, tick=False)
-        self.traveller = self._clock.start()
         # Answers cached by an earlier run describe rows that were rolled back.
         cache.clear()
         self.client = Client()
@@ -86,7 +79,6 @@ class FeedMachine(RuleBasedStateMachine):
         self.claims: list[int] = []
         self.articles: list[int] = []
         self.boxes: list[int] = []
-        self.serial = 0
         # The partner: the highest position it holds, and the entries it has been told of since
         # each last became visible.
         self.highest = 0
@@ -101,18 +93,6 @@ class FeedMachine(RuleBasedStateMachine):
             ContentType.objects.get_for_model(model).pk: name
             for model, name in ((Article, "article"), (FactBox, "factbox"), (Claim, "claim"))
         }
-
-    def teardown(self) -> None:
-        self._clock.stop()
-        transaction.set_rollback(True)
-        self._atomic.__exit__(None, None, None)
-
-    def _next(self) -> int:
-        self.serial += 1
-        return self.serial
-
-    def _pick(self, data, ids: list[int], model):
-        return model.objects.get(pk=data.draw(st.sampled_from(ids)))
 
     def _try(self, move, **kwargs):
         with contextlib.suppress(ValidationError, PermissionDenied):

@@ -16,13 +16,11 @@ import datetime
 from collections import defaultdict
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import invariant, precondition, rule, run_state_machine_as_test
 
 from newsroom.factboxes.services import factbox_withdraw
 from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem
@@ -32,25 +30,20 @@ from relations.models import Actor, Claim, ClaimRelationship, Relationship, Rela
 from relations.services import claim_set_verification
 from tests.factories import EditorFactory
 from tests.helpers import publish_article, publish_factbox
+from tests.machines import RolledBackMachine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-START = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
 ACTORS = 5
 minutes = st.integers(min_value=1, max_value=6 * 60)
 
 
-class EditorialMachine(RuleBasedStateMachine):
+class EditorialMachine(RolledBackMachine):
     editor = None
     arms = None
 
     def __init__(self) -> None:
         super().__init__()
-        # Each run starts from the test's database and leaves it as it found it.
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        self._clock = time_machine.travel(START, tick=False)
-        self.traveller = self._clock.start()
         self.actors = [
             Actor.objects.create(kind="country", name=f"Country {n}", slug=f"country-{n}") for n in range(ACTORS)
         ]
@@ -59,19 +52,6 @@ class EditorialMachine(RuleBasedStateMachine):
         self.relationships: list[int] = []
         self.articles: list[int] = []
         self.boxes: list[int] = []
-        self.serial = 0
-
-    def teardown(self) -> None:
-        self._clock.stop()
-        transaction.set_rollback(True)
-        self._atomic.__exit__(None, None, None)
-
-    def _next(self) -> int:
-        self.serial += 1
-        return self.serial
-
-    def _pick(self, data, ids: list[int], model):
-        return model.objects.get(pk=data.draw(st.sampled_from(ids)))
 
     # --- Writing the knowledge graph ------------------------------------------------------
 
