@@ -599,7 +599,7 @@ class Generator:
                 state = rng.choices(("published", "withdrawn", "draft", "in_review"), (88, 3, 6, 3))[0]
             publish_at = None
             if state == "scheduled":
-                publish_at = self.today + rng.randint(1, 30 * 24) * HOUR
+                publish_at = self._scheduled(rng)
             elif state in ("published", "withdrawn"):
                 publish_at = self._past(created + rng.randint(2, 48) * HOUR)
             planned.append(_Article(index + 1, created, state, publish_at))
@@ -615,10 +615,15 @@ class Generator:
             article.state = state
             article.publish_at = None
             if state == "scheduled":
-                article.publish_at = self.today + rng.randint(1, 30 * 24) * HOUR
+                article.publish_at = self._scheduled(rng)
             elif state in ("published", "withdrawn"):
                 article.publish_at = self._past(article.created + rng.randint(2, 48) * HOUR)
         return planned
+
+    def _scheduled(self, rng) -> datetime.datetime:
+        # From tomorrow on: an hour after midnight today may already have passed, and the story
+        # would be live, not waiting.
+        return self.today + DAY + rng.randint(0, 30 * 24) * HOUR
 
     def _claims_and_articles(self) -> None:
         rng = self.rng
