@@ -231,14 +231,12 @@ def server(tmp_path_factory):
         running = Server(f"http://127.0.0.1:{port}", dbname, application_name, forwarder)
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline and process.poll() is None:
-            try:
+            with contextlib.suppress(OSError):
                 if running.get("/healthz").status == 200:
                     break
-            except OSError:
-                time.sleep(0.2)
+            time.sleep(0.2)
         else:
             pytest.fail(f"the server did not answer /healthz:\n{log.read_text()}")
-        running.log = log
         yield running
     finally:
         if process is not None and process.poll() is None:
