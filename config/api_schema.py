@@ -41,6 +41,12 @@ ERROR_RESPONSES = {
     "tampered cursor…): `errors` names each one and says why.",
     "404": "Nothing is published at this address.",
     "429": "Too many requests from this client: wait the number of seconds in `Retry-After`.",
+    "503": "The service cannot reach its database just now: try again after the number of seconds in `Retry-After`.",
+}
+# The answers that say when to come back.
+RETRY_AFTER = {
+    "429": "Seconds to wait before the next request.",
+    "503": "Seconds to wait before trying again.",
 }
 
 
@@ -66,7 +72,8 @@ def document_errors(result, generator, request, public):
     """Schema hook: every operation documents the errors it can answer, in their one shape.
 
     400 where the operation takes query parameters, 404 where its address names an
-    object, 429 everywhere (the throttle covers the whole API).
+    object, 429 everywhere (the throttle covers the whole API), and 503 everywhere
+    (the database out of reach).
     """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR_SCHEMA)
@@ -76,14 +83,11 @@ def document_errors(result, generator, request, public):
             locations = {parameter.get("in") for parameter in operation.get("parameters", [])}
             codes = [code for code, needed in (("400", "query" in locations), ("404", "path" in locations)) if needed]
             responses = operation.setdefault("responses", {})
-            for code in [*codes, "429"]:
+            for code in [*codes, "429", "503"]:
                 answer = {"description": ERROR_RESPONSES[code], "content": reference}
-                if code == "429":
+                if code in RETRY_AFTER:
                     answer["headers"] = {
-                        "Retry-After": {
-                            "description": "Seconds to wait before the next request.",
-                            "schema": {"type": "integer"},
-                        }
+                        "Retry-After": {"description": RETRY_AFTER[code], "schema": {"type": "integer"}}
                     }
                 responses.setdefault(code, answer)
     return result

@@ -203,7 +203,8 @@ SPECTACULAR_SETTINGS = {
         "verification, and the fact boxes built from them. Nothing unpublished is ever served.\n\n"
         "Lists are cursor-paginated: follow `next` until it is null. Answers carry an `ETag` (send it back "
         "in `If-None-Match` for a 304) and `Cache-Control: public`. Any site may read the API from a browser "
-        "(CORS). Anonymous clients are rate-limited (429 with `Retry-After`). Errors share one shape, "
+        "(CORS). Anonymous clients are rate-limited (429 with `Retry-After`); while the database is out of "
+        "reach every request answers 503, also with `Retry-After`. Errors share one shape, "
         "`{status, detail, errors?}`; an invalid parameter answers 400 naming it, and unknown parameters are "
         "ignored. Writes answer 405."
     ),

@@ -145,7 +145,8 @@ def test_every_operation_documents_its_errors_in_the_error_shape(schema):
     undocumented = []
     for path, method, operation in _operations(schema):
         locations = {parameter["in"] for parameter in operation.get("parameters", [])}
-        expected = {"429"} | ({"400"} if "query" in locations else set()) | ({"404"} if "path" in locations else set())
+        expected = {"429", "503"} | ({"400"} if "query" in locations else set())
+        expected |= {"404"} if "path" in locations else set()
         for status in expected:
             content = operation["responses"].get(status, {}).get("content", {})
             if content.get("application/json", {}).get("schema") != error:
@@ -154,8 +155,9 @@ def test_every_operation_documents_its_errors_in_the_error_shape(schema):
     assert set(schema["components"]["schemas"]["Error"]["required"]) == {"status", "detail"}
 
 
-def test_throttled_answer_documents_retry_after(schema):
-    answer = schema["paths"]["/api/v1/actors/"]["get"]["responses"]["429"]
+@pytest.mark.parametrize("status", ["429", "503"])
+def test_throttled_and_unavailable_answers_document_retry_after(schema, status):
+    answer = schema["paths"]["/api/v1/actors/"]["get"]["responses"][status]
     assert answer["headers"]["Retry-After"]["schema"] == {"type": "integer"}
 
 

@@ -8,13 +8,14 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
-from django.db import OperationalError, ProgrammingError
+from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
-from config.health import RETRY_AFTER_SECONDS, server_error
+from config.health import RETRY_AFTER_SECONDS, UNAVAILABLE_DETAIL, database_unavailable, server_error
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAIN_PAGE_TEXT = "The newsroom cannot reach its database just now."
@@ -213,6 +214,141 @@ def test_a_connection_check_that_fails_counts_as_the_database_lost(client, monke
     response = client.get("/lost/")
     assert response.status_code == 503
     assert PLAIN_PAGE_TEXT in response.content.decode()
+
+
+# What counts as the database away: a connection lost or refused, as the driver tells it.
+
+
+def _as_django_raises(error: Exception) -> Exception:
+    """``error`` from the driver as a query on PostgreSQL raises it: Django's exception of the same
+    name, raised from the driver's (as ``DatabaseErrorWrapper`` does; this runs on SQLite too)."""
+    from django.db import utils
+
+    for name in ("DataError", "OperationalError", "IntegrityError", "InternalError", "ProgrammingError"):
+        if isinstance(error, getattr(psycopg, name)):
+            break
+    else:
+        name = "InterfaceError" if isinstance(error, psycopg.InterfaceError) else "DatabaseError"
+    wrapped = getattr(utils, name)(*error.args)
+    wrapped.__cause__ = error
+    return wrapped
+
+
+CONNECTION_LOST = {
+    "terminated by pg_terminate_backend": psycopg.errors.AdminShutdown("terminating connection: administrator"),
+    "crash shutdown": psycopg.errors.CrashShutdown("terminating connection because of crash of another server process"),
+    "server starting up": psycopg.errors.CannotConnectNow("the database system is starting up"),
+    "no connection slot": psycopg.errors.TooManyConnections("sorry, too many clients already"),
+    "class 08": psycopg.errors.ConnectionFailure("connection failure"),
+    "closed under the client": psycopg.OperationalError("server closed the connection unexpectedly"),
+    "refused": psycopg.OperationalError('connection failed: connection to server at "127.0.0.1", port 1 failed'),
+    "already closed": psycopg.InterfaceError("the connection is closed"),
+}
+DATABASE_BUGS = {
+    "deadlock": psycopg.errors.DeadlockDetected("deadlock detected"),
+    "lock timeout": psycopg.errors.LockNotAvailable("canceling statement due to lock timeout"),
+    "statement timeout": psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
+    "bad query": psycopg.errors.UndefinedTable('relation "nowhere" does not exist'),
+}
+
+
+@pytest.fixture
+def database_answers(monkeypatch):
+    """The database reachable again by the time the failure is classified, as after a killed connection."""
+    monkeypatch.setattr("config.health._database_reachable", lambda: True)
+
+
+@pytest.mark.parametrize("error", CONNECTION_LOST.values(), ids=CONNECTION_LOST.keys())
+def test_a_lost_or_refused_connection_is_the_database_unavailable(error, database_answers):
+    assert database_unavailable(_as_django_raises(error))
+
+
+def test_django_closing_a_connection_it_already_lost_is_the_database_unavailable(database_answers):
+    assert database_unavailable(InterfaceError("connection already closed"))
+
+
+@pytest.mark.parametrize("error", DATABASE_BUGS.values(), ids=DATABASE_BUGS.keys())
+def test_errors_of_a_database_that_answers_are_bugs(error, monkeypatch):
+    # Whatever a check afterwards would say: the server's own code tells.
+    monkeypatch.setattr("config.health._database_reachable", lambda: False)
+    assert not database_unavailable(_as_django_raises(error))
+
+
+def test_an_error_other_than_the_databases_is_no_outage(database_lost):
+    assert not database_unavailable(ValueError("no"))
+    assert not database_unavailable(None)
+
+
+# Each kind of address answers the 503 in the form its clients read.
+
+
+def _view_killed_mid_request(request, **kwargs):
+    raise _as_django_raises(psycopg.errors.AdminShutdown("terminating connection due to administrator command"))
+
+
+urlpatterns += [
+    path("api/v1/killed/", _view_killed_mid_request),
+    path("oembed/", _view_killed_mid_request, name="oembed"),
+    path("embed/stories/<slug:slug>/", _view_killed_mid_request, name="embed_story"),
+    path("stories/<slug:slug>/", _view_killed_mid_request, name="story"),
+    path("bug/deadlock/", lambda request: (_ for _ in ()).throw(_as_django_raises(DATABASE_BUGS["deadlock"]))),
+]
+
+
+def _assert_unavailable(response) -> None:
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    _assert_never_cached(response)
+    assert not any(leak in response.content.decode() for leak in LEAKS)
+
+
+@pytest.mark.urls(__name__)
+def test_the_api_answers_its_json_error_shape(client, database_answers):
+    response = client.get("/api/v1/killed/")
+    _assert_unavailable(response)
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": 503, "detail": UNAVAILABLE_DETAIL}
+
+
+@pytest.mark.urls(__name__)
+def test_oembed_answers_its_own_json_error_shape_readable_from_any_site(client, database_answers):
+    response = client.get("/oembed/?url=http://testserver/embed/stories/a/")
+    _assert_unavailable(response)
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": UNAVAILABLE_DETAIL}
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.urls(__name__)
+def test_an_embed_answers_a_note_framed_where_the_embed_may_be(client, settings, database_answers):
+    settings.EMBED_FRAME_ANCESTORS = ["https://partner.example"]
+    response = client.get("/embed/stories/a/?theme=dark")
+    _assert_unavailable(response)
+    assert "X-Frame-Options" not in response
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert policy["frame-ancestors"] == "https://partner.example"
+    assert policy["default-src"] == "'none'"
+    assert _styles_allowed_by_hash(response)
+    body = response.content.decode()
+    assert "Back shortly" in body and '<meta name="color-scheme" content="dark">' in body
+    # A frame is small: the note is one short paragraph, not the full page.
+    assert PLAIN_PAGE_TEXT not in body and "margin:15vh" not in body
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_answers_the_plain_page_framed_by_nobody(client, database_answers):
+    response = client.get("/stories/a/")
+    _assert_unavailable(response)
+    assert PLAIN_PAGE_TEXT in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.urls(__name__)
+def test_a_deadlock_is_a_500_even_with_the_connection_then_lost(database_lost):
+    response = Client(raise_request_exception=False).get("/bug/deadlock/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
 
 
 # Plain HTTP from a load balancer, with the production HTTPS redirect on.
