@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from rigour.territories import get_territory_by_qid
@@ -171,7 +172,7 @@ def _actors(actors, prefix: str, site_url: str, schemata: dict[int, str]) -> Ite
             proxy.add("country", code)
             proxy.add("jurisdiction", code)
         if site_url:
-            proxy.add("sourceUrl", f"{site_url}/actors/{slug}/")
+            proxy.add("sourceUrl", site_url + reverse("actor", args=[slug]))
         yield proxy
 
 
