@@ -13,6 +13,7 @@ The mapping is documented in docs/architecture.md, "The FollowTheMoney export".
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -22,6 +23,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
+from followthemoney.types import registry
 from rigour.territories import get_territory_by_qid
 
 from core.addresses import web_url
@@ -119,6 +121,17 @@ def _stream(queryset) -> _Stream:
     return _Stream(queryset.iterator(chunk_size=CHUNK_SIZE))
 
 
+def _labels(choices) -> dict[str, str]:
+    """Choices' labels translated once, not once a row."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+@functools.lru_cache(maxsize=65536)
+def _source_url(url: str) -> str | None:
+    """An http(s) address as FtM's url type cleans it; a source's address recurs with every claim citing it."""
+    return registry.url.clean(web_url(url) or None)
+
+
 def _make(schema: str, kind: str, pk: int, prefix: str) -> EntityProxy:
     proxy = model.make_entity(schema)
     proxy.id = entity_id(kind, pk, prefix)
@@ -181,7 +194,7 @@ def _sources(sources, prefix: str) -> Iterator[EntityProxy]:
     for pk, title, url, publisher, published_on in rows.iterator(chunk_size=CHUNK_SIZE):
         proxy = _make("Article", "source", pk, prefix)
         proxy.add("title", title)
-        proxy.add("sourceUrl", web_url(url) or None)
+        proxy.add("sourceUrl", _source_url(url), cleaned=True)
         proxy.add("publisher", publisher or None)
         proxy.add("publishedAt", published_on)
         yield proxy
@@ -234,8 +247,7 @@ def _ties(ties, claims, prefix: str, schemata: dict[int, str]) -> Iterator[Entit
         )
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    statuses = dict(Relationship.Status.choices)
-    verdicts = dict(Claim.Verification.choices)
+    statuses, verdicts = _labels(Relationship.Status), _labels(Claim.Verification)
     for (
         pk,
         subject_id,
@@ -259,16 +271,16 @@ def _ties(ties, claims, prefix: str, schemata: dict[int, str]) -> Iterator[Entit
         proxy.add(schema.edge_target, entity_id("actor", object_id, prefix))
         proxy.add("relationship" if schema.is_a("Associate") else "role", label)
         if schema.get("status") is not None:
-            proxy.add("status", str(statuses.get(status, status)))
+            proxy.add("status", statuses.get(status, status))
         proxy.add("startDate", ftm_date(valid_from, from_precision))
         proxy.add("endDate", ftm_date(valid_until, until_precision))
         proxy.add("summary", summary or None)
         proxy.add("description", f"{subject_name} {label} {object_name}.")
         for stance, text, verification in bearing.take(pk):
             words = STANCE_WORDS.get(stance, stance)
-            proxy.add("description", f"{words} ({str(verdicts.get(verification, verification)).lower()}): {text}")
+            proxy.add("description", f"{words} ({verdicts.get(verification, verification).lower()}): {text}")
         for url, publisher in evidence.take(pk):
-            proxy.add("sourceUrl", web_url(url) or None)
+            proxy.add("sourceUrl", _source_url(url), cleaned=True)
             proxy.add("publisher", publisher or None)
         yield proxy
 
@@ -289,8 +301,7 @@ def _claims(claims, prefix: str) -> Iterator[EntityProxy]:
         .order_by("claim_id", "source_id")
         .values_list("claim_id", "source_id", "source__url")
     )
-    kinds = dict(Claim.Kind.choices)
-    verdicts = dict(Claim.Verification.choices)
+    kinds, verdicts = _labels(Claim.Kind), _labels(Claim.Verification)
     rows = claims.order_by("pk").values_list(
         "pk", "text", "quote", "kind", "verification", "attributed_to_id", "attributed_to__name"
     )
@@ -298,7 +309,7 @@ def _claims(claims, prefix: str) -> Iterator[EntityProxy]:
         proxy = _make("Note", "claim", pk, prefix)
         proxy.add("description", text)
         proxy.add("notes", quote or None)
-        kind_label, verdict = str(kinds.get(kind, kind)), str(verdicts.get(verification, verification))
+        kind_label, verdict = kinds.get(kind, kind), verdicts.get(verification, verification)
         proxy.add("keywords", [kind_label, verdict])
         proxy.add("summary", f"{kind_label}, {verdict.lower()}.")
         if attributed_id is not None:
@@ -310,7 +321,7 @@ def _claims(claims, prefix: str) -> Iterator[EntityProxy]:
             proxy.add("summary", f"{STANCE_WORDS.get(stance, stance)}: {subject_name} {label} {object_name}.")
         for source_id, url in cited.take(pk):
             proxy.add("proof", entity_id("source", source_id, prefix))
-            proxy.add("sourceUrl", web_url(url) or None)
+            proxy.add("sourceUrl", _source_url(url), cleaned=True)
         yield proxy
 
 
