@@ -164,6 +164,14 @@ PUBLISH_UNVERIFIED = env.str("PUBLISH_UNVERIFIED", default="confirm")
 if PUBLISH_UNVERIFIED not in ("confirm", "refuse"):
     raise ImproperlyConfigured(f"PUBLISH_UNVERIFIED must be confirm or refuse, not {PUBLISH_UNVERIFIED!r}.")
 
+# The FollowTheMoney export (manage.py export_ftm): every entity id starts with this prefix, so that
+# loaders tell this newsroom's entities from others' and a re-export updates the ones they hold.
+FTM_ID_PREFIX = env.str("FTM_ID_PREFIX", default="newsroom")
+if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", FTM_ID_PREFIX):
+    raise ImproperlyConfigured(
+        f"FTM_ID_PREFIX must be lower-case letters, digits and hyphens (at most 40), not {FTM_ID_PREFIX!r}."
+    )
+
 # The public API: read-only, anonymous, paginated, throttled. No authentication class,
 # so it never reads a session: no cookie, no CSRF, nothing that varies per reader.
 API_ANON_RATE = env.str("API_ANON_RATE", default="600/minute")
