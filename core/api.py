@@ -194,10 +194,21 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
 
     DRF copies its rates into a class attribute when it is imported; reading the
     setting on each request lets a changed setting apply (tests override it).
+
+    The counts are kept in the default cache. While it is away (``config/cache.py``)
+    the throttle lets every request through uncounted: the API is read-only and
+    public, the same content is on the readers' pages, which have no allowance,
+    and refusing would turn a cache outage into an API outage for every partner
+    (README, "Throttling").
     """
 
     def get_rate(self):
         return settings.API_ANON_RATE
+
+    def allow_request(self, request, view):
+        if not getattr(self.cache, "available", True):
+            return True
+        return super().allow_request(request, view)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

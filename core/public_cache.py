@@ -215,6 +215,12 @@ def _cached_path(path: str) -> bool:
     return path == "/" or path.startswith(CACHED_PREFIXES)
 
 
+def _cache_away() -> bool:
+    """Whether the cache failed a moment ago (config/cache.py): the answer is then rendered, and not
+    stored, without asking it again, nor working out the public state's next moment for it."""
+    return not getattr(cache, "available", True)
+
+
 class PublicCacheMiddleware:
     """The readers' pages, embeds, ``/embed.js`` and oEmbed from the cache, before the rest of
     the stack runs.
@@ -227,7 +233,7 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or not _cached_path(request.path_info):
+        if request.method not in ("GET", "HEAD") or not _cached_path(request.path_info) or _cache_away():
             return self.get_response(request)
         try:
             key = answer_key(request)
@@ -239,6 +245,8 @@ class PublicCacheMiddleware:
             return self.get_response(request)
         if value is not None:
             return _answer(request, value)
+        if _cache_away():
+            return self.get_response(request)
         return self._fill(request, key)
 
     def _fill(self, request: HttpRequest, key: str) -> HttpResponse:
@@ -283,12 +291,12 @@ class CachedApiAnswers:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self._public_answer = None
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or _cache_away():
             return
         try:
             key = answer_key(request, request.accepted_media_type)
             _generation, value = _find(key)
-            if value is None:
+            if value is None and not _cache_away():
                 self._public_answer = key, public_state.current()
         except Exception:
             log.exception("Cache lookup failed; answering without it.")

@@ -21,7 +21,6 @@ See docs/architecture.md, "Caching".
 from __future__ import annotations
 
 import datetime
-import logging
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -30,7 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-log = logging.getLogger(__name__)
+from core import invalidations
 
 GENERATION_KEY = "public-state:generation"
 MOMENT_KEY = "public-state:moment"
@@ -99,10 +98,10 @@ def _wrote() -> None:
 
 
 def _forget() -> None:
-    try:
-        _new_generation()
-    except Exception:  # a publication must not fail because the cache is away
-        log.exception("Could not change the public state's generation: cached answers may be stale.")
+    # A publication must not fail because the cache is away: the generation is then deleted from the
+    # cache before anything is read from it again (core.invalidations).
+    invalidations.write(GENERATION_KEY, uuid.uuid4().hex)
+    _wrote()
 
 
 def forget() -> None:

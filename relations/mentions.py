@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from core import invalidations
 from relations.models import Actor, ActorAlias
 
 GENERATION_KEY = "relations:mention-index:generation"
@@ -127,7 +128,9 @@ class MentionIndex:
             cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
             generation = cache.get(GENERATION_KEY)
         built = _built
-        if built is not None and built[0] == generation and time.monotonic() - built[1] < MAX_AGE:
+        # No token (the cache away): a change could not say so, so the index is built again.
+        fresh = built is not None and time.monotonic() - built[1] < MAX_AGE
+        if fresh and generation is not None and built[0] == generation:
             return built[2]
         with _building:
             # The token is read before the rows: a change made while building makes the next use rebuild.
@@ -217,7 +220,7 @@ _building = threading.Lock()
 
 def forget_index() -> None:
     """Make every process rebuild its index on next use: actors or aliases changed."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    invalidations.write(GENERATION_KEY, uuid.uuid4().hex)
 
 
 def find_mentions(text: str) -> list[Mention]:

@@ -61,10 +61,15 @@ def test_throttle_counts_are_shared_through_redis(redis_cache, settings):
 
 
 @pytest.fixture
-def redis_answers(redis_cache, settings):
+def redis_answers(redis_cache, settings, monkeypatch):
     """Public answers on Redis under a key prefix of this test's own: other runs on the machine
-    change their public state, not this one's. Its keys are removed afterwards."""
+    change their public state, not this one's. Its keys are removed afterwards. The backend's
+    check for invalidations Redis missed (a query, once a second) waits, so that a hit counts none."""
     import redis
+
+    from config import cache as backend
+
+    monkeypatch.setattr(backend, "CHECK_EVERY", 600.0)
 
     prefix = f"test-{random.getrandbits(48):x}"
     settings.CACHES = {
@@ -120,8 +125,8 @@ def test_a_change_in_another_process_ends_this_ones_cached_answers(redis_answers
     generation = public_state.current()
     # CACHE_URL cannot carry a key prefix: the other process builds its cache with this test's.
     script = (
-        "from django.core.cache.backends.redis import RedisCache; from core import public_state; "
-        f"public_state.cache = RedisCache({REDIS_URL!r}, {{'KEY_PREFIX': {redis_answers!r}}}); "
+        "from django.core.cache.backends.redis import RedisCache; from core import invalidations, public_state; "
+        f"invalidations.cache = public_state.cache = RedisCache({REDIS_URL!r}, {{'KEY_PREFIX': {redis_answers!r}}}); "
         "public_state.forget(); print('forgotten')"
     )
     other = _manage("shell", "-c", script, env=PRODUCTION | {"CACHE_URL": REDIS_URL})

@@ -22,6 +22,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import invalidations
 from newsroom.factboxes.payload import Payload, write_payload
 from newsroom.models import FactBox, FactBoxItem, FactBoxReference
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
@@ -365,7 +366,7 @@ def live_review_notes() -> dict[int, list[str]]:
 def forget_review_state() -> None:
     """The kept review state no longer holds (a relationship type changed): the next check
     compares every published reference again."""
-    cache.set(REVIEW_TOKEN_KEY, uuid.uuid4().hex, timeout=None)
+    invalidations.write(REVIEW_TOKEN_KEY, uuid.uuid4().hex)
 
 
 def boxes_needing_review() -> list[int]:
