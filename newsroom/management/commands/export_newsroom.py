@@ -1,6 +1,5 @@
 """Write the knowledge graph and the editorial record to a JSON Lines file."""
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand
@@ -27,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, path: str, with_passwords: bool, **options):
         started = time.monotonic()
         if path == "-":
-            writing.export(sys.stdout, passwords=with_passwords)
+            writing.export(self.stdout, passwords=with_passwords)
             return
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             counts = writing.export(out, passwords=with_passwords)
