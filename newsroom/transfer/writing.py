@@ -86,9 +86,11 @@ def rows(table: Table, *, passwords: bool, content_types: dict, permissions: dic
 
 def export(out: TextIO, *, passwords: bool = False) -> dict[str, int]:
     """Write every exported table to ``out`` from one consistent view of the database; returns the counts."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # One snapshot for every table, as the counts in the header are read first.
+        if connection.vendor == "postgresql" and outermost:
+            # One snapshot for every table, as the counts in the header are read first. (SQLite's
+            # transaction reads one snapshot anyway.)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         counts = {table.label: table.model._base_manager.count() for table in tables.tables()}
