@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, models, reset_queries, transaction
 
 from core import public_state
 from newsroom.factboxes.snapshots import forget_review_state
@@ -30,7 +30,7 @@ from newsroom.transfer.tables import Table
 from relations import closure
 from relations.mentions import forget_index
 
-BATCH = 500
+BATCH = 2000
 
 
 class Refused(Exception):
@@ -223,6 +223,8 @@ class _Loader:
             ]
             self._insert(through, rows, raw=False)
         pending.rows, pending.many = [], []
+        # With DEBUG on, every statement is kept: a long import would hold thousands of batches' SQL.
+        reset_queries()
 
     def _no_duplicates(self, table: Table, rows: list[tuple[int, models.Model]]) -> None:
         seen: dict[int, int] = {}
