@@ -31,6 +31,8 @@ from relations import closure
 from relations.mentions import forget_index
 
 BATCH = 2000
+# A batch is written sooner when its lines are long: a box's published versions can be 70 kB each.
+BATCH_BYTES = 4_000_000
 
 
 class Refused(Exception):
@@ -113,6 +115,7 @@ class _Loader:
         self.position = {label: index for index, label in enumerate(tables.ORDER)}
         self.current = -1
         self.pending: _Pending | None = None
+        self.pending_bytes = 0
         self.counts: dict[str, int] = defaultdict(int)
         self.content_types = {tuple(key): pk for pk, key in tables.content_type_keys().items()}
         self.permissions = {tuple(key): pk for pk, key in tables.permission_keys().items()}
@@ -121,7 +124,7 @@ class _Loader:
 
     # --- One row ---------------------------------------------------------------------------
 
-    def row(self, number: int, value: dict[str, Any]) -> None:
+    def row(self, number: int, value: dict[str, Any], size: int = 0) -> None:
         label, pk, values = value.get("model"), value.get("pk"), value.get("fields")
         table = self.by_label.get(label) if isinstance(label, str) else None
         if table is None:
@@ -147,7 +150,8 @@ class _Loader:
         self.counts[label] += 1
         for many in table.many:
             self.pending.many.append((number, obj, many, self.many_ids(number, table, pk, many, values[many.name])))
-        if len(self.pending.rows) >= BATCH:
+        self.pending_bytes += size
+        if len(self.pending.rows) >= BATCH or self.pending_bytes >= BATCH_BYTES:
             self.flush()
 
     def build(self, number: int, table: Table, pk: int, values: dict[str, Any]) -> models.Model:
@@ -223,6 +227,7 @@ class _Loader:
             ]
             self._insert(through, rows, raw=False)
         pending.rows, pending.many = [], []
+        self.pending_bytes = 0
         # With DEBUG on, every statement is kept: a long import would hold thousands of batches' SQL.
         reset_queries()
 
@@ -375,7 +380,7 @@ def load(source: TextIO) -> Report:
         for number, text in enumerate(source, start=2):
             if not text.strip() and text.endswith("\n"):
                 raise Refused(number, "an empty line.")
-            loader.row(number, _line(text, number))
+            loader.row(number, _line(text, number), len(text))
         loader.finish(header, number)
         _reset_sequences()
         closure.rebuild_reach()

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from newsroom.transfer import tables
 from newsroom.transfer.tables import Table
 
 CHUNK = 2000
+JSON_CHUNK = 100
 
 
 def dumps(value: dict[str, Any]) -> str:
@@ -71,7 +72,9 @@ def rows(table: Table, *, passwords: bool, content_types: dict, permissions: dic
     names = [field.attname for field in table.fields]
     many = _many(table, permissions) if table.many else {}
     queryset = table.model._base_manager.order_by("pk").values_list("pk", *names)
-    for pk, *values in queryset.iterator(chunk_size=CHUNK):
+    # A box's published versions can be 70 kB each: fewer of them at a time.
+    has_json = any(isinstance(field, models.JSONField) for field in table.fields)
+    for pk, *values in queryset.iterator(chunk_size=JSON_CHUNK if has_json else CHUNK):
         fields = {}
         for field, value in zip(table.fields, values, strict=True):
             if tables.refers_by_name(field) and value is not None:
