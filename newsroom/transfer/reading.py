@@ -47,7 +47,7 @@ class Refused(Exception):
 class _Pending:
     table: Table
     rows: list[tuple[int, models.Model]] = field(default_factory=list)
-    # Many-to-many lists (auth's), by owner: [(line, field, [ids])]
+    # The many-to-many lists of auth's rows: (line, row, field, ids)
     many: list[tuple[int, models.Model, models.ManyToManyField, list[int]]] = field(default_factory=list)
 
 
