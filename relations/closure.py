@@ -494,7 +494,7 @@ def rebuild() -> None:
     for kind in KINDS:
         _write_derived(model_of(kind), *_derived_moments(kind), {"public_from": ("moment", None, NEVER)})
     _write_derived(Actor, *_derived_counts(), COUNTS)
-    _rebuild_reach()
+    rebuild_reach()
     # The claims' entries in the feed of changes follow their moments.
     feed.rederive()
 
@@ -596,7 +596,8 @@ def _derived_counts() -> tuple[str, list]:
     return derived, [*claim_params, *tie_params]
 
 
-def _rebuild_reach() -> None:
+def rebuild_reach() -> None:
+    """Write ClaimReach again from the claims' stored moments (it is an index of them, nothing more)."""
     from relations.models import ClaimReach
 
     ClaimReach.objects.all().delete()
