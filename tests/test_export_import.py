@@ -32,6 +32,39 @@ def _rows(lines: list[str]) -> list[dict]:
     return [json.loads(line) for line in lines[1:]]
 
 
+# --- The file --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_file_is_the_owners_alone_and_holds_what_standard_output_does(tmp_path):
+    path = tmp_path / "newsroom.jsonl"
+    call_command("export_newsroom", str(path), stderr=io.StringIO())
+    assert path.stat().st_mode & 0o777 == 0o600
+    written = path.read_text().splitlines(keepends=True)
+    assert [json.loads(line) for line in written[1:]] == _rows(_export())
+
+
+@pytest.mark.django_db
+def test_a_failed_export_leaves_the_last_good_file(tmp_path, monkeypatch):
+    path = tmp_path / "newsroom.jsonl"
+    path.write_text("the last good export\n")
+
+    def fail_half_way(out, **options):
+        out.write('{"format": "half"}\n')
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("newsroom.transfer.writing.export", fail_half_way)
+    with pytest.raises(RuntimeError):
+        call_command("export_newsroom", str(path), stderr=io.StringIO())
+    assert path.read_text() == "the last good export\n"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_an_export_into_a_missing_directory_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("export_newsroom", str(tmp_path / "nowhere" / "newsroom.jsonl"))
+
+
 # --- Completeness --------------------------------------------------------------------------
 
 

@@ -1,9 +1,11 @@
 """Write the knowledge graph and the editorial record to a JSON Lines file."""
 
 import time
+from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from core.files import replaced_whole
 from newsroom.transfer import writing
 
 
@@ -28,8 +30,12 @@ class Command(BaseCommand):
         if path == "-":
             writing.export(self.stdout, passwords=with_passwords)
             return
-        with open(path, "w", encoding="utf-8", newline="\n") as out:
-            counts = writing.export(out, passwords=with_passwords)
+        try:
+            # Accounts and drafts, password hashes perhaps: for the owner's eyes only.
+            with replaced_whole(Path(path), mode=0o600) as out:
+                counts = writing.export(out, passwords=with_passwords)
+        except FileNotFoundError as error:
+            raise CommandError(f"Cannot write {path}: {error}.") from None
         rows = sum(counts.values())
         self.stderr.write(
             f"Exported {rows:,} rows of {len([n for n in counts.values() if n])} tables to {path} "

@@ -1,7 +1,5 @@
 """Write the public graph as FollowTheMoney entities, one JSON object a line."""
 
-import os
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -11,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.addresses import web_url_validator
+from core.files import replaced_whole
 from relations import ftm
 
 
@@ -60,18 +59,12 @@ class Command(BaseCommand):
         self.stderr.write(f"Exported {sum(counts.values()):,} entities ({summary or 'none'}) in {elapsed:.1f} s.")
 
     def _write_file(self, path: Path, entities, counts: Counter) -> None:
-        """Written beside the target and renamed over it: a failed export leaves the last good file."""
-        if not path.parent.is_dir():
-            raise CommandError(f"--output: no directory {path.parent}.")
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
         try:
-            with os.fdopen(fd, "wb") as file:
+            # The public graph: readable by whoever serves the file.
+            with replaced_whole(path, mode=0o644, binary=True) as file:
                 for proxy in entities:
                     counts[proxy.schema.name] += 1
                     file.write(orjson.dumps(ftm.entity_line(proxy)))
                     file.write(b"\n")
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        except FileNotFoundError as error:
+            raise CommandError(f"--output: {error}.") from None
