@@ -15,8 +15,6 @@ import contextlib
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -31,12 +29,12 @@ from django.conf import settings
 
 from config.health import RETRY_AFTER_SECONDS, UNAVAILABLE_DETAIL
 from newsroom.demo import DEMO_EDITOR_USERNAME, DEMO_PASSWORD
-from tests.test_settings import PRODUCTION, ROOT, _manage
+from tests.served import free_port, serving
+from tests.test_settings import PRODUCTION, _manage
 
 # One served process for the module's tests, on one worker.
 pytestmark = pytest.mark.xdist_group("database-faults")
 
-STARTUP_SECONDS = 120
 WAIT_SECONDS = 20
 PAGE_TEXT = "The newsroom cannot reach its database just now."
 LEAKS = ("Traceback", 'File "', "psycopg", "OperationalError", "AdminShutdown", "127.0.0.1", "terminat")
@@ -57,19 +55,13 @@ def _admin_connection(dbname: str = "postgres") -> psycopg.Connection:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Forwarder:
     """TCP from a local port to PostgreSQL. ``stop()`` is the database unreachable: nothing listens
     on the port and every connection through it is cut; ``start()`` is its return, on the same port."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
-        self.port = _free_port()
+        self.port = free_port()
         self.listener: socket.socket | None = None
         self.connections: set[socket.socket] = set()
         self.lock = threading.Lock()
@@ -213,35 +205,14 @@ def server(tmp_path_factory):
         "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
         "DEMO_CONTENT": "1",
     }
-    process = None
     try:
         for command in (("migrate", "--noinput", "-v0"), ("load_demo",)):
             result = _manage(*command, env=env | {"DATABASE_URL": direct})
             assert result.returncode == 0, result.stdout + result.stderr
-        port = _free_port()
         log = tmp_path_factory.mktemp("log") / "serve.log"
-        with log.open("w") as output:
-            process = subprocess.Popen(
-                [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-migrate"],
-                cwd=ROOT,
-                env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), **env, "DATABASE_URL": served},
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        running = Server(f"http://127.0.0.1:{port}", dbname, application_name, forwarder)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(OSError):
-                if running.get("/healthz").status == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"the server did not answer /healthz:\n{log.read_text()}")
-        yield running
+        with serving(env | {"DATABASE_URL": served}, log, migrate=False) as running:
+            yield Server(running.url, dbname, application_name, forwarder)
     finally:
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
         forwarder.stop()
         with _admin_connection() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

@@ -15,14 +15,13 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from urllib.parse import quote
 
 import pytest
 
-from tests.test_serve import STARTUP_SECONDS, _answers, _free_port, _get
-from tests.test_settings import PRODUCTION, ROOT, _manage
+from tests.served import free_port, http_get, serving
+from tests.test_settings import PRODUCTION, _manage
 
 pytestmark = pytest.mark.xdist_group("serve-cache-outage")
 
@@ -73,7 +72,7 @@ class RedisServer:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("data")
-    port, redis_port = _free_port(), _free_port()
+    redis_port = free_port()
     log = tmp_path_factory.mktemp("log") / "serve.log"
     env = {
         **PRODUCTION,
@@ -88,26 +87,14 @@ def served(tmp_path_factory):
     for command in (("migrate", "--no-input"), ("load_demo",)):
         result = _manage(*command, env=env | {"DEMO_CONTENT": "1"})
         assert result.returncode == 0, result.stderr
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--no-migrate"],
-            cwd=ROOT,
-            env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), **env},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    if not _answers(f"{url}/healthz", process):
-        process.kill()
-        process.wait()
-        pytest.fail(f"the server did not answer /healthz within {STARTUP_SECONDS} s:\n{log.read_text()}")
-    yield {"url": url, "env": env, "log": log, "database": data_dir / "newsroom.sqlite3", "redis_port": redis_port}
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:  # stopping is tests/test_serve.py's subject, not this module's
-        process.kill()
-        process.wait()
+    with serving(env, log, migrate=False) as server:
+        yield {
+            "url": server.url,
+            "env": env,
+            "log": log,
+            "database": data_dir / "newsroom.sqlite3",
+            "redis_port": redis_port,
+        }
 
 
 @pytest.fixture
@@ -139,7 +126,7 @@ PER_ANSWER = {"Date", "Connection", "Server"}
 
 
 def _reader(url: str, path: str, address: str) -> tuple[int, dict[str, str], bytes]:
-    return _get(url + path, headers={"X-Forwarded-For": address})
+    return http_get(url + path, headers={"X-Forwarded-For": address})
 
 
 def test_pages_embeds_oembed_and_the_api_answer_from_the_database_while_redis_is_away(served):
