@@ -95,3 +95,24 @@ def test_admin_pages_editors_use_keep_to_the_policy(live_server, live_demo, watc
     ]
     found = [violation for path in paths for violation in _violations(page, f"{live_server.url}{path}")]
     assert found == []
+
+
+def test_the_answers_while_the_database_is_away_keep_to_their_policy(live_server, live_demo, watched, monkeypatch):
+    """The 503 page and the embed's 503 note style themselves inline, allowed by their hashes."""
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def refuse(self):
+        raise OperationalError("connection refused")
+
+    paths = [f"/stories/{ARTICLE['slug']}/?away", f"/embed/factboxes/{AXIS_MAP['slug']}/?away&theme=dark"]
+    answers = {}
+    with monkeypatch.context() as away:
+        away.setattr(BaseDatabaseWrapper, "ensure_connection", refuse)
+        for path in paths:
+            watched.console_refusals.clear()
+            response = watched.goto(f"{live_server.url}{path}")
+            shown = watched.inner_text("body")
+            refused = watched.evaluate("window.__violations") + watched.console_refusals
+            answers[path] = (response.status, "Back shortly" in shown, refused)
+    assert answers == {path: (503, True, []) for path in paths}
