@@ -99,16 +99,18 @@ def test_admin_pages_editors_use_keep_to_the_policy(live_server, live_demo, watc
 
 def test_the_answers_while_the_database_is_away_keep_to_their_policy(live_server, live_demo, watched, monkeypatch):
     """The 503 page and the embed's 503 note style themselves inline, allowed by their hashes."""
-    from django.db import OperationalError
+    from django.db import OperationalError, connections
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    def refuse(self):
-        raise OperationalError("connection refused")
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
 
     paths = [f"/stories/{ARTICLE['slug']}/?away", f"/embed/factboxes/{AXIS_MAP['slug']}/?away&theme=dark"]
     answers = {}
     with monkeypatch.context() as away:
-        away.setattr(BaseDatabaseWrapper, "ensure_connection", refuse)
+        # Every query fails, and the connection no longer answers the check made after the failure.
+        away.setattr(BaseDatabaseWrapper, "_cursor", refuse)
+        away.setattr(type(connections["default"]), "is_usable", lambda self: False)
         for path in paths:
             watched.console_refusals.clear()
             response = watched.goto(f"{live_server.url}{path}")
