@@ -235,12 +235,20 @@ def _import(tmp_path: Path, lines: list[str]) -> str:
     return str(refused.value)
 
 
-def _line_of(lines: list[str], model: str, pk: int | None = None) -> int:
+def _line_of(lines: list[str], model: str, nth: int = 1) -> int:
+    """The line of the ``nth`` row of ``model`` (keys are not 1, 2…: PostgreSQL's sequences move on
+    with every test's rolled-back rows)."""
+    found = 0
     for number, line in enumerate(lines, start=1):
-        row = json.loads(line)
-        if row.get("model") == model and (pk is None or row["pk"] == pk):
-            return number
-    raise AssertionError(f"no {model} {pk}")
+        if json.loads(line).get("model") == model:
+            found += 1
+            if found == nth:
+                return number
+    raise AssertionError(f"no row {nth} of {model}")
+
+
+def _pk(lines: list[str], number: int) -> int:
+    return json.loads(lines[number - 1])["pk"]
 
 
 def _edit(lines: list[str], number: int, change) -> list[str]:
@@ -341,18 +349,19 @@ def test_a_field_that_fails_validation_is_refused(db, tmp_path, demo_export):
     lines = _edit(demo_export, number, lambda row: row["fields"].update(kind="planet"))
     assert f"Line {number}: relations.actor" in _import(tmp_path, lines)
     lines = _edit(demo_export, number, lambda row: row["fields"].update(created_at="2025-01-01T10:00:00"))
-    assert f"Line {number}: relations.actor 1: created_at is not a date and time with its offset" in _import(
+    pk = _pk(demo_export, number)
+    assert f"Line {number}: relations.actor {pk}: created_at is not a date and time with its offset" in _import(
         tmp_path, lines
     )
     lines = _edit(demo_export, number, lambda row: row["fields"].pop("wikidata_id"))
-    assert f"Line {number}: relations.actor 1: no wikidata_id" in _import(tmp_path, lines)
+    assert f"Line {number}: relations.actor {pk}: no wikidata_id" in _import(tmp_path, lines)
 
 
 def test_a_row_the_database_refuses_is_refused_at_its_line(db, tmp_path, demo_export):
     first, second = _line_of(demo_export, "relations.actor", 1), _line_of(demo_export, "relations.actor", 2)
     slug = json.loads(demo_export[first - 1])["fields"]["slug"]
     lines = _edit(demo_export, second, lambda row: row["fields"].update(slug=slug))
-    assert f"Line {second}: relations.actor 2: the database refuses it" in _import(tmp_path, lines)
+    assert f"Line {second}: relations.actor {_pk(lines, second)}: the database refuses it" in _import(tmp_path, lines)
 
 
 def test_a_reference_to_a_row_not_in_the_file_is_refused(db, tmp_path, demo_export):
@@ -370,7 +379,8 @@ def test_a_reference_to_a_row_not_in_the_file_is_refused(db, tmp_path, demo_expo
 def test_a_primary_key_given_twice_is_refused(db, tmp_path, demo_export):
     number = _line_of(demo_export, "relations.actor", 2)
     lines = [*demo_export[:number], demo_export[number - 1], *demo_export[number:]]
-    assert f"Line {number + 1}: relations.actor 2 again (first on line {number})" in _import(tmp_path, lines)
+    pk = _pk(lines, number)
+    assert f"Line {number + 1}: relations.actor {pk} again (first on line {number})" in _import(tmp_path, lines)
 
 
 def test_a_closure_that_disagrees_with_the_content_is_refused(db, tmp_path, demo_export):
