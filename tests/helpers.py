@@ -1,7 +1,9 @@
 """Helpers for tests that drive admin forms the way a browser does, or edit as they do."""
 
+import os
 from contextlib import AbstractContextManager
 
+import pytest
 from django import forms
 from django.db import models
 from django.test import Client
@@ -99,3 +101,11 @@ def publish_factbox(*, factbox, by):
     """Publish ``factbox`` as an editor who confirms the unverified claims it shows (see ``publish_article``)."""
     unverified = [claim.pk for claim in factbox_unverified_claims(factbox=factbox)]
     return factbox_publish(factbox=factbox, by=by, confirmed_unverified=unverified)
+
+
+def missing(what: str) -> None:
+    """A part the test needs (a browser, a server) is not on this machine: a failure in CI, which
+    installs every part (.ci/run), and a skip on a laptop without it."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(what)
+    pytest.skip(what)

@@ -5,7 +5,6 @@ The server's side (pages, embeds, oEmbed, the API and its throttle over HTTP, an
 is in tests/test_serve_cache_outage.py."""
 
 import logging
-import os
 import socket
 import time
 import uuid
@@ -17,7 +16,7 @@ from django.urls import reverse
 
 from tests.factories import ActorFactory, EditorFactory
 from tests.helpers import signs_in
-from tests.test_cache_redis import REDIS_URL
+from tests.test_cache_redis import REDIS_URL, machine_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -134,14 +133,7 @@ def test_the_mention_index_is_built_again_while_no_change_can_be_announced(cache
 @pytest.fixture
 def live_redis(settings):
     """The machine's Redis under a key prefix of this test's own, removed afterwards."""
-    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        server.ping()
-    except redis.ConnectionError as error:
-        message = f"Redis does not answer at {REDIS_URL}: {error}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    server = machine_redis()
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     yield prefix, server
     for key in server.scan_iter(f"{prefix}:*"):

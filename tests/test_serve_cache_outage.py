@@ -10,7 +10,6 @@ the demo on its own fresh SQLite file, as in tests/test_serve.py.
 """
 
 import json
-import os
 import shutil
 import signal
 import sqlite3
@@ -20,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.helpers import missing
 from tests.served import free_port, http_get, serving
 from tests.test_settings import PRODUCTION, _manage
 
@@ -100,9 +100,7 @@ def served(tmp_path_factory):
 @pytest.fixture
 def redis_server(served, tmp_path):
     if shutil.which("redis-server") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("redis-server is not installed")
-        pytest.skip("redis-server is not installed")
+        missing("redis-server is not installed (apt-get install redis-server)")
     server = RedisServer(served["redis_port"], tmp_path)
     yield server
     server.stop()
