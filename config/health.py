@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.api import API_PREFIX
+from newsroom.embeds.pages import frame_ancestors_directive, requested_theme
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ CONNECTION_LOST_CODES = {"57P01", "57P02", "57P03", "53300"}
 UNAVAILABLE_DETAIL = "The service cannot reach its database just now. Try again shortly."
 EMBED_ROUTES = {"embed_factbox", "embed_factbox_version", "embed_story"}
 OEMBED_ROUTE = "oembed"
-EMBED_THEMES = {"light": "light", "dark": "dark"}
 
 
 @never_cache
@@ -87,13 +87,12 @@ def _page() -> HttpResponse:
 
 def _embed_page(request: HttpRequest) -> HttpResponse:
     """A short note in the frame, which the sites that may frame the embed may frame too."""
-    scheme = EMBED_THEMES.get(request.GET.get("theme", ""), "light dark")
-    html = render_to_string("503_embed.html", {"color_scheme": scheme})
+    theme = requested_theme(request)
+    html = render_to_string("503_embed.html", {"color_scheme": "light dark" if theme == "auto" else theme})
     response = HttpResponse(html, status=503)
-    ancestors = " ".join(settings.EMBED_FRAME_ANCESTORS) or "'none'"
     response["Content-Security-Policy"] = (
         f"default-src 'none'; style-src {' '.join(_style_hashes(html))}; base-uri 'none'; "
-        f"form-action 'none'; frame-ancestors {ancestors}"
+        f"form-action 'none'; {frame_ancestors_directive(settings.EMBED_FRAME_ANCESTORS)}"
     )
     response.xframe_options_exempt = True
     return response

@@ -32,7 +32,7 @@ def requested_theme(request: HttpRequest) -> str:
     return theme if theme in THEMES else "auto"
 
 
-def _frame_ancestors(frame_ancestors) -> str:
+def frame_ancestors_directive(frame_ancestors) -> str:
     return "frame-ancestors {}".format(" ".join(frame_ancestors) or "'none'")
 
 
@@ -45,7 +45,7 @@ def content_security_policy(page_assets: Assets, frame_ancestors) -> str:
             "img-src 'self' data:",
             "base-uri 'none'",
             "form-action 'none'",
-            _frame_ancestors(frame_ancestors),
+            frame_ancestors_directive(frame_ancestors),
         ]
     )
 
@@ -119,7 +119,8 @@ def _moved(request: HttpRequest, queryset, slug: str) -> HttpResponse | None:
     frame follows it, so the answer may be framed wherever the embed may."""
     response = moved(request, queryset, slug, max_age=settings.EMBED_MAX_AGE)
     if response is not None:
-        response["Content-Security-Policy"] = f"default-src 'none'; {_frame_ancestors(settings.EMBED_FRAME_ANCESTORS)}"
+        ancestors = frame_ancestors_directive(settings.EMBED_FRAME_ANCESTORS)
+        response["Content-Security-Policy"] = f"default-src 'none'; {ancestors}"
     return response
 
 
