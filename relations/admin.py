@@ -441,6 +441,7 @@ class VerdictForm(forms.Form):
         label=_("Note"),
         required=False,
         max_length=500,
+        widget=forms.TextInput(attrs={"size": 60}),
         help_text=_("Optional: why. Added, signed and dated, to each claim's internal note; never published."),
     )
 
