@@ -101,11 +101,7 @@ def _with_events(articles: QuerySet[Article], name: str) -> list[Article]:
 
 
 def _counted(queryset: QuerySet) -> int:
-    # Counted no further than a heading needs: "more than" beyond that.
-    return queryset.order_by()[: QUEUE_COUNT_LIMIT + 1].count()
-
-
-QUEUE_COUNT_LIMIT = 1000
+    return queryset.order_by().count()
 
 
 def reporter_desk(user) -> dict:
@@ -158,6 +154,9 @@ def editor_desk(now: datetime.datetime) -> dict:
 
 # Claims to check at once (the bulk verdict's list): more than the other lists, a page's worth.
 CLAIMS_TO_CHECK = 25
+# An archive may hold tens of thousands of unverified public claims: counted no further than the
+# heading needs to say "more than".
+CLAIMS_COUNT_LIMIT = 1000
 
 
 def factchecker_desk(now: datetime.datetime) -> dict:
@@ -209,7 +208,13 @@ def factchecker_desk(now: datetime.datetime) -> dict:
             if not ((entry[0], entry[1].pk) in seen or seen.add((entry[0], entry[1].pk)))
         ]
     verdicts = [choice for choice in Claim.Verification.choices if choice[0] != Claim.Verification.UNVERIFIED]
-    return {"claims": claims, "count": _counted(unchecked), "verdicts": verdicts}
+    count = unchecked.order_by()[: CLAIMS_COUNT_LIMIT + 1].count()
+    return {
+        "claims": claims,
+        "count": min(count, CLAIMS_COUNT_LIMIT),
+        "more": count > CLAIMS_COUNT_LIMIT,
+        "verdicts": verdicts,
+    }
 
 
 def factboxes_needing_review() -> dict:

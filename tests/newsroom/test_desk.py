@@ -214,6 +214,13 @@ class TestFactCheckerDesk:
         assert 'name="_selected_action"' in claims and 'name="verification"' in claims
         assert 'id="queue-review"' not in page and 'id="desk-drafts"' not in page
 
+    def test_beyond_the_count_limit_the_heading_says_more_than(self, monkeypatch):
+        monkeypatch.setattr("newsroom.selectors.CLAIMS_COUNT_LIMIT", 2)
+        article = services.article_submit_for_review(article=ArticleFactory(), by=ReporterFactory())
+        for n in range(3):
+            unverified_cited_by(article, f"Claim {n}")
+        assert "(more than 2)" in section(start_page(FactCheckerFactory()), "queue-claims")
+
     def test_queries_do_not_grow_with_the_rows(self, django_assert_max_num_queries):
         client = signed_in(FactCheckerFactory())
         editor = EditorFactory()
@@ -237,7 +244,7 @@ class TestFactCheckerDesk:
         with django_assert_max_num_queries(len(few.captured_queries)):
             response = client.get(START)
         desk = response.context["queue"]["factchecker"]
-        assert desk["count"] == 48 and len(desk["claims"]) == 25
+        assert (desk["count"], desk["more"], len(desk["claims"])) == (48, False, 25)
 
 
 class TestSeveralRolesAndTheHeader:
