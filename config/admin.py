@@ -1,11 +1,11 @@
-"""The editors' admin site, whose start page is the editorial queue, and its sign-in lockout page."""
+"""The editors' admin site, whose start page is each role's desk, and its sign-in lockout page."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newsroom.selectors import editorial_queue
+from newsroom.selectors import start_page
 
 
 class WorkspaceAdminSite(admin.AdminSite):
@@ -16,7 +16,7 @@ class WorkspaceAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         if request.user.has_perm("newsroom.view_article"):
-            extra_context = {**(extra_context or {}), "queue": editorial_queue(request.user)}
+            extra_context = {**(extra_context or {}), "queue": start_page(request.user)}
         return super().index(request, extra_context)
 
 

@@ -50,13 +50,18 @@ class DemoAccount:
     username: str
     role: str
     title: str
+    # People are known by name on the start page, in the header and in the audit trail.
+    first_name: str = ""
+    last_name: str = ""
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount(DEMO_EDITOR_USERNAME, roles.EDITOR, "Editor"),
-    DemoAccount(DEMO_REPORTER_USERNAME, roles.REPORTER, "Reporter"),
-    DemoAccount(DEMO_FACTCHECKER_USERNAME, roles.FACT_CHECKER, "Fact-checker"),
+    DemoAccount(DEMO_EDITOR_USERNAME, roles.EDITOR, "Editor", "Amina", "Haddad"),
+    DemoAccount(DEMO_REPORTER_USERNAME, roles.REPORTER, "Reporter", "Tomás", "Reyes"),
+    DemoAccount(DEMO_FACTCHECKER_USERNAME, roles.FACT_CHECKER, "Fact-checker", "Mei", "Chen"),
 )
+# What the demo's reporter tells the editors when handing in the brief.
+BRIEF_SUBMISSION_NOTE = "Kept short on purpose: the ceasefire timeline still needs a check."
 
 
 @dataclass
@@ -155,14 +160,16 @@ def _load_story(result: DemoResult) -> None:
         claim.relationship_links.exclude(relationship__in=[relationships[k] for k in stances]).delete()
         claims[key] = claim
 
-    story = _article(upsert, claims, content.ARTICLE, content.PARAGRAPHS, by=result.editor)
+    story = _article(upsert, claims, content.ARTICLE, content.PARAGRAPHS, by=result.editor, author=result.reporter)
     story = _submit(story, result)
     story = _publish(story, result)
 
-    brief = _article(upsert, claims, content.BRIEF, content.BRIEF_PARAGRAPHS, by=result.editor)
-    brief = _submit(brief, result)
+    brief = _article(upsert, claims, content.BRIEF, content.BRIEF_PARAGRAPHS, by=result.editor, author=result.reporter)
+    brief = _submit(brief, result, note=BRIEF_SUBMISSION_NOTE)
 
-    scheduled = _article(upsert, claims, content.SCHEDULED, content.SCHEDULED_PARAGRAPHS, by=result.editor)
+    scheduled = _article(
+        upsert, claims, content.SCHEDULED, content.SCHEDULED_PARAGRAPHS, by=result.editor, author=result.reporter
+    )
     scheduled = _submit(scheduled, result)
     scheduled = _publish(scheduled, result, publish_at=timezone.now() + SCHEDULED_AFTER)
 
@@ -184,11 +191,23 @@ def _load_story(result: DemoResult) -> None:
 
 
 def _article(
-    upsert: _Upserter, claims: dict[str, Claim], fields: dict, paragraphs: list, *, by: AbstractUser
+    upsert: _Upserter,
+    claims: dict[str, Claim],
+    fields: dict,
+    paragraphs: list,
+    *,
+    by: AbstractUser,
+    author: AbstractUser,
 ) -> Article:
-    """The article's text and citations, whatever its workflow state."""
+    """The article's text and citations, whatever its workflow state; ``author`` started it."""
     body = "\n".join(f"<p>{html.escape(text, quote=False)}</p>" for text, _ in paragraphs)
-    article = upsert(Article, {"slug": fields["slug"]}, **{k: v for k, v in fields.items() if k != "slug"}, body=body)
+    article = upsert(
+        Article,
+        {"slug": fields["slug"]},
+        **{k: v for k, v in fields.items() if k != "slug"},
+        body=body,
+        created_by=author,
+    )
     cited = [(passage, claim_key) for passage, claim_key in paragraphs if claim_key]
     for position, (passage, claim_key) in enumerate(cited, start=1):
         upsert(ArticleClaim, {"article": article, "claim": claims[claim_key]}, position=position, passage=passage)
@@ -200,11 +219,11 @@ def _article(
 # further along (or withdrawn, or rescheduled by an editor) is left where it is.
 
 
-def _submit(article: Article, result: DemoResult) -> Article:
+def _submit(article: Article, result: DemoResult, *, note: str = "") -> Article:
     if article.status != Article.Status.DRAFT:
         return article
     result.updated += 1
-    return article_submit_for_review(article=article, by=result.reporter)
+    return article_submit_for_review(article=article, by=result.reporter, note=note)
 
 
 def _publish(article: Article, result: DemoResult, *, publish_at: datetime.datetime | None = None) -> Article:
@@ -259,13 +278,18 @@ def demo_user(account: DemoAccount, result: DemoResult) -> AbstractUser:
         username=account.username,
         defaults={
             "is_staff": True,
-            "first_name": "Demo",
-            "last_name": account.title,
+            "first_name": account.first_name,
+            "last_name": account.last_name,
             "email": f"{account.username}@example.org",
             "password": make_password(DEMO_PASSWORD),
         },
     )
-    flags = {"is_staff": True, "is_superuser": False}
+    flags = {
+        "is_staff": True,
+        "is_superuser": False,
+        "first_name": account.first_name,
+        "last_name": account.last_name,
+    }
     changed = [name for name, value in flags.items() if getattr(user, name) != value]
     for name in changed:
         setattr(user, name, flags[name])

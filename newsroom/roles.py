@@ -73,6 +73,28 @@ ROLES: dict[str, list[str]] = {
 }
 
 
+def roles_of(user) -> list[str]:
+    """The roles ``user`` holds, in the order above: the role groups they are in. Someone in none
+    of them (a superuser, an account given permissions one by one) holds the one role those
+    permissions amount to, so that the start page still has something to show them. Read once per
+    request: the user object keeps the answer."""
+    if not user.is_authenticated:
+        return []
+    known = getattr(user, "_newsroom_roles", None)
+    if known is not None:
+        return known
+    names = set(user.groups.filter(name__in=list(ROLES)).values_list("name", flat=True))
+    if not names:
+        if user.has_perm("newsroom.publish_article"):
+            names.add(EDITOR)
+        elif user.has_perm("relations.verify_claim"):
+            names.add(FACT_CHECKER)
+        elif user.has_perm("newsroom.change_article"):
+            names.add(REPORTER)
+    user._newsroom_roles = [name for name in ROLES if name in names]
+    return user._newsroom_roles
+
+
 def ensure_roles() -> dict[str, Group]:
     """Create any missing role group and give each its missing permissions (none is taken
     away: a newsroom may have granted more); returns the groups by name."""

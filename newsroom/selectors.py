@@ -7,11 +7,12 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsroom import roles
 from newsroom.factboxes.snapshots import Snapshot, live_review_notes
 from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox, FactBoxReference
 from relations.models import Actor, Claim, Relationship
@@ -54,37 +55,165 @@ def actor_live_stories(actor: Actor, *, limit: int = ACTOR_PAGE_STORIES) -> list
     return list(Article.objects.public().about(actor).for_listing()[:limit])
 
 
-# --- The editorial queue ---------------------------------------------------------------------
+# --- The start page: each role's desk ----------------------------------------------------------
 
 
-def editorial_queue(user) -> dict:
-    """What awaits the newsroom: stories to review, stories scheduled, stories just published,
-    for fact-checkers unchecked claims in stories on their way out, and for those who act on
-    verdicts live content showing claims found false, disputed or retracted."""
+def start_page(user) -> dict:
+    """What awaits ``user``, by the roles they hold (``newsroom.roles``), each role's sections once:
+
+    - a reporter: their drafts, the ones returned to them (with the note and who returned them),
+      theirs in review;
+    - an editor: stories awaiting review (with the submitter's note), scheduled, recently published,
+      live content showing claims found false, disputed or retracted, and fact boxes needing review;
+    - a fact-checker: unverified claims readers see or are about to, and the same flagged content.
+
+    Each list is bounded (``QUEUE_LENGTH``) and read in a fixed number of queries."""
+    held = roles.roles_of(user)
     now = timezone.now()
-    submitted = ArticleEvent.objects.filter(article=OuterRef("pk"), kind=ArticleEvent.Kind.SUBMITTED)
+    editor, checker = roles.EDITOR in held, roles.FACT_CHECKER in held
+    return {
+        "roles": held,
+        "reporter": reporter_desk(user) if roles.REPORTER in held else None,
+        "editor": editor_desk(now) if editor else None,
+        "factchecker": factchecker_desk(now) if checker else None,
+        "factboxes_to_review": factboxes_needing_review() if editor else None,
+        "flagged": live_content_citing_flagged_claims() if (editor or checker) and sees_flagged_claims(user) else None,
+        "username": user.get_username(),
+    }
+
+
+def _latest_event(**filters) -> Subquery:
+    return Subquery(
+        ArticleEvent.objects.filter(article=OuterRef("pk"), **filters).order_by("-at", "-pk").values("pk")[:1]
+    )
+
+
+def _with_events(articles: QuerySet[Article], name: str) -> list[Article]:
+    """``articles`` (annotated with an event's id under ``name``), each given that event as ``name``
+    (with who made it): one query for the articles, one for their events."""
+    found = list(articles)
+    events = ArticleEvent.objects.select_related("by").in_bulk(
+        [getattr(a, f"{name}_id") for a in found if getattr(a, f"{name}_id")]
+    )
+    for article in found:
+        setattr(article, name, events.get(getattr(article, f"{name}_id")))
+    return found
+
+
+def _counted(queryset: QuerySet) -> int:
+    return queryset.order_by().count()
+
+
+def reporter_desk(user) -> dict:
+    """A reporter's stories: those they started or submitted. Returned ones are those whose last
+    move sent them back to draft, with that move (its note, who, when)."""
+    submitted = ArticleEvent.objects.filter(article=OuterRef("pk"), kind=ArticleEvent.Kind.SUBMITTED, by=user)
+    mine = (
+        Article.objects.filter(Q(created_by=user) | Q(Exists(submitted)))
+        .defer("body")
+        .annotate(last_event_id=_latest_event())
+    )
+    returned = ArticleEvent.objects.filter(pk=OuterRef("last_event_id"), kind=ArticleEvent.Kind.RETURNED)
+    drafts = mine.filter(status=Article.Status.DRAFT).annotate(was_returned=Exists(returned))
+    in_review = mine.in_review().annotate(submitted_event_id=_latest_event(kind=ArticleEvent.Kind.SUBMITTED))
+    return {
+        "returned": _with_events(
+            drafts.filter(was_returned=True).order_by("-updated_at", "-pk")[:QUEUE_LENGTH], "last_event"
+        ),
+        "returned_count": _counted(drafts.filter(was_returned=True)),
+        "drafts": list(drafts.filter(was_returned=False).order_by("-updated_at", "-pk")[:QUEUE_LENGTH]),
+        "drafts_count": _counted(drafts.filter(was_returned=False)),
+        "in_review": _with_events(in_review.order_by("-updated_at", "-pk")[:QUEUE_LENGTH], "submitted_event"),
+        "in_review_count": _counted(in_review),
+    }
+
+
+def editor_desk(now: datetime.datetime) -> dict:
+    """What an editor acts on: stories awaiting review, longest waiting first, each with its
+    submission (who, when, the note); stories scheduled; stories just published."""
     in_review = (
         Article.objects.in_review()
+        .defer("body")
         .annotate(
-            submitted_at=Subquery(submitted.values("at")[:1]),
-            submitted_by=Subquery(submitted.values("by__username")[:1]),
+            submitted_event_id=_latest_event(kind=ArticleEvent.Kind.SUBMITTED),
+            submitted_at=Subquery(
+                ArticleEvent.objects.filter(article=OuterRef("pk"), kind=ArticleEvent.Kind.SUBMITTED)
+                .order_by("-at", "-pk")
+                .values("at")[:1]
+            ),
         )
         .order_by("submitted_at", "pk")
     )
-    # In review or scheduled: on their way out, not yet live.
-    upcoming = Article.objects.in_review() | Article.objects.scheduled(at=now)
-    # A subquery rather than a join: no DISTINCT over the archive's claims.
-    cited = ArticleClaim.objects.filter(article__in=upcoming).values("claim")
-    unchecked = Claim.objects.filter(verification=Claim.Verification.UNVERIFIED, pk__in=cited).order_by("pk")
     return {
-        "in_review": in_review[:QUEUE_LENGTH],
-        "in_review_count": in_review.count(),
-        "scheduled": Article.objects.scheduled(at=now).order_by("publish_at")[:QUEUE_LENGTH],
-        "recently_published": Article.objects.public(at=now).order_by("-publish_at")[:QUEUE_LENGTH],
-        "unchecked_claims": unchecked[:QUEUE_LENGTH] if user.has_perm("relations.verify_claim") else None,
-        "factboxes_to_review": factboxes_needing_review() if user.has_perm("newsroom.view_factbox") else None,
-        "flagged": live_content_citing_flagged_claims() if sees_flagged_claims(user) else None,
-        "username": user.get_username(),
+        "in_review": _with_events(in_review[:QUEUE_LENGTH], "submitted_event"),
+        "in_review_count": _counted(in_review),
+        "scheduled": list(Article.objects.scheduled(at=now).defer("body").order_by("publish_at")[:QUEUE_LENGTH]),
+        "recently_published": list(Article.objects.public(at=now).defer("body").order_by("-publish_at")[:QUEUE_LENGTH]),
+    }
+
+
+# Claims to check at once (the bulk verdict's list): more than the other lists, a page's worth.
+CLAIMS_TO_CHECK = 25
+# An archive may hold tens of thousands of unverified public claims: counted no further than the
+# heading needs to say "more than".
+CLAIMS_COUNT_LIMIT = 1000
+
+
+def factchecker_desk(now: datetime.datetime) -> dict:
+    """Claims nobody has verified that readers see (cited by live stories or shown by published
+    boxes) or are about to see (cited by stories in review or scheduled): those live longest
+    first, then the scheduled, then those in review; each with the stories and boxes showing it."""
+    # The closure already says which claims readers see, or will at a set time: ``public_from``.
+    in_review = ArticleClaim.objects.filter(article__status=Article.Status.IN_REVIEW).values("claim")
+    unchecked = Claim.objects.filter(verification=Claim.Verification.UNVERIFIED).filter(
+        Q(public_from__isnull=False) | Q(pk__in=in_review)
+    )
+    claims = list(
+        unchecked.select_related("attributed_to").order_by(F("public_from").asc(nulls_last=True), "pk")[
+            :CLAIMS_TO_CHECK
+        ]
+    )
+    shown_in: dict[int, list] = {claim.pk: [] for claim in claims}
+    citations = (
+        ArticleClaim.objects.filter(claim__in=claims)
+        .exclude(article__status__in=[Article.Status.DRAFT, Article.Status.WITHDRAWN])
+        .select_related("article")
+        .only("claim_id", "article__id", "article__title", "article__status", "article__publish_at")
+        .order_by("article__title", "pk")
+    )
+    for citation in citations:
+        article = citation.article
+        state = _("live") if article.is_live else _("scheduled") if article.is_scheduled else _("in review")
+        shown_in[citation.claim_id].append(("story", article, state))
+    references = (
+        FactBoxReference.objects.filter(
+            kind=FactBoxReference.Kind.CLAIM,
+            claim__in=claims,
+            version__factbox__status=FactBox.Status.PUBLISHED,
+            version__factbox__published_version=F("version"),
+        )
+        .select_related("version__factbox")
+        .only("claim_id", "version__factbox__id", "version__factbox__title")
+        .order_by("version__factbox__title", "pk")
+    )
+    for reference in references:
+        shown_in[reference.claim_id].append(("box", reference.version.factbox, _("live")))
+    for claim in claims:
+        claim.live = claim.public_from is not None and claim.public_from <= now
+        # A box may show a claim twice (an item and a tie's evidence): named once.
+        seen: set[tuple[str, int]] = set()
+        claim.shown_in = [
+            entry
+            for entry in shown_in[claim.pk]
+            if not ((entry[0], entry[1].pk) in seen or seen.add((entry[0], entry[1].pk)))
+        ]
+    verdicts = [choice for choice in Claim.Verification.choices if choice[0] != Claim.Verification.UNVERIFIED]
+    count = unchecked.order_by()[: CLAIMS_COUNT_LIMIT + 1].count()
+    return {
+        "claims": claims,
+        "count": min(count, CLAIMS_COUNT_LIMIT),
+        "more": count > CLAIMS_COUNT_LIMIT,
+        "verdicts": verdicts,
     }
 
 

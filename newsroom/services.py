@@ -218,13 +218,19 @@ def _forget_the_schedule(article: Article) -> None:
     feed.drop_unseen(article)
 
 
+def _joined(*notes: str) -> str:
+    """The event's note: the person's own words first, then what the workflow adds, one a line."""
+    return "\n".join(note.strip() for note in notes if note and note.strip())
+
+
 @transaction.atomic
-def article_submit_for_review(*, article: Article, by: AbstractBaseUser) -> Article:
+def article_submit_for_review(*, article: Article, by: AbstractBaseUser, note: str = "") -> Article:
+    """Hand a draft to the editors; ``note`` is what the reporter tells them (the review queue shows it)."""
     article = _locked(article)
     _check(article, SUBMIT, by)
     article.status = Status.IN_REVIEW
     _save(article, ["status"])
-    _record(article, kind=ArticleEvent.Kind.SUBMITTED, by=by, from_status=Status.DRAFT)
+    _record(article, kind=ArticleEvent.Kind.SUBMITTED, by=by, from_status=Status.DRAFT, note=_joined(note))
     return article
 
 
@@ -246,7 +252,7 @@ def article_return_to_draft(*, article: Article, by: AbstractBaseUser, note: str
                 fields += ["first_published_at", "last_published_at", "last_modified_at"]
         article.status = Status.DRAFT
         _save(article, fields)
-        _record(article, kind=ArticleEvent.Kind.RETURNED, by=by, from_status=previous, note=note)
+        _record(article, kind=ArticleEvent.Kind.RETURNED, by=by, from_status=previous, note=_joined(note))
         return article
 
 
@@ -257,6 +263,7 @@ def article_publish(
     by: AbstractBaseUser,
     publish_at: datetime.datetime | None = None,
     confirmed_unverified: Collection[int] = (),
+    note: str = "",
 ) -> Article:
     """Publish a draft or an article in review now, or schedule it for ``publish_at``
     (it is live once that moment has passed, with no job to run).
@@ -267,7 +274,7 @@ def article_publish(
 
     An article citing unverified claims is published only once ``confirmed_unverified``
     holds the id of each (``UnverifiedClaimsUnconfirmed`` names them otherwise), and
-    never with ``PUBLISH_UNVERIFIED=refuse``.
+    never with ``PUBLISH_UNVERIFIED=refuse``. ``note`` is the editor's own word for the audit trail.
     """
     with _going_live_or_not(article) as article:
         _check(article, PUBLISH, by)
@@ -298,7 +305,7 @@ def article_publish(
         if scheduled:
             notes.insert(0, _("Goes live %(when)s") % {"when": timezone.localtime(when).strftime("%d %b %Y %H:%M %Z")})
         kind = ArticleEvent.Kind.SCHEDULED if scheduled else ArticleEvent.Kind.PUBLISHED
-        _record(article, kind=kind, by=by, from_status=previous, note=". ".join(notes))
+        _record(article, kind=kind, by=by, from_status=previous, note=_joined(note, ". ".join(notes)))
         # Dated when readers see it: a scheduled publication shows in the feed once its time comes.
         _tell_the_feed(article, kind=PublicChange.Kind.PUBLISHED, at=when)
         return article
@@ -311,7 +318,7 @@ def article_withdraw(*, article: Article, by: AbstractBaseUser, note: str = "") 
         _check(article, WITHDRAW, by)
         article.status = Status.WITHDRAWN
         _save(article, ["status"])
-        _record(article, kind=ArticleEvent.Kind.WITHDRAWN, by=by, from_status=Status.PUBLISHED, note=note)
+        _record(article, kind=ArticleEvent.Kind.WITHDRAWN, by=by, from_status=Status.PUBLISHED, note=_joined(note))
         # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
         _tell_the_feed(article, kind=PublicChange.Kind.WITHDRAWN, at=timezone.now())
         return article

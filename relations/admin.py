@@ -8,14 +8,19 @@ are autocompletes (``relations.adminutils``).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from relations import closure, visibility
 from relations.adminutils import (
@@ -425,6 +430,22 @@ class OnSiteFilter(admin.SimpleListFilter):
 SHOWN_IN_LENGTH = 50
 
 
+class VerdictForm(forms.Form):
+    """The verdict given to every claim selected on the claims list (or the fact-checker's start page)."""
+
+    verification = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=[("", _("Choose a verdict")), *Claim.Verification.choices],
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text=_("Optional: why. Added, signed and dated, to each claim's internal note; never published."),
+    )
+
+
 @admin.register(Claim)
 class ClaimAdmin(
     ClosureAdmin, ListColumnsMixin, IndexedSearchMixin, AutocompleteListFilterMediaMixin, LockedEditAdmin, HistoryAdmin
@@ -437,6 +458,7 @@ class ClaimAdmin(
     search_fields = ["text", "quote", "attributed_to__name", "actors__name"]
     autocomplete_fields = ["attributed_to", "actors", "sources"]
     inlines = [ClaimRelationshipInline]
+    actions = ["set_verdict"]
     readonly_fields = ["verified_by", "verified_at", "shown_in", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["text", "kind", "quote", "attributed_to", "actors", "sources"]}),
@@ -495,6 +517,61 @@ class ClaimAdmin(
         # The service writes the verdict with the rest of the form, counts the edit and tells the feed,
         # so that a verdict given here is the same write as one given anywhere else.
         claim_set_verification(claim=obj, state=obj.verification, by=request.user, with_edits=True)
+
+    def has_verify_permission(self, request) -> bool:
+        return request.user.has_perm(VERIFY_PERMISSION)
+
+    @admin.action(description=_("Give the selected claims a verdict"), permissions=["verify"])
+    def set_verdict(self, request, queryset):
+        """Django's action with an intermediate page: choose the verdict (and a note), then every
+        selected claim gets it through ``claim_set_verification``, all in one transaction, so that a
+        claim the service refuses leaves every other as it was. The fact-checker's start page posts
+        here with the verdict already chosen, and a ``next`` address to come back to."""
+        form = VerdictForm(request.POST if "apply" in request.POST else None)
+        claims = list(queryset.select_related("attributed_to").order_by("pk"))
+        if form.is_bound and form.is_valid():
+            state, note = form.cleaned_data["verification"], form.cleaned_data["note"]
+            label = Claim.Verification(state).label
+            try:
+                with transaction.atomic(using=router.db_for_write(Claim)):
+                    for claim in claims:
+                        claim_set_verification(claim=claim, state=state, by=request.user, note=note)
+            except (PermissionDenied, ValidationError, ValueError) as refused:
+                reasons = " ".join(getattr(refused, "messages", None) or [str(refused)])
+                self.message_user(
+                    request,
+                    _("No verdict was given, to any of the claims: %(reasons)s") % {"reasons": reasons},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d claim is now marked “%(verdict)s”.",
+                        "%(n)d claims are now marked “%(verdict)s”.",
+                        len(claims),
+                    )
+                    % {"n": len(claims), "verdict": label},
+                    messages.SUCCESS,
+                )
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return HttpResponseRedirect(back)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Give the selected claims a verdict"),
+            "subtitle": None,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "claims": claims,
+            "form": form,
+            "action": request.POST.get("action", "set_verdict"),
+            "selected_name": helpers.ACTION_CHECKBOX_NAME,
+            "next": request.POST.get("next", ""),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/relations/claim/set_verdict.html", context)
 
     @admin.display(description=_("live and scheduled content"))
     def shown_in(self, obj: Claim) -> str:

@@ -17,12 +17,16 @@ VERIFY_PERMISSION = "relations.verify_claim"
 
 
 @transaction.atomic
-def claim_set_verification(*, claim: Claim, state: str, by: AbstractBaseUser, with_edits: bool = False) -> Claim:
+def claim_set_verification(
+    *, claim: Claim, state: str, by: AbstractBaseUser, with_edits: bool = False, note: str = ""
+) -> Claim:
     """Record a verification state with who set it and when, and tell the feed. Fact-checkers and editors only.
 
     ``with_edits=True`` writes the rest of the claim as it stands in the same save: the
     admin's form gives a verdict together with other changes (the internal note saying
     why), and may be adding the claim. Otherwise only the verdict's fields are written.
+    ``note`` (why, in a word) is added to the claim's internal note, signed and dated: a verdict
+    given to many claims at once has no form to say it in.
     """
     if state not in Claim.Verification.values:
         raise ValueError(f"Unknown verification state: {state!r}")
@@ -33,13 +37,23 @@ def claim_set_verification(*, claim: Claim, state: str, by: AbstractBaseUser, wi
         claim.verified_by, claim.verified_at = None, None
     else:
         claim.verified_by, claim.verified_at = by, timezone.now()
+    fields = ["verification", "verified_by", "verified_at", "edit_count", "updated_at"]
+    if note.strip():
+        signed = _("%(verdict)s, %(when)s, %(who)s: %(note)s") % {
+            "verdict": Claim.Verification(state).label,
+            "when": timezone.localtime().strftime("%d %b %Y"),
+            "who": by.get_full_name() or by.get_username(),
+            "note": " ".join(note.split()),
+        }
+        claim.internal_note = "\n".join(part for part in (claim.internal_note.rstrip(), signed) if part)
+        fields.append("internal_note")
     if claim.pk is not None:
         # A verdict counts as an edit: a claim form opened before it cannot write the old one back.
         claim.edit_count += 1
     if with_edits:
         claim.save()
     else:
-        claim.save(update_fields=["verification", "verified_by", "verified_at", "edit_count", "updated_at"])
+        claim.save(update_fields=fields)
     # Dated with the verdict: the feed shows it while the claim is public.
     record_public_change(
         target=claim, key=str(claim.pk), kind=PublicChange.Kind.VERDICT, at=claim.verified_at or timezone.now()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from newsroom import services
-from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name
+from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name, move_note
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from newsroom.selectors import unverified_claims_cited
 from relations.admin import ClosureAdmin, SlugHistoryAdmin, SlugHistoryForm
@@ -198,6 +198,11 @@ class ArticleAdmin(
             return False
         return super().has_change_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
     def record_slug_change(self, request, obj, former_slug: str) -> None:
         services.article_record_slug_change(article=obj, former_slug=former_slug, by=request.user)
 
@@ -250,8 +255,12 @@ class ArticleAdmin(
     # The workflow on the change page ------------------------------------------------
 
     workflow_moves = {
-        "submit": _move(lambda article, by, data: services.article_submit_for_review(article=article, by=by)),
-        "return": _move(lambda article, by, data: services.article_return_to_draft(article=article, by=by)),
+        "submit": _move(
+            lambda article, by, data: services.article_submit_for_review(article=article, by=by, note=move_note(data))
+        ),
+        "return": _move(
+            lambda article, by, data: services.article_return_to_draft(article=article, by=by, note=move_note(data))
+        ),
         # The time chosen on the form: empty publishes at once, a future one schedules. Unverified
         # claims the editor confirmed come from the confirmation page (``WorkflowAdminMixin``).
         "publish": _move(
@@ -260,6 +269,7 @@ class ArticleAdmin(
                 by=by,
                 publish_at=data.get("go_live_at"),
                 confirmed_unverified=data.get("confirmed_unverified", ()),
+                note=move_note(data),
             ),
             carries=("go_live_at",),
             confirm_label=_confirm_label,
@@ -270,9 +280,12 @@ class ArticleAdmin(
                 by=by,
                 publish_at=timezone.now(),
                 confirmed_unverified=data.get("confirmed_unverified", ()),
+                note=move_note(data),
             )
         ),
-        "withdraw": _move(lambda article, by, data: services.article_withdraw(article=article, by=by)),
+        "withdraw": _move(
+            lambda article, by, data: services.article_withdraw(article=article, by=by, note=move_note(data))
+        ),
     }
 
     def workflow_buttons(self, request, obj: Article) -> list[tuple[str, str, str]]:
@@ -295,6 +308,14 @@ class ArticleAdmin(
             elif action == services.WITHDRAW:
                 buttons.append(("withdraw", _("Withdraw from the site"), "withdraw"))
         return buttons
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None and obj.status == Status.DRAFT:
+            # Sent back with a word: the reporter reads it before anything else on the page.
+            last = obj.events.select_related("by").order_by("-at", "-pk").first()
+            if last is not None and last.kind == ArticleEvent.Kind.RETURNED:
+                context["returned"] = last
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def posted_workflow_move(self, request):
         # The tagging button saves and tags: a form posts one button, and that one makes no move.

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from newsroom.admin.factbox_versions import compare_payloads, embed_snippets
-from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove
+from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, move_note
 from newsroom.embeds import embed_page, requested_theme
 from newsroom.factboxes.relationship_map import unsupported_ties
 from newsroom.factboxes.services import (
@@ -328,7 +328,7 @@ class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, Histor
     workflow_moves = {
         "publish": WorkflowMove(
             run=lambda box, by, data: factbox_publish(
-                factbox=box, by=by, confirmed_unverified=data.get("confirmed_unverified", ())
+                factbox=box, by=by, confirmed_unverified=data.get("confirmed_unverified", ()), note=move_note(data)
             ),
             done=lambda version: (
                 _("“%(box)s” is published: readers now see version %(number)d.")
@@ -337,7 +337,7 @@ class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, Histor
             refused=_("“%(obj)s” was not published: %(reasons)s"),
         ),
         "withdraw": WorkflowMove(
-            run=lambda box, by, data: factbox_withdraw(factbox=box, by=by),
+            run=lambda box, by, data: factbox_withdraw(factbox=box, by=by, note=move_note(data)),
             done=lambda box: _("“%(box)s” is withdrawn: its embeds now say it is gone.") % {"box": box},
             refused=_("“%(obj)s” was not withdrawn: %(reasons)s"),
         ),

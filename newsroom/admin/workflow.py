@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
@@ -50,6 +51,26 @@ BUTTON_PREFIX = "_workflow_"
 
 def button_name(move: str) -> str:
     return f"{BUTTON_PREFIX}{move}"
+
+
+# The note a move carries (why it was sent back, what to look at): a field of every change form
+# with workflow buttons, read by the moves from the form's cleaned data like a publication time.
+NOTE_FIELD = "workflow_note"
+NOTE_LENGTH = 2000
+
+
+def note_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Note for this move"),
+        required=False,
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Optional. Kept in the audit trail and shown to the person the move concerns."),
+    )
+
+
+def move_note(data: Mapping[str, Any]) -> str:
+    return (data.get(NOTE_FIELD) or "").strip()
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,14 @@ class WorkflowAdminMixin:
     def workflow_buttons(self, request, obj) -> list[tuple[str, str, str]]:
         """(move, label, css class) for each move this user may make on ``obj`` as it stands."""
         return []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        # Declared on a subclass, the field is validated with the rest of the form (a note too long is
+        # a form error, nothing saved) and rendered beside the buttons rather than in a fieldset.
+        return type(form.__name__, (form,), {NOTE_FIELD: note_field()})
 
     def posted_workflow_move(self, request) -> str | None:
         return next((name for name in self.workflow_moves if button_name(name) in request.POST), None)
@@ -190,6 +219,7 @@ class WorkflowAdminMixin:
             form_url = self._workflow_url("workflow_confirm", quote(question.obj.pk), question.move)
             hidden.append((EDIT_COUNT_FIELD, str(question.obj.edit_count)))
             hidden += [(name, _carry(question.data.get(name))) for name in declared.carries]
+            hidden.append((NOTE_FIELD, move_note(question.data)))
         confirm = self.workflow_moves[questions[0].move].confirm_label(questions[0].data)
         context = {
             **self.admin_site.each_context(request),
@@ -242,6 +272,7 @@ class WorkflowAdminMixin:
         declared = self.workflow_moves[move]
         data = {name: _carried(request.POST.get(name, "")) for name in declared.carries}
         data["confirmed_unverified"] = self.confirmed_claims(request)
+        data[NOTE_FIELD] = request.POST.get(NOTE_FIELD, "")[:NOTE_LENGTH]
         if self.make_workflow_move(request, obj, move, data):
             return HttpResponseRedirect(change_url)
         if _questions(request):

@@ -84,13 +84,14 @@ def factbox_unverified_claims(*, factbox: FactBox) -> list[UnverifiedClaim]:
 
 @transaction.atomic
 def factbox_publish(
-    *, factbox: FactBox, by: AbstractBaseUser, confirmed_unverified: Collection[int] = ()
+    *, factbox: FactBox, by: AbstractBaseUser, confirmed_unverified: Collection[int] = (), note: str = ""
 ) -> FactBoxVersion:
     """Freeze the draft as the next version and show it to readers from now on.
 
     A draft showing unverified claims (its own, or the evidence of its relationships) is published
     only once ``confirmed_unverified`` holds the id of each (``UnverifiedClaimsUnconfirmed`` names
-    them otherwise), and never with ``PUBLISH_UNVERIFIED=refuse``."""
+    them otherwise), and never with ``PUBLISH_UNVERIFIED=refuse``. ``note`` is the editor's own
+    word for the audit trail, before what the workflow adds."""
     if not can_publish_factbox(by):
         raise PermissionDenied(_("Only editors publish fact boxes."))
     # What the new version shows becomes public in the same transaction. The box is locked, so that
@@ -101,7 +102,7 @@ def factbox_publish(
         problems = publication_problems(box, snapshot)
         if problems:
             raise ValidationError(problems)
-        note = unverified_claims_decision(
+        decision = unverified_claims_decision(
             [UnverifiedClaim(pk, name) for pk, name in unverified_claims_shown(snapshot)],
             confirmed=confirmed_unverified,
             moved=_("Published"),
@@ -136,12 +137,22 @@ def factbox_publish(
             ]
         )
         FactBoxEvent.objects.create(
-            factbox=box, kind=FactBoxEvent.Kind.PUBLISHED, version=version, by=by, at=now, note=note
+            factbox=box,
+            kind=FactBoxEvent.Kind.PUBLISHED,
+            version=version,
+            by=by,
+            at=now,
+            note="\n".join(part.strip() for part in (note, decision) if part.strip()),
         )
         # A box back from withdrawal is published again as far as readers can tell, not updated.
         kind = PublicChange.Kind.UPDATED if was_live else PublicChange.Kind.PUBLISHED
-        note = _("version %(number)d") % {"number": number} if number > 1 else ""
-        record_public_change(target=box, key=box.slug, kind=kind, at=now, note=note)
+        record_public_change(
+            target=box,
+            key=box.slug,
+            kind=kind,
+            at=now,
+            note=_("version %(number)d") % {"number": number} if number > 1 else "",
+        )
         return version
 
 
@@ -158,7 +169,7 @@ def factbox_withdraw(*, factbox: FactBox, by: AbstractBaseUser, note: str = "") 
         box.edit_count += 1
         box.save(update_fields=["status", "edit_count", "updated_at"])
         event = FactBoxEvent.objects.create(
-            factbox=box, kind=FactBoxEvent.Kind.WITHDRAWN, version=box.published_version, by=by, note=note
+            factbox=box, kind=FactBoxEvent.Kind.WITHDRAWN, version=box.published_version, by=by, note=note.strip()
         )
         # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
         record_public_change(target=box, key=box.slug, kind=PublicChange.Kind.WITHDRAWN, at=event.at)

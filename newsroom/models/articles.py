@@ -55,6 +55,17 @@ class Article(SlugHistoryModel, LockedEditModel):
         Actor, blank=True, related_name="articles", help_text=_("The actors the story is about.")
     )
     claims = models.ManyToManyField(Claim, through="ArticleClaim", blank=True, related_name="articles")
+    # Whose story it is: the reporter's start page lists their drafts by it. Set once, when the
+    # article is added; a story started before it existed got the author of its first revision.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("started by"),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -200,6 +211,8 @@ reversion.register(
     Article,
     exclude=[
         *NOT_IN_REVISIONS,
+        # Restoring an old text does not change whose story it is.
+        "created_by",
         "status",
         "publish_at",
         "first_published_at",
