@@ -243,6 +243,16 @@ class ActorAdmin(
         aliased = ActorAlias.objects.filter(name__icontains=term).values("actor")
         return models.Q(pk__in=_union(own.values("pk"), aliased))
 
+    def autocomplete_rank(self, term: str) -> list[models.Q]:
+        # "Russia" finds Russia before an actor whose alias merely contains "Russian".
+        aliases = ActorAlias.objects.filter(actor=models.OuterRef("pk"))
+        return [
+            models.Q(name__iexact=term),
+            models.Q(name__istartswith=term),
+            models.Q(models.Exists(aliases.filter(name__iexact=term))),
+            models.Q(models.Exists(aliases.filter(name__istartswith=term))),
+        ]
+
     @admin.display(description=_("aliases"))
     def aliases_list(self, obj: Actor) -> str:
         return ", ".join(alias.name for alias in obj.aliases.all())
@@ -353,6 +363,14 @@ class RelationshipAdmin(
                 Relationship.objects.filter(summary__icontains=term).values("pk"),
             )
         )
+
+    def autocomplete_rank(self, term: str) -> list[models.Q]:
+        # The ties of the actor named, then of actors whose name begins so, then of a type so called.
+        return [
+            models.Q(subject__name__iexact=term) | models.Q(object__name__iexact=term),
+            models.Q(subject__name__istartswith=term) | models.Q(object__name__istartswith=term),
+            models.Q(type__label__istartswith=term) | models.Q(type__name__istartswith=term),
+        ]
 
     @admin.display(description=_("from"), ordering="valid_from")
     def valid_from_display(self, obj: Relationship) -> str:
@@ -471,6 +489,14 @@ class ClaimAdmin(
                 Claim.actors.through.objects.filter(actor__in=actors).values("claim"),
             )
         )
+
+    def autocomplete_rank(self, term: str) -> list[models.Q]:
+        # A statement as typed, then one beginning so, then one attributed to the actor named.
+        return [
+            models.Q(text__iexact=term),
+            models.Q(text__istartswith=term),
+            models.Q(attributed_to__name__iexact=term),
+        ]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.editable_by(request.user):
