@@ -26,6 +26,7 @@ from relations.adminutils import (
     PreloadedAutocompleteInlineMixin,
     ReadOnlyInline,
 )
+from relations.dateforms import EnteredDatesForm
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin, LockedEditForm
 from relations.models import (
@@ -318,10 +319,15 @@ class RelationshipClaimInline(ReadOnlyInline):
         )
 
 
+class RelationshipForm(EnteredDatesForm, LockedEditForm):
+    pass
+
+
 @admin.register(Relationship)
 class RelationshipAdmin(
     ClosureAdmin, ListColumnsMixin, IndexedSearchMixin, PublicContentAdmin, LockedEditAdmin, HistoryAdmin
 ):
+    form = RelationshipForm
     ordering = ["subject__name", "type__name", "object__name"]
     show_full_result_count = False
     list_display = ["__str__", "type", "status", "valid_from_display", "valid_until_display", "claim_count"]
@@ -337,7 +343,10 @@ class RelationshipAdmin(
             _("Validity"),
             {
                 "fields": [("valid_from", "valid_from_precision"), ("valid_until", "valid_until_precision")],
-                "description": _("Dates known only to the year or month are stored as the 1st of that period."),
+                "description": _(
+                    "Type a date as precisely as it is known (2023, September 2023 or 12 September 2023) "
+                    "and choose that precision beside it. Readers see it at that precision."
+                ),
             },
         ),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
