@@ -14,11 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from newsroom import services
+from newsroom.admin.mentions import CHOICE as TAG_CHOICE
+from newsroom.admin.mentions import TAG_BUTTON, mentions_panel
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from newsroom.selectors import unverified_claims_cited
@@ -34,7 +34,7 @@ from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
 from relations.querysets import count_of
 
-TAG_MENTIONS = "_tag_mentions"
+TAG_MENTIONS = TAG_BUTTON
 Status = Article.Status
 
 
@@ -149,6 +149,7 @@ class ArticleAdmin(
     date_hierarchy = "updated_at"
     readonly_fields = [
         "mentions",
+        "mentions_listed",
         "status",
         "publish_at",
         "first_published_at",
@@ -180,6 +181,9 @@ class ArticleAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: the mentions are listed, with nothing to tick.
+            fieldsets = _swapped(fieldsets, "mentions", "mentions_listed")
         if obj is not None and services.PUBLISH in services.available_transitions(article=obj, user=request.user):
             return fieldsets
         # Only someone who may publish, on an article not yet live, has a publication time to choose.
@@ -218,34 +222,17 @@ class ArticleAdmin(
 
     @admin.display(description=_("actors the text mentions"))
     def mentions(self, obj: Article) -> str:
+        return self._mentions(obj, choosable=True)
+
+    @admin.display(description=_("actors the text mentions"))
+    def mentions_listed(self, obj: Article) -> str:
+        return self._mentions(obj, choosable=False)
+
+    def _mentions(self, obj: Article, *, choosable: bool) -> str:
         if obj.pk is None:
             return _("Save the article to see the actors its text mentions.")
-        mentioned = services.article_mentioned_actors(article=obj)
-        if not mentioned:
-            return _("The text mentions no known actor.")
         tagged = set(obj.actors.values_list("pk", flat=True))
-        untagged = [actor for actor in mentioned if actor.pk not in tagged]
-        items = format_html_join(
-            ", ",
-            "{}",
-            (
-                (
-                    format_html('<span class="mention-tagged">{}</span>', actor)
-                    if actor.pk in tagged
-                    else format_html('<strong class="mention-untagged">{}</strong> ({})', actor, _("untagged")),
-                )
-                for actor in mentioned
-            ),
-        )
-        if not untagged:
-            return format_html("{} <em>({})</em>", items, _("all tagged"))
-        label = ngettext("Save and tag %(n)d untagged actor", "Save and tag %(n)d untagged actors", len(untagged))
-        return format_html(
-            '{}<br><button type="submit" class="button" name="{}" value="1">{}</button>',
-            items,
-            TAG_MENTIONS,
-            label % {"n": len(untagged)},
-        )
+        return mentions_panel(obj, services.article_mentioned_actors(article=obj), tagged, choosable=choosable)
 
     # The workflow on the change page ------------------------------------------------
 
@@ -334,7 +321,11 @@ class ArticleAdmin(
 
     def response_change(self, request, obj):
         if TAG_MENTIONS in request.POST:
-            self._tag(request, [obj])
+            chosen = [value for value in request.POST.getlist(TAG_CHOICE) if value.isdigit()]
+            if chosen:
+                self._tag(request, [obj], actors=chosen)
+            else:
+                self.message_user(request, _("No actor was ticked: nothing was tagged."), messages.WARNING)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -375,15 +366,25 @@ class ArticleAdmin(
         for article in queryset:
             self.make_workflow_move(request, article, "withdraw")
 
-    def _tag(self, request, articles) -> None:
+    def _tag(self, request, articles, actors=None) -> None:
         for article in articles:
             try:
-                added = services.article_tag_mentioned_actors(article=article, by=request.user)
+                added = services.article_tag_mentioned_actors(article=article, by=request.user, actors=actors)
             except PermissionDenied as refused:
                 self.message_user(request, f"{article}: {refused}", messages.ERROR)
+                continue
+            except ValidationError as refused:
+                self.message_user(request, f"{article}: {' '.join(refused.messages)}", messages.ERROR)
                 continue
             if added:
                 names = ", ".join(actor.name for actor in added)
                 self.message_user(request, f"{article}: tagged {names}.", messages.SUCCESS)
             else:
                 self.message_user(request, f"{article}: no untagged actor mentioned.", messages.INFO)
+
+
+def _swapped(fieldsets, field: str, by: str):
+    return [
+        (name, {**options, "fields": [by if f == field else f for f in options["fields"]]})
+        for name, options in fieldsets
+    ]
