@@ -432,7 +432,8 @@ class AttributionFilter(admin.SimpleListFilter):
 class OnSiteFilter(admin.SimpleListFilter):
     """Whether readers see the claim: live content shows it, only scheduled content will, or none."""
 
-    title = _("shown to readers")
+    # The admin says "By …" before it.
+    title = _("what readers see")
     parameter_name = "on_site"
 
     def lookups(self, request, model_admin):

@@ -66,6 +66,8 @@ class EnteredDatesForm(forms.ModelForm):
                 posted = self.data.get(self.add_prefix(precision_name))
                 field.precision = posted if posted in FINER else None
             self.fields[name] = field
+            # Beside the date it qualifies: "Valid from [2023] Precision [Year]".
+            self.fields[precision_name].label = _("Precision")
 
     def entered_dates(self) -> list[tuple[str, str]]:
         return [(name, f"{name}_precision") for name in self.fields if f"{name}_precision" in self.fields]

@@ -6,9 +6,11 @@ service is the rule. How a button runs its move is ``newsroom.admin.workflow``'s
 """
 
 import datetime
+import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -53,7 +55,8 @@ class CorrectionInline(ReadOnlyInline):
     """Corrections are a public record: added through the service, never edited or removed."""
 
     model = Correction
-    extra = 1
+    # No blank row on a live story: those who may correct it get "Add a correction" instead.
+    extra = 0
     fields = ["text", "published_at", "by"]
     readonly_fields = ["published_at", "by"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
@@ -67,6 +70,16 @@ class CorrectionInline(ReadOnlyInline):
         # live, so that a form opened before the article went live still carries the table.
         published = obj is not None and obj.first_published_at is not None
         return published and super().has_view_permission(request, obj)
+
+
+class _CorrectionFormSet(helpers.InlineAdminFormSet):
+    """The corrections' table, whose button reads "Add a correction" rather than "Add another"
+    (a story has none until one is needed)."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = str(_("Add a correction"))
+        return json.dumps(data)
 
 
 class ArticleEventInline(ReadOnlyInline):
@@ -150,6 +163,8 @@ class ArticleAdmin(
     readonly_fields = [
         "mentions",
         "mentions_listed",
+        "goes_live",
+        "went_live",
         "status",
         "publish_at",
         "first_published_at",
@@ -184,13 +199,14 @@ class ArticleAdmin(
         if obj is not None and not self.has_change_permission(request, obj):
             # Read-only: the mentions are listed, with nothing to tick.
             fieldsets = _swapped(fieldsets, "mentions", "mentions_listed")
+        # One publication time: the one to choose, for someone who may publish an article not yet
+        # live; otherwise when it goes or went live, if it does.
         if obj is not None and services.PUBLISH in services.available_transitions(article=obj, user=request.user):
-            return fieldsets
-        # Only someone who may publish, on an article not yet live, has a publication time to choose.
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "go_live_at"]})
-            for name, options in fieldsets
-        ]
+            return _swapped(fieldsets, "publish_at", None)
+        shown = "goes_live" if obj is not None and obj.is_scheduled else "went_live"
+        if obj is None or obj.publish_at is None or obj.status != Status.PUBLISHED:
+            shown = None
+        return _swapped(_swapped(fieldsets, "go_live_at", None), "publish_at", shown)
 
     def list_annotations(self, queryset):
         # No list shows the body, most of a row.
@@ -219,6 +235,14 @@ class ArticleAdmin(
         if obj.is_scheduled:
             return _("Scheduled for %(when)s") % {"when": _short(obj.publish_at)}
         return "–"
+
+    @admin.display(description=_("goes live"))
+    def goes_live(self, obj: Article) -> str:
+        return _short(obj.publish_at)
+
+    @admin.display(description=_("went live"))
+    def went_live(self, obj: Article) -> str:
+        return _short(obj.publish_at)
 
     @admin.display(description=_("actors the text mentions"))
     def mentions(self, obj: Article) -> str:
@@ -288,6 +312,13 @@ class ArticleAdmin(
         if TAG_MENTIONS in request.POST:
             return None
         return super().posted_workflow_move(request)
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            if inline_formset.formset.model is Correction:
+                inline_formset.__class__ = _CorrectionFormSet
+        return inline_formsets
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
@@ -383,8 +414,9 @@ class ArticleAdmin(
                 self.message_user(request, f"{article}: no untagged actor mentioned.", messages.INFO)
 
 
-def _swapped(fieldsets, field: str, by: str):
+def _swapped(fieldsets, field: str, by: str | None):
+    """``fieldsets`` with ``field`` replaced ``by`` another, or left out (None)."""
     return [
-        (name, {**options, "fields": [by if f == field else f for f in options["fields"]]})
+        (name, {**options, "fields": [by if f == field else f for f in options["fields"] if by or f != field]})
         for name, options in fieldsets
     ]

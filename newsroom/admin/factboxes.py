@@ -52,7 +52,7 @@ MAX_VERSION = 2**31 - 1
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
-    title = _("needs review")
+    title = _("review")
     parameter_name = "needs_review"
 
     def lookups(self, request, model_admin):
