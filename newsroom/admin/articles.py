@@ -236,13 +236,14 @@ class ArticleAdmin(
             return _("Scheduled for %(when)s") % {"when": _short(obj.publish_at)}
         return "–"
 
+    # A moment, which the admin shows as it shows the other moments on the form.
     @admin.display(description=_("goes live"))
-    def goes_live(self, obj: Article) -> str:
-        return _short(obj.publish_at)
+    def goes_live(self, obj: Article) -> datetime.datetime:
+        return obj.publish_at
 
     @admin.display(description=_("went live"))
-    def went_live(self, obj: Article) -> str:
-        return _short(obj.publish_at)
+    def went_live(self, obj: Article) -> datetime.datetime:
+        return obj.publish_at
 
     @admin.display(description=_("actors the text mentions"))
     def mentions(self, obj: Article) -> str:

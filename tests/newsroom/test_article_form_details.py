@@ -5,7 +5,7 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from tests.factories import (
     ActorFactory,
@@ -42,7 +42,7 @@ def test_a_scheduled_article_shows_its_time_to_change_to_an_editor_and_when_it_g
     assert _rows(signed_in(RoleEditorFactory()).get(change_url(article)).content.decode()) == {"go_live_at"}
     page = signed_in(ReporterFactory()).get(change_url(article)).content.decode()
     assert _rows(page) == {"goes_live"}
-    assert timezone.localtime(article.publish_at).strftime("%d %b %Y %H:%M") in page
+    assert formats.localize(timezone.localtime(article.publish_at)) in page
 
 
 def test_a_live_article_says_when_it_went_live():
