@@ -44,12 +44,28 @@ def article_mentioned_actors(*, article: Article) -> list[Actor]:
 
 
 @transaction.atomic
-def article_tag_mentioned_actors(*, article: Article, by: AbstractBaseUser) -> list[Actor]:
-    """Tag the article with every actor its text mentions; returns those newly tagged."""
+def article_tag_mentioned_actors(
+    *, article: Article, by: AbstractBaseUser, actors: Collection[Actor | int] | None = None
+) -> list[Actor]:
+    """Tag the article with the actors its text mentions (all of them, or those of ``actors`` the
+    editor chose); returns those newly tagged. Choosing an actor the text does not mention is
+    refused, and nothing is tagged: the choice was made on a text that has changed since."""
     if not article.editable_by(by):
         raise PermissionDenied(_("You may not change this article: ask an editor."))
+    mentioned = article_mentioned_actors(article=article)
+    if actors is not None:
+        chosen = {actor.pk if isinstance(actor, Actor) else int(actor) for actor in actors}
+        unmentioned = chosen - {actor.pk for actor in mentioned}
+        if unmentioned:
+            names = Actor.objects.filter(pk__in=unmentioned).order_by("name").values_list("name", flat=True)
+            raise ValidationError(
+                _("The text does not mention %(names)s: nothing was tagged.")
+                % {"names": ", ".join(names) or _("the actor chosen")},
+                code="not_mentioned",
+            )
+        mentioned = [actor for actor in mentioned if actor.pk in chosen]
     already = set(article.actors.values_list("pk", flat=True))
-    new = [actor for actor in article_mentioned_actors(article=article) if actor.pk not in already]
+    new = [actor for actor in mentioned if actor.pk not in already]
     if new:
         # The tags are part of the article's content: keep them in its history.
         with closure.maintained(Article.objects.filter(pk=article.pk)), reversion.create_revision():

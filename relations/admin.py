@@ -31,6 +31,7 @@ from relations.adminutils import (
     PreloadedAutocompleteInlineMixin,
     ReadOnlyInline,
 )
+from relations.dateforms import EnteredDatesForm
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin, LockedEditForm
 from relations.models import (
@@ -248,6 +249,16 @@ class ActorAdmin(
         aliased = ActorAlias.objects.filter(name__icontains=term).values("actor")
         return models.Q(pk__in=_union(own.values("pk"), aliased))
 
+    def autocomplete_rank(self, term: str) -> list[models.Q]:
+        # "Russia" finds Russia before an actor whose alias merely contains "Russian".
+        aliases = ActorAlias.objects.filter(actor=models.OuterRef("pk"))
+        return [
+            models.Q(name__iexact=term),
+            models.Q(name__istartswith=term),
+            models.Q(models.Exists(aliases.filter(name__iexact=term))),
+            models.Q(models.Exists(aliases.filter(name__istartswith=term))),
+        ]
+
     @admin.display(description=_("aliases"))
     def aliases_list(self, obj: Actor) -> str:
         return ", ".join(alias.name for alias in obj.aliases.all())
@@ -313,10 +324,15 @@ class RelationshipClaimInline(ReadOnlyInline):
         )
 
 
+class RelationshipForm(EnteredDatesForm, LockedEditForm):
+    pass
+
+
 @admin.register(Relationship)
 class RelationshipAdmin(
     ClosureAdmin, ListColumnsMixin, IndexedSearchMixin, PublicContentAdmin, LockedEditAdmin, HistoryAdmin
 ):
+    form = RelationshipForm
     ordering = ["subject__name", "type__name", "object__name"]
     show_full_result_count = False
     list_display = ["__str__", "type", "status", "valid_from_display", "valid_until_display", "claim_count"]
@@ -332,7 +348,10 @@ class RelationshipAdmin(
             _("Validity"),
             {
                 "fields": [("valid_from", "valid_from_precision"), ("valid_until", "valid_until_precision")],
-                "description": _("Dates known only to the year or month are stored as the 1st of that period."),
+                "description": _(
+                    "Type a date as precisely as it is known (2023, September 2023 or 12 September 2023) "
+                    "and choose that precision beside it. Readers see it at that precision."
+                ),
             },
         ),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -358,6 +377,14 @@ class RelationshipAdmin(
                 Relationship.objects.filter(summary__icontains=term).values("pk"),
             )
         )
+
+    def autocomplete_rank(self, term: str) -> list[models.Q]:
+        # The ties of the actor named, then of actors whose name begins so, then of a type so called.
+        return [
+            models.Q(subject__name__iexact=term) | models.Q(object__name__iexact=term),
+            models.Q(subject__name__istartswith=term) | models.Q(object__name__istartswith=term),
+            models.Q(type__label__istartswith=term) | models.Q(type__name__istartswith=term),
+        ]
 
     @admin.display(description=_("from"), ordering="valid_from")
     def valid_from_display(self, obj: Relationship) -> str:
@@ -410,7 +437,8 @@ class AttributionFilter(admin.SimpleListFilter):
 class OnSiteFilter(admin.SimpleListFilter):
     """Whether readers see the claim: live content shows it, only scheduled content will, or none."""
 
-    title = _("shown to readers")
+    # The admin says "By …" before it.
+    title = _("what readers see")
     parameter_name = "on_site"
 
     def lookups(self, request, model_admin):
@@ -493,6 +521,14 @@ class ClaimAdmin(
                 Claim.actors.through.objects.filter(actor__in=actors).values("claim"),
             )
         )
+
+    def autocomplete_rank(self, term: str) -> list[models.Q]:
+        # A statement as typed, then one beginning so, then one attributed to the actor named.
+        return [
+            models.Q(text__iexact=term),
+            models.Q(text__istartswith=term),
+            models.Q(attributed_to__name__iexact=term),
+        ]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.editable_by(request.user):

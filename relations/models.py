@@ -200,10 +200,10 @@ class Actor(SlugHistoryModel, LockedEditModel, InClosure):
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True, help_text=_("One or two sentences a reader can rely on."))
     wikidata_id = models.CharField(
-        "Wikidata id",
+        "Wikidata ID",
         max_length=20,
         blank=True,
-        validators=[RegexValidator(WIKIDATA_ID_RE, _("A Wikidata id is Q followed by digits, e.g. Q159."))],
+        validators=[RegexValidator(WIKIDATA_ID_RE, _("A Wikidata ID is Q followed by digits, e.g. Q159."))],
         help_text=_("e.g. Q159 for Russia. Leave empty if unknown."),
     )
 
@@ -225,12 +225,12 @@ class Actor(SlugHistoryModel, LockedEditModel, InClosure):
                 fields=["wikidata_id"],
                 condition=~Q(wikidata_id=""),
                 name="actor_wikidata_id_unique",
-                violation_error_message=_("Another actor already has this Wikidata id."),
+                violation_error_message=_("Another actor already has this Wikidata ID."),
             ),
             models.CheckConstraint(
                 condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID_RE),
                 name="actor_wikidata_id_format",
-                violation_error_message=_("A Wikidata id is Q followed by digits, e.g. Q159."),
+                violation_error_message=_("A Wikidata ID is Q followed by digits, e.g. Q159."),
             ),
             models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
         ]
@@ -528,7 +528,8 @@ class ClaimRelationship(models.Model):
     objects = ClaimRelationshipQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "relationship the claim bears on"
+        verbose_name = _("relationship the claim bears on")
+        verbose_name_plural = _("relationships the claim bears on")
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "relationship"],

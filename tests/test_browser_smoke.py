@@ -27,7 +27,7 @@ def test_editor_sees_the_story_and_its_claims_tagged(live_server, signed_in):
     page.goto(f"{live_server.url}/admin/newsroom/article/{article.pk}/change/")
     cited = page.locator("#claim_citations-group").inner_text()
     assert "only Russia and North Korea are bound by a mutual defence treaty" in cited
-    assert "all tagged" in page.locator(".field-mentions").inner_text()
+    assert "Every actor the text mentions is tagged." in page.locator(".field-mentions").inner_text()
 
     treaty_claim = Claim.objects.get(relationship_links__relationship__type__slug="mutual-defence-treaty")
     page.goto(f"{live_server.url}/admin/relations/claim/{treaty_claim.pk}/change/")

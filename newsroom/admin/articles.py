@@ -6,19 +6,21 @@ service is the rule. How a button runs its move is ``newsroom.admin.workflow``'s
 """
 
 import datetime
+import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from newsroom import services
+from newsroom.admin.mentions import CHOICE as TAG_CHOICE
+from newsroom.admin.mentions import TAG_BUTTON, mentions_panel
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name, move_note
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from newsroom.selectors import unverified_claims_cited
@@ -34,7 +36,7 @@ from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
 from relations.querysets import count_of
 
-TAG_MENTIONS = "_tag_mentions"
+TAG_MENTIONS = TAG_BUTTON
 Status = Article.Status
 
 
@@ -53,7 +55,8 @@ class CorrectionInline(ReadOnlyInline):
     """Corrections are a public record: added through the service, never edited or removed."""
 
     model = Correction
-    extra = 1
+    # No blank row on a live story: those who may correct it get "Add a correction" instead.
+    extra = 0
     fields = ["text", "published_at", "by"]
     readonly_fields = ["published_at", "by"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
@@ -67,6 +70,16 @@ class CorrectionInline(ReadOnlyInline):
         # live, so that a form opened before the article went live still carries the table.
         published = obj is not None and obj.first_published_at is not None
         return published and super().has_view_permission(request, obj)
+
+
+class _CorrectionFormSet(helpers.InlineAdminFormSet):
+    """The corrections' table, whose button reads "Add a correction" rather than "Add another"
+    (a story has none until one is needed)."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = str(_("Add a correction"))
+        return json.dumps(data)
 
 
 class ArticleEventInline(ReadOnlyInline):
@@ -149,6 +162,9 @@ class ArticleAdmin(
     date_hierarchy = "updated_at"
     readonly_fields = [
         "mentions",
+        "mentions_listed",
+        "goes_live",
+        "went_live",
         "status",
         "publish_at",
         "first_published_at",
@@ -180,13 +196,17 @@ class ArticleAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: the mentions are listed, with nothing to tick.
+            fieldsets = _swapped(fieldsets, "mentions", "mentions_listed")
+        # One publication time: the one to choose, for someone who may publish an article not yet
+        # live; otherwise when it goes or went live, if it does.
         if obj is not None and services.PUBLISH in services.available_transitions(article=obj, user=request.user):
-            return fieldsets
-        # Only someone who may publish, on an article not yet live, has a publication time to choose.
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "go_live_at"]})
-            for name, options in fieldsets
-        ]
+            return _swapped(fieldsets, "publish_at", None)
+        shown = "goes_live" if obj is not None and obj.is_scheduled else "went_live"
+        if obj is None or obj.publish_at is None or obj.status != Status.PUBLISHED:
+            shown = None
+        return _swapped(_swapped(fieldsets, "go_live_at", None), "publish_at", shown)
 
     def list_annotations(self, queryset):
         # No list shows the body, most of a row.
@@ -221,36 +241,28 @@ class ArticleAdmin(
             return _("Scheduled for %(when)s") % {"when": _short(obj.publish_at)}
         return "–"
 
+    # A moment, which the admin shows as it shows the other moments on the form.
+    @admin.display(description=_("goes live"))
+    def goes_live(self, obj: Article) -> datetime.datetime:
+        return obj.publish_at
+
+    @admin.display(description=_("went live"))
+    def went_live(self, obj: Article) -> datetime.datetime:
+        return obj.publish_at
+
     @admin.display(description=_("actors the text mentions"))
     def mentions(self, obj: Article) -> str:
+        return self._mentions(obj, choosable=True)
+
+    @admin.display(description=_("actors the text mentions"))
+    def mentions_listed(self, obj: Article) -> str:
+        return self._mentions(obj, choosable=False)
+
+    def _mentions(self, obj: Article, *, choosable: bool) -> str:
         if obj.pk is None:
             return _("Save the article to see the actors its text mentions.")
-        mentioned = services.article_mentioned_actors(article=obj)
-        if not mentioned:
-            return _("The text mentions no known actor.")
         tagged = set(obj.actors.values_list("pk", flat=True))
-        untagged = [actor for actor in mentioned if actor.pk not in tagged]
-        items = format_html_join(
-            ", ",
-            "{}",
-            (
-                (
-                    format_html('<span class="mention-tagged">{}</span>', actor)
-                    if actor.pk in tagged
-                    else format_html('<strong class="mention-untagged">{}</strong> ({})', actor, _("untagged")),
-                )
-                for actor in mentioned
-            ),
-        )
-        if not untagged:
-            return format_html("{} <em>({})</em>", items, _("all tagged"))
-        label = ngettext("Save and tag %(n)d untagged actor", "Save and tag %(n)d untagged actors", len(untagged))
-        return format_html(
-            '{}<br><button type="submit" class="button" name="{}" value="1">{}</button>',
-            items,
-            TAG_MENTIONS,
-            label % {"n": len(untagged)},
-        )
+        return mentions_panel(obj, services.article_mentioned_actors(article=obj), tagged, choosable=choosable)
 
     # The workflow on the change page ------------------------------------------------
 
@@ -323,6 +335,13 @@ class ArticleAdmin(
             return None
         return super().posted_workflow_move(request)
 
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            if inline_formset.formset.model is Correction:
+                inline_formset.__class__ = _CorrectionFormSet
+        return inline_formsets
+
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
             # The admin's change message reads these, as if the formset had saved them itself.
@@ -355,7 +374,11 @@ class ArticleAdmin(
 
     def response_change(self, request, obj):
         if TAG_MENTIONS in request.POST:
-            self._tag(request, [obj])
+            chosen = [value for value in request.POST.getlist(TAG_CHOICE) if value.isdigit()]
+            if chosen:
+                self._tag(request, [obj], actors=chosen)
+            else:
+                self.message_user(request, _("No actor was ticked: nothing was tagged."), messages.WARNING)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -396,15 +419,26 @@ class ArticleAdmin(
         for article in queryset:
             self.make_workflow_move(request, article, "withdraw")
 
-    def _tag(self, request, articles) -> None:
+    def _tag(self, request, articles, actors=None) -> None:
         for article in articles:
             try:
-                added = services.article_tag_mentioned_actors(article=article, by=request.user)
+                added = services.article_tag_mentioned_actors(article=article, by=request.user, actors=actors)
             except PermissionDenied as refused:
                 self.message_user(request, f"{article}: {refused}", messages.ERROR)
+                continue
+            except ValidationError as refused:
+                self.message_user(request, f"{article}: {' '.join(refused.messages)}", messages.ERROR)
                 continue
             if added:
                 names = ", ".join(actor.name for actor in added)
                 self.message_user(request, f"{article}: tagged {names}.", messages.SUCCESS)
             else:
                 self.message_user(request, f"{article}: no untagged actor mentioned.", messages.INFO)
+
+
+def _swapped(fieldsets, field: str, by: str | None):
+    """``fieldsets`` with ``field`` replaced ``by`` another, or left out (None)."""
+    return [
+        (name, {**options, "fields": [by if f == field else f for f in options["fields"] if by or f != field]})
+        for name, options in fieldsets
+    ]

@@ -42,6 +42,7 @@ from newsroom.factboxes.snapshots import (
 from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxPlacement
 from relations.admin import SlugHistoryAdmin
 from relations.adminutils import PreloadedAutocompleteInlineMixin, ReadOnlyInline
+from relations.dateforms import EnteredDatesForm
 from relations.history import HistoryAdmin
 from relations.locking import LockedEditAdmin
 from relations.models import Actor, Relationship
@@ -51,7 +52,7 @@ MAX_VERSION = 2**31 - 1
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
-    title = _("needs review")
+    title = _("review")
     parameter_name = "needs_review"
 
     def lookups(self, request, model_admin):
@@ -74,7 +75,7 @@ class FactBoxChangeList(ChangeList):
             box.review_notes = notes.get(box.pk, [])
 
 
-class FactBoxItemForm(forms.ModelForm):
+class FactBoxItemForm(EnteredDatesForm):
     def full_clean(self):
         super().full_clean()
         # FactBoxItem.clean and the database constraint behind it refuse the same row in two

@@ -107,7 +107,7 @@ FIELD_LABELS = {
     "sources": _("sources"),
     "category": _("category"),
     "symmetric": _("direction"),
-    "wikidata_id": _("Wikidata id"),
+    "wikidata_id": _("Wikidata ID"),
 }
 # Short values are worth quoting in the note ("unverified → verified"); prose is not.
 QUOTED_FIELDS = {"verification", "status", "kind", "name", "valid_from", "valid_until", "type", "slug", "category"}

@@ -124,7 +124,7 @@ class ActorFilter(django_filters.FilterSet):
         "(q=pyongyang finds North Korea).",
     )
     wikidata_id = django_filters.CharFilter(
-        validators=[RegexValidator(WIKIDATA_ID_RE, "A Wikidata id is Q followed by digits, e.g. Q159.")],
+        validators=[RegexValidator(WIKIDATA_ID_RE, "A Wikidata ID is Q followed by digits, e.g. Q159.")],
         help_text="The actor with this Wikidata item, e.g. Q159.",
     )
 

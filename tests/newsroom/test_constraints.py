@@ -80,7 +80,7 @@ def _actor_form(**fields) -> dict:
 def test_admin_refuses_a_bad_wikidata_id(editor_client):
     response = editor_client.post(reverse("admin:relations_actor_add"), _actor_form(wikidata_id="159"))
     assert response.status_code == 200
-    assert "A Wikidata id is Q followed by digits, e.g. Q159." in response.content.decode()
+    assert "A Wikidata ID is Q followed by digits, e.g. Q159." in response.content.decode()
     assert not Actor.objects.exists()
 
 

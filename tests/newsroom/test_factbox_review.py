@@ -137,7 +137,7 @@ def test_a_new_category_for_the_tie_type_puts_the_box_up_for_review(published):
 
 def test_a_new_wikidata_id_puts_the_box_up_for_review(published):
     _save(Actor.objects.get(slug="russia"), wikidata_id="Q159")
-    assert _notes(published) == ["Actor “Russia”: Wikidata id changed."]
+    assert _notes(published) == ["Actor “Russia”: Wikidata ID changed."]
 
 
 def test_changes_readers_do_not_see_leave_the_box_alone(published):

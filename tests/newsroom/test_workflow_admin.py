@@ -182,8 +182,12 @@ class TestEditorInTheAdmin:
         editor = RoleEditorFactory()
         article = live_article()
         client = signed_in(editor)
-        data = admin_form_data(client.get(change_url(article)))
-        data["corrections-0-text"] = "An earlier version misdated the treaty."
+        page = client.get(change_url(article))
+        # No blank row: "Add a correction" adds one, as here.
+        assert "corrections-0-text" not in page.content.decode()
+        assert "&quot;addText&quot;: &quot;Add a correction&quot;" in page.content.decode()
+        data = admin_form_data(page)
+        data |= {"corrections-TOTAL_FORMS": "1", "corrections-0-text": "An earlier version misdated the treaty."}
         assert client.post(change_url(article), data).status_code == 302
         correction = Correction.objects.get(article=article)
         assert (correction.by, correction.text) == (editor, "An earlier version misdated the treaty.")

@@ -48,7 +48,7 @@ def test_actor_wikidata_id_must_be_q_and_digits(bad):
     actor = Actor(kind=Actor.Kind.COUNTRY, name="Russia", slug="russia", wikidata_id=bad)
     with pytest.raises(ValidationError) as error:
         actor.full_clean()
-    assert "A Wikidata id is Q followed by digits, e.g. Q159." in messages(error.value)["wikidata_id"]
+    assert "A Wikidata ID is Q followed by digits, e.g. Q159." in messages(error.value)["wikidata_id"]
 
 
 @pytest.mark.parametrize("bad", ["q159", "Q0", "Q12a", "P31"])
@@ -67,7 +67,7 @@ def test_actor_wikidata_id_is_unique_when_set():
     actor = ActorFactory.build(wikidata_id="Q159")
     with pytest.raises(ValidationError) as error:
         actor.full_clean()
-    assert "Another actor already has this Wikidata id." in str(error.value)
+    assert "Another actor already has this Wikidata ID." in str(error.value)
     refused_by_database(Actor, kind="country", name="Other", slug="other", wikidata_id="Q159")
 
 
