@@ -322,7 +322,7 @@ CONTENT_SECURITY_POLICY = {
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("newsroom/admin/body-editor.js")],
-        "extensions": {"NewsroomBody": html_tags([])},
+        "extensions": {"NewsroomBody": html_tags([]), "CiteClaim": html_tags(["mark"], {"mark": ["data-claim"]})},
     }
 ]
 

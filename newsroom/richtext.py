@@ -122,6 +122,8 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "History": True,
     "NewsroomBody": True,
+    # Its links (the claims' autocomplete, the view that makes a new claim) are the form's to add.
+    "CiteClaim": True,
 }
 # What the editor turns into its own equivalent on loading a body, rather than losing.
 EDITOR_EQUIVALENTS = {"b": "strong", "i": "em"}
@@ -203,12 +205,12 @@ def _unstyle(html: str) -> str:
     return "".join(parser.out) + "".join(closing for _tag, closing in reversed(parser.open) if not parser.hidden)
 
 
-_CLAIM_MARK = re.compile(r'<mark data-claim="(\d+)">(.*?)</mark>', re.DOTALL)
+CLAIM_MARK = re.compile(r'<mark data-claim="(\d+)">(.*?)</mark>', re.DOTALL)
 
 
 def claim_marks(html: str) -> list[tuple[int, str]]:
     """The claims a sanitised body cites, ``(claim id, passage text)`` in the order of the text."""
-    return [(int(pk), unescape_text(inner)) for pk, inner in _CLAIM_MARK.findall(html or "")]
+    return [(int(pk), unescape_text(inner)) for pk, inner in CLAIM_MARK.findall(html or "")]
 
 
 def unescape_text(html: str) -> str:

@@ -13,6 +13,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -23,6 +24,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
 from newsroom import services
+from newsroom.admin import citing
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from newsroom.richtext import BODY_EDITOR_EXTENSIONS, EDITOR_EQUIVALENTS, sanitised_output, tags_in
@@ -115,7 +117,8 @@ class ArticleAdminForm(SlugHistoryForm):
             ) % {"tags": ", ".join(f"<{tag}>" for tag in beyond)}
             field.widget.attrs.update({"rows": 20, "class": "vLargeTextField body-html"})
             return
-        field.widget = AdminProseEditorWidget(config={"extensions": BODY_EDITOR_EXTENSIONS}, preset="configurable")
+        extensions = {**BODY_EDITOR_EXTENSIONS, "CiteClaim": citing.editor_options()}
+        field.widget = AdminProseEditorWidget(config={"extensions": extensions}, preset="configurable")
         field.help_text = _(
             "Paragraphs, headings, bold and italic, links, lists and quotes. Text pasted from Word or "
             "Google Docs keeps its structure and loses its styling."
@@ -123,6 +126,16 @@ class ArticleAdminForm(SlugHistoryForm):
 
     class Media:
         css = {"all": ["newsroom/admin/tiptap.css", "newsroom/admin/body-editor.css"]}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        unknown = services.unknown_cited_claims(body)
+        if unknown:
+            raise ValidationError(
+                _("The text cites claims that do not exist (%(ids)s): remove the marks on their passages.")
+                % {"ids": ", ".join(f"#{pk}" for pk in unknown)}
+            )
+        return body
 
     def clean_go_live_at(self):
         value = self.cleaned_data["go_live_at"]
@@ -240,6 +253,12 @@ class ArticleAdmin(
 
     def has_publish_permission(self, request) -> bool:
         return services.can_publish(request.user)
+
+    def get_urls(self):
+        new_claim = path(
+            "cite/new-claim/", self.admin_site.admin_view(citing.new_cited_claim), name="newsroom_cite_new_claim"
+        )
+        return [new_claim, *super().get_urls()]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The editor's import map is an inline script: the page's nonce lets it past the policy.
@@ -359,6 +378,19 @@ class ArticleAdmin(
             formset.changed_objects, formset.deleted_objects = [], []
             return
         super().save_formset(request, form, formset, change)
+        if formset.model is ArticleClaim:
+            # The marks in the text rule the citations, before any workflow move reads them.
+            self._sync_citations(request, form.instance)
+
+    def _sync_citations(self, request, article: Article) -> None:
+        synced = services.article_sync_citations(article=article, by=request.user)
+        for claim in synced.removed:
+            self.message_user(
+                request,
+                _("The citation of “%(claim)s” was removed: its passage is no longer marked in the text.")
+                % {"claim": claim},
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
