@@ -213,6 +213,12 @@ def claim_marks(html: str) -> list[tuple[int, str]]:
     return [(int(pk), unescape_text(inner)) for pk, inner in CLAIM_MARK.findall(html or "")]
 
 
+def keep_claim_marks(html: str, public: set[int]) -> str:
+    """``html`` with the marks of claims outside ``public`` unwrapped to their text: a passage whose
+    claim readers may not see says nothing of it, not even its id."""
+    return CLAIM_MARK.sub(lambda m: m.group(0) if int(m.group(1)) in public else m.group(2), html)
+
+
 def unescape_text(html: str) -> str:
     """The text a reader reads in ``html``, its white space collapsed."""
     return " ".join(unescape(strip_tags(html)).split())

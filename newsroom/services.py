@@ -87,9 +87,9 @@ def article_sync_citations(*, article: Article, by: AbstractBaseUser) -> Citatio
     mark has gone is removed; citations made without a mark (through the citation table, before
     passages were marked) stay, after the marked ones, in their order. Run on every save of the
     body, and by whatever else sets it, as the body is read from the database."""
+    article = Article.objects.select_for_update().only("pk", "body", "status").get(pk=article.pk)
     if not article.editable_by(by):
         raise PermissionDenied(_("You may not change this article: ask an editor."))
-    article = Article.objects.select_for_update().only("pk", "body", "status").get(pk=article.pk)
     marked: dict[int, str] = {}
     for pk, passage in claim_marks(article.body):
         marked.setdefault(pk, passage)

@@ -32,7 +32,9 @@ class NewCitedClaimForm(forms.Form):
     stance = forms.ChoiceField(
         label=_("Stance"), choices=ClaimRelationship.Stance.choices, initial=ClaimRelationship.Stance.SUPPORTS
     )
-    source_url = forms.URLField(label=_("Source address"), required=False, validators=[web_url_validator])
+    source_url = forms.URLField(
+        label=_("Source address"), required=False, assume_scheme="https", validators=[web_url_validator]
+    )
     source_title = forms.CharField(label=_("Source title"), required=False, max_length=300)
 
 
