@@ -168,9 +168,27 @@ def _confirm_label(data) -> str:
     return _("Yes, publish with these claims unverified")
 
 
+class CitationsFromTextMixin:
+    """Derives the citations from the marks in the saved body. After the form and its tables are
+    saved and before ``WorkflowAdminMixin`` makes a move (it comes first in the bases), so that
+    publishing reads the citations the text shows, whichever tables the user was shown."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        synced = services.article_sync_citations(article=form.instance, by=request.user)
+        for claim in synced.removed:
+            self.message_user(
+                request,
+                _("The citation of “%(claim)s” was removed: its passage is no longer marked in the text.")
+                % {"claim": claim},
+                messages.WARNING,
+            )
+
+
 @admin.register(Article)
 class ArticleAdmin(
     WorkflowAdminMixin,
+    CitationsFromTextMixin,
     ClosureAdmin,
     ListColumnsMixin,
     AutocompleteListFilterMediaMixin,
@@ -378,19 +396,6 @@ class ArticleAdmin(
             formset.changed_objects, formset.deleted_objects = [], []
             return
         super().save_formset(request, form, formset, change)
-        if formset.model is ArticleClaim:
-            # The marks in the text rule the citations, before any workflow move reads them.
-            self._sync_citations(request, form.instance)
-
-    def _sync_citations(self, request, article: Article) -> None:
-        synced = services.article_sync_citations(article=article, by=request.user)
-        for claim in synced.removed:
-            self.message_user(
-                request,
-                _("The citation of “%(claim)s” was removed: its passage is no longer marked in the text.")
-                % {"claim": claim},
-                messages.WARNING,
-            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

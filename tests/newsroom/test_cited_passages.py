@@ -23,6 +23,7 @@ from tests.factories import (
     EditorFactory,
     RelationshipFactory,
     ReporterFactory,
+    RoleEditorFactory,
     SourceFactory,
     VerifiedClaimFactory,
 )
@@ -186,6 +187,21 @@ def test_saving_the_form_derives_the_citations_and_says_which_were_removed(edito
     assert [row[0] for row in citations(article)] == [kept.pk]
     shown = [str(message) for message in response.context["messages"]]
     assert any("was removed" in message and str(dropped) in message for message in shown)
+
+
+def test_publishing_from_the_form_asks_about_a_claim_marked_in_the_same_save(client):
+    editor = RoleEditorFactory()
+    client.force_login(editor)
+    unchecked = ClaimFactory(text="Marked and unchecked.")
+    article = ArticleFactory(body="<p>Nothing cited yet.</p>")
+    data = admin_form_data(client.get(change_url(article)))
+    body = marked((unchecked, "Just marked."))
+    response = client.post(change_url(article), {**data, "body": body, "_workflow_publish": "Save and publish"})
+    # The citation was derived before the move: the editor is asked about the claim, by name.
+    assert response.status_code == 200 and "Marked and unchecked." in response.content.decode()
+    assert citations(article) == [(unchecked.pk, 1, "Just marked.", True)]
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
 
 
 def test_a_mark_naming_no_claim_is_a_form_error_and_saves_nothing(editor_client):
