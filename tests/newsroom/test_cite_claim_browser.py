@@ -50,19 +50,19 @@ def test_an_editor_cites_a_recorded_claim_and_a_new_one_from_the_text(editor_pag
     page.wait_for_selector(".tiptap.ProseMirror")
     cite = page.get_by_role("button", name="Cite a claim")
 
-    _type_paragraph_at_the_end(page, "Iran kept selling oil to China all through the war.")
+    _type_paragraph_at_the_end(page, "Iran kept selling oil to China.")
     cite.click()
     dialog = page.locator("dialog.cite-dialog")
-    assert "Iran kept selling oil to China all through the war." in dialog.locator(".cite-passage").inner_text()
+    assert "Iran kept selling oil to China." in dialog.locator(".cite-passage").inner_text()
     assert page.evaluate("() => document.activeElement.type") == "search"
     page.keyboard.type("crude")
     dialog.get_by_role("button", name=str(recorded)).click()
     dialog.wait_for(state="detached")
 
-    _type_paragraph_at_the_end(page, "Tehran says the drones were sold before the war.")
+    _type_paragraph_at_the_end(page, "Tehran says the drones came first.")
     cite.click()
     dialog = page.locator("dialog.cite-dialog")
-    assert dialog.locator("textarea").first.input_value() == "Tehran says the drones were sold before the war."
+    assert dialog.locator("textarea").first.input_value() == "Tehran says the drones came first."
     dialog.locator("select").first.select_option("assessment")
     dialog.get_by_label("Who says so").fill("Iran")
     dialog.locator(".cite-pick").first.get_by_role("button", name="Iran", exact=True).click()
@@ -71,11 +71,11 @@ def test_an_editor_cites_a_recorded_claim_and_a_new_one_from_the_text(editor_pag
     dialog.wait_for(state="detached")
 
     body = page.locator("#id_body").input_value()
-    assert f'<mark data-claim="{recorded.pk}">Iran kept selling oil to China all through the war.</mark>' in body
+    assert f'<mark data-claim="{recorded.pk}">Iran kept selling oil to China.</mark>' in body
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist")
 
-    made = Claim.objects.get(text="Tehran says the drones were sold before the war.")
+    made = Claim.objects.get(text="Tehran says the drones came first.")
     assert (made.kind, made.attributed_to, made.verification) == (
         "assessment",
         Actor.objects.get(name="Iran"),
@@ -85,8 +85,8 @@ def test_an_editor_cites_a_recorded_claim_and_a_new_one_from_the_text(editor_pag
     cited = list(ArticleClaim.objects.filter(article=article).order_by("position").values_list("claim", "passage"))
     assert len(cited) == before + 2
     assert cited[-2:] == [
-        (recorded.pk, "Iran kept selling oil to China all through the war."),
-        (made.pk, "Tehran says the drones were sold before the war."),
+        (recorded.pk, "Iran kept selling oil to China."),
+        (made.pk, "Tehran says the drones came first."),
     ]
     assert page.evaluate("window.__violations") == [] and page.errors == []
 
