@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +49,8 @@ INSTALLED_APPS = [
     "reversion_compare",
     "axes",
     "csp",
+    # The article body's editor (ProseMirror): its scripts, styles and icon font are static files.
+    "django_prose_editor",
     "core",
     "relations",
     "newsroom",
@@ -298,7 +302,8 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # The nonce is sent only on pages that ask for it: the body editor's import map is inline.
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
@@ -311,6 +316,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# The article body's editor: the newsroom's additions to django-prose-editor, loaded with it
+# (newsroom/static/newsroom/admin/body-editor.js); which tags each keeps is richtext.py's.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("newsroom/admin/body-editor.js")],
+        "extensions": {"NewsroomBody": html_tags([]), "CiteClaim": html_tags(["mark"], {"mark": ["data-claim"]})},
+    }
+]
 
 # Embeds: who may frame the fact box and story embeds (CSP frame-ancestors sources; "*" is any
 # site), and how long browsers and CDNs may reuse an embed or oEmbed answer before revalidating.

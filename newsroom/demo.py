@@ -17,10 +17,11 @@ from newsroom import demo_content as content
 from newsroom import roles
 from newsroom.factboxes.services import factbox_publish, factbox_start_relationship_map, factbox_unverified_claims
 from newsroom.factboxes.snapshots import build_snapshot, same_content
-from newsroom.models import Article, ArticleClaim, FactBox, FactBoxItem, FactBoxPlacement
+from newsroom.models import Article, FactBox, FactBoxItem, FactBoxPlacement
 from newsroom.services import (
     article_publish,
     article_submit_for_review,
+    article_sync_citations,
     article_tag_mentioned_actors,
     article_unverified_claims,
 )
@@ -200,7 +201,14 @@ def _article(
     author: AbstractUser,
 ) -> Article:
     """The article's text and citations, whatever its workflow state; ``author`` started it."""
-    body = "\n".join(f"<p>{html.escape(text, quote=False)}</p>" for text, _ in paragraphs)
+    # Each cited paragraph is the passage its claim comes from, marked in the text: saving derives
+    # the citations from the marks, in the order of the text, as the editor's saves do.
+    body = "\n".join(
+        f'<p><mark data-claim="{claims[claim_key].pk}">{html.escape(text, quote=False)}</mark></p>'
+        if claim_key
+        else f"<p>{html.escape(text, quote=False)}</p>"
+        for text, claim_key in paragraphs
+    )
     article = upsert(
         Article,
         {"slug": fields["slug"]},
@@ -208,9 +216,7 @@ def _article(
         body=body,
         created_by=author,
     )
-    cited = [(passage, claim_key) for passage, claim_key in paragraphs if claim_key]
-    for position, (passage, claim_key) in enumerate(cited, start=1):
-        upsert(ArticleClaim, {"article": article, "claim": claims[claim_key]}, position=position, passage=passage)
+    article_sync_citations(article=article, by=by)
     article_tag_mentioned_actors(article=article, by=by)
     return article
 

@@ -10,7 +10,13 @@ The allow-list is what a news story needs and nothing that can run code:
   ol start/reversed, th scope/colspan/rowspan, td colspan/rowspan; numbers
   must be numbers, scope one of its four keywords, hreflang a language tag;
 - URLs (href, cite): http, https, mailto and tel, or relative; a link gets
-  rel="noopener noreferrer", so a page linked from a story cannot reach back.
+  rel="noopener noreferrer", so a page linked from a story cannot reach back;
+- one data attribute: ``data-claim`` on ``mark``, digits only, which anchors a
+  cited claim to its passage (``claim_marks`` reads them back).
+
+Text pasted from Word or Google Docs arrives wrapped in styled spans and bold
+tags that mean "not bold"; ``_unstyle`` turns the styling that carries meaning
+(bold, italic) into tags and drops the rest before the allow-list runs.
 
 Everything else goes: script, style, iframe, object, embed, SVG, MathML,
 template, noscript and textarea with all they contain; any other tag (form,
@@ -23,12 +29,15 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from html import escape, unescape
+from html.parser import HTMLParser
 
 import nh3
 from django import forms
 from django.db import models
 from django.db.models import Case, Value
 from django.db.models.functions import Cast
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark",
@@ -43,6 +52,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start", "reversed"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
+    "mark": {"data-claim"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Dropped with everything inside them, not just unwrapped: their text is code, not copy.
@@ -57,6 +67,7 @@ _ATTRIBUTE_VALUES = {
     "scope": re.compile(r"row|col|rowgroup|colgroup", re.IGNORECASE),
     "hreflang": re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*"),
     "reversed": re.compile(r"|reversed", re.IGNORECASE),
+    "data-claim": re.compile(r"[1-9]\d{0,17}"),
 }
 # Browsers drop tabs and newlines anywhere in a URL and control characters and spaces
 # around it before reading its scheme: "jav\tascript:" is javascript:.
@@ -71,6 +82,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     pattern = _ATTRIBUTE_VALUES.get(attribute)
     if pattern is not None and not pattern.fullmatch(value.strip()):
         return None
+    if attribute == "data-claim":
+        return value.strip()
     return value
 
 
@@ -78,6 +91,8 @@ def sanitise(html: str) -> str:
     """Return ``html`` reduced to the allow-list above. Safe to apply twice."""
     if not html:
         return ""
+    if _STYLED.search(html):
+        html = _unstyle(html)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -88,6 +103,125 @@ def sanitise(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+# The editor's toolbar: exactly the part of the allow-list a story is written with
+# (django-prose-editor's extensions; ``tests/newsroom/test_body_editor.py`` holds them to the
+# allow-list). The server sanitises whatever is posted all the same.
+BODY_EDITOR_EXTENSIONS = {
+    "Paragraph": True,
+    "HardBreak": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": sorted(URL_SCHEMES)},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "History": True,
+    "NewsroomBody": True,
+    # Its links (the claims' autocomplete, the view that makes a new claim) are the form's to add.
+    "CiteClaim": True,
+}
+# What the editor turns into its own equivalent on loading a body, rather than losing.
+EDITOR_EQUIVALENTS = {"b": "strong", "i": "em"}
+_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b")
+
+
+def tags_in(html: str) -> set[str]:
+    return {name.lower() for name in _TAG_NAME.findall(html or "")}
+
+
+# Word and Google Docs style their copy inline; without a style attribute there is nothing to undo.
+_STYLED = re.compile(r"\sstyle\s*=|mso-", re.IGNORECASE)
+_BOLD = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.IGNORECASE)
+_NOT_BOLD = re.compile(r"font-weight\s*:\s*(normal|lighter|[1-4]00)", re.IGNORECASE)
+_ITALIC = re.compile(r"font-style\s*:\s*(italic|oblique)", re.IGNORECASE)
+_HIDDEN = re.compile(r"mso-list\s*:\s*ignore|display\s*:\s*none", re.IGNORECASE)
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Unstyler(HTMLParser):
+    """Rewrites styled spans as the marks they show (bold, italic), unwraps Google Docs'
+    ``<b style="font-weight:normal">`` around a whole paste, and drops Word's list bullets
+    (``mso-list:Ignore``): the allow-list alone would keep the first and last as bold text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[tuple[str, str]] = []  # (tag, what closes it)
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        style = " ".join(value or "" for name, value in attrs if name == "style")
+        if tag in _VOID:
+            if not self.hidden:
+                self.out.append(self.get_starttag_text() or "")
+            return
+        if self.hidden or _HIDDEN.search(style):
+            self.hidden += 1
+            self.open.append((tag, ""))
+            return
+        opening, closing = self.get_starttag_text() or "", f"</{tag}>"
+        if tag in ("b", "strong") and _NOT_BOLD.search(style):
+            opening, closing = "", ""
+        elif tag == "span":
+            opening, closing = "", ""
+            if _BOLD.search(style):
+                opening, closing = opening + "<strong>", "</strong>" + closing
+            if _ITALIC.search(style):
+                opening, closing = opening + "<em>", "</em>" + closing
+        self.out.append(opening)
+        self.open.append((tag, closing))
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.hidden:
+            self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                for _tag, closing in reversed(self.open[index:]):
+                    if self.hidden:
+                        self.hidden -= 1
+                    else:
+                        self.out.append(closing)
+                del self.open[index:]
+                return
+        if not self.hidden:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.out.append(escape(data, quote=False))
+
+
+def _unstyle(html: str) -> str:
+    parser = _Unstyler()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out) + "".join(closing for _tag, closing in reversed(parser.open) if not parser.hidden)
+
+
+CLAIM_MARK = re.compile(r'<mark data-claim="(\d+)">(.*?)</mark>', re.DOTALL)
+
+
+def claim_marks(html: str) -> list[tuple[int, str]]:
+    """The claims a sanitised body cites, ``(claim id, passage text)`` in the order of the text."""
+    return [(int(pk), unescape_text(inner)) for pk, inner in CLAIM_MARK.findall(html or "")]
+
+
+def keep_claim_marks(html: str, public: set[int]) -> str:
+    """``html`` with the marks of claims outside ``public`` unwrapped to their text: a passage whose
+    claim readers may not see says nothing of it, not even its id."""
+    return CLAIM_MARK.sub(lambda m: m.group(0) if int(m.group(1)) in public else m.group(2), html)
+
+
+def unescape_text(html: str) -> str:
+    """The text a reader reads in ``html``, its white space collapsed."""
+    return " ".join(unescape(strip_tags(html)).split())
 
 
 @functools.lru_cache(maxsize=256)

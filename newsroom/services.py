@@ -23,11 +23,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from newsroom.models import Article, ArticleEvent, Correction
+from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
+from newsroom.richtext import claim_marks
 from newsroom.selectors import unverified_claims_cited
 from relations import closure, feed
 from relations.mentions import mentioned_actors
-from relations.models import Actor, PublicChange
+from relations.models import Actor, Claim, PublicChange
 from relations.services import record_public_change, record_slug_change
 
 Status = Article.Status
@@ -76,6 +77,77 @@ def article_tag_mentioned_actors(
                 reversion.set_user(by)
                 reversion.set_comment(_("Tagged the actors its text mentions"))
     return new
+
+
+# --- Citations marked in the text --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitationsSynced:
+    added: list[Claim]
+    removed: list[Claim]
+
+
+def unknown_cited_claims(body: str) -> list[int]:
+    """Ids the body's marks cite that name no claim (deleted since, or typed by hand)."""
+    cited = {pk for pk, _passage in claim_marks(body)}
+    return sorted(cited - set(Claim.objects.filter(pk__in=cited).values_list("pk", flat=True)))
+
+
+@transaction.atomic
+def article_sync_citations(*, article: Article, by: AbstractBaseUser) -> CitationsSynced:
+    """Make the article's citations those its body marks, in the order of the text.
+
+    Each ``<mark data-claim>`` cites its claim at its place in the text with the mark's text as
+    the passage (a claim marked twice is cited once, where it is first marked). A citation whose
+    mark has gone is removed; citations made without a mark (through the citation table, before
+    passages were marked) stay, after the marked ones, in their order. Run on every save of the
+    body, and by whatever else sets it, as the body is read from the database."""
+    article = Article.objects.select_for_update().only("pk", "body", "status").get(pk=article.pk)
+    if not article.editable_by(by):
+        raise PermissionDenied(_("You may not change this article: ask an editor."))
+    marked: dict[int, str] = {}
+    for pk, passage in claim_marks(article.body):
+        marked.setdefault(pk, passage)
+    unknown = unknown_cited_claims(article.body)
+    if unknown:
+        raise ValidationError(
+            _("The text cites claims that do not exist (%(ids)s): remove their marks.")
+            % {"ids": ", ".join(f"#{pk}" for pk in unknown)}
+        )
+    with closure.maintained(Article.objects.filter(pk=article.pk)):
+        existing = {
+            citation.claim_id: citation
+            for citation in ArticleClaim.objects.select_for_update().filter(article=article).select_related("claim")
+        }
+        gone = [c for c in existing.values() if c.anchored and c.claim_id not in marked]
+        unmarked = sorted(
+            (c for c in existing.values() if not c.anchored and c.claim_id not in marked),
+            key=lambda c: (c.position, c.pk),
+        )
+        changed, added = [], []
+        for position, (pk, passage) in enumerate(marked.items(), start=1):
+            citation = existing.get(pk)
+            if citation is None:
+                added.append(
+                    ArticleClaim(article=article, claim_id=pk, position=position, passage=passage, anchored=True)
+                )
+            elif (citation.position, citation.passage, citation.anchored) != (position, passage, True):
+                citation.position, citation.passage, citation.anchored = position, passage, True
+                changed.append(citation)
+        for position, citation in enumerate(unmarked, start=len(marked) + 1):
+            if citation.position != position:
+                citation.position = position
+                changed.append(citation)
+        if gone:
+            ArticleClaim.objects.filter(pk__in=[c.pk for c in gone]).delete()
+        ArticleClaim.objects.bulk_create(added)
+        ArticleClaim.objects.bulk_update(changed, ["position", "passage", "anchored"])
+        if (added or gone or changed) and reversion.is_active():
+            # Inside a larger change (an admin save) the article's revision holds its citations.
+            reversion.add_to_revision(Article.objects.get(pk=article.pk))
+    claims = Claim.objects.in_bulk([c.claim_id for c in added])
+    return CitationsSynced(added=[claims[c.claim_id] for c in added], removed=[c.claim for c in gone])
 
 
 # --- Unverified claims ---------------------------------------------------------------------

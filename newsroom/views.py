@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView
 from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
 from newsroom import selectors
+from newsroom.cited_passages import cited_passages
 from newsroom.factboxes import notices
 from newsroom.factboxes.story_body import story_body
 from newsroom.models import Article, FactBoxReference
@@ -122,9 +123,15 @@ class StoryView(AddressedBySlug, PublicPage, DetailView):
                 absolute_url(self.request, "story", article.slug) + "#corrections-title",
                 article.public_corrections[-1].published_at,
             )
-        return super().get_context_data(
-            body=story_body(article.body, placements, verdicts), correction=correction, **kwargs
-        )
+        body = story_body(article.body, placements, verdicts)
+        # Passages marked in the text open the claim they come from, when readers may see it.
+        claims = {citation.claim_id: citation.claim for citation in article.public_citations}
+        cited = False
+        for index, part in enumerate(body.parts):
+            if part.html is not None:
+                part.html, made = cited_passages(part.html, claims, prefix=f"cited-{index}")
+                cited = cited or made
+        return super().get_context_data(body=body, cited=cited, correction=correction, **kwargs)
 
     def render_to_response(self, context, **response_kwargs) -> HttpResponse:
         response = super().render_to_response(context, **response_kwargs)

@@ -168,7 +168,8 @@ class AutocompleteListFilter(admin.ListFilter):
     @classmethod
     def media(cls, model, admin_site) -> forms.Media:
         widget = AutocompleteSelect(model._meta.get_field(cls.field_name), admin_site)
-        return widget.media + forms.Media(js=["relations/admin/autocomplete_list_filter.js"])
+        # After jquery.init.js, which defines the django.jQuery the script uses.
+        return widget.media + forms.Media(js=["admin/js/jquery.init.js", "relations/admin/autocomplete_list_filter.js"])
 
 
 class AutocompleteListFilterMediaMixin:

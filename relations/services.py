@@ -1,7 +1,9 @@
 """State changes on the knowledge graph, shared by the admin, commands and (later) the API."""
 
 import datetime
+from collections.abc import Sequence
 
+import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -11,9 +13,57 @@ from django.utils.translation import gettext as _
 
 from core import public_state
 from relations import feed
-from relations.models import Claim, FormerSlug, PublicChange, SlugHistoryModel
+from relations.models import (
+    Actor,
+    Claim,
+    ClaimRelationship,
+    FormerSlug,
+    PublicChange,
+    Relationship,
+    SlugHistoryModel,
+    Source,
+)
 
 VERIFY_PERMISSION = "relations.verify_claim"
+ADD_CLAIM_PERMISSION = "relations.add_claim"
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    by: AbstractBaseUser,
+    text: str,
+    kind: str = Claim.Kind.FACT,
+    quote: str = "",
+    attributed_to: Actor | None = None,
+    actors: Sequence[Actor] = (),
+    relationship: Relationship | None = None,
+    stance: str = ClaimRelationship.Stance.SUPPORTS,
+    source_url: str = "",
+    source_title: str = "",
+) -> Claim:
+    """A new, unverified claim with what the newsroom knows of it at first: who says it, whom it is
+    about, the relationship it bears on and one source (one already recorded under that address is
+    reused). Nothing is public until live content cites it, so nothing is told to the feed."""
+    if not by.has_perm(ADD_CLAIM_PERMISSION):
+        raise PermissionDenied(_("You may not add claims."))
+    claim = Claim(text=text.strip(), kind=kind, quote=quote.strip(), attributed_to=attributed_to)
+    claim.full_clean()
+    with reversion.create_revision():
+        claim.save()
+        claim.actors.set(actors)
+        if relationship is not None:
+            ClaimRelationship.objects.create(claim=claim, relationship=relationship, stance=stance)
+        if source_url:
+            source = Source.objects.filter(url=source_url).first()
+            if source is None:
+                source = Source(url=source_url, title=(source_title or source_url).strip()[:300])
+                source.full_clean()
+                source.save()
+            claim.sources.add(source)
+        reversion.set_user(by)
+        reversion.set_comment(_("Added while citing it in a story"))
+    return claim
 
 
 @transaction.atomic

@@ -15,14 +15,22 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import allowlist_from_extensions
+from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import Media
 
 from newsroom import services
+from newsroom.admin import citing
 from newsroom.admin.mentions import CHOICE as TAG_CHOICE
 from newsroom.admin.mentions import TAG_BUTTON, mentions_panel
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name, move_note
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
+from newsroom.richtext import BODY_EDITOR_EXTENSIONS, EDITOR_EQUIVALENTS, sanitised_output, tags_in
 from newsroom.selectors import unverified_claims_cited
 from relations.admin import ClosureAdmin, SlugHistoryAdmin, SlugHistoryForm
 from relations.adminutils import (
@@ -103,9 +111,45 @@ class ArticleAdminForm(SlugHistoryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self._choose_body_widget()
         if self.instance.pk is not None and self.instance.is_scheduled:
             # Saving a scheduled article keeps its time unless the editor changes it.
             self.fields["go_live_at"].initial = self.instance.publish_at
+
+    def _choose_body_widget(self) -> None:
+        """The rich-text editor, unless the body holds markup the editor's schema would drop on
+        loading it (a table written before the editor, say): that body stays an HTML textarea,
+        so that opening and saving an article never loses part of it."""
+        field = self.fields["body"]
+        kept = allowlist_from_extensions(BODY_EDITOR_EXTENSIONS)["tags"] | EDITOR_EQUIVALENTS.keys()
+        beyond = sorted(tags_in(self.instance.body) - kept)
+        if beyond:
+            field.help_text = _(
+                "This body holds markup the editor cannot keep (%(tags)s), so it is edited as HTML. "
+                "Scripts, frames, styles and event handlers are removed when the article is saved."
+            ) % {"tags": ", ".join(f"<{tag}>" for tag in beyond)}
+            field.widget.attrs.update({"rows": 20, "class": "vLargeTextField body-html"})
+            return
+        extensions = {**BODY_EDITOR_EXTENSIONS, "CiteClaim": citing.editor_options()}
+        field.widget = AdminProseEditorWidget(config={"extensions": extensions}, preset="configurable")
+        field.help_text = _(
+            "Paragraphs, headings, bold and italic, links, lists and quotes. Text pasted from Word or "
+            "Google Docs keeps its structure and loses its styling."
+        )
+
+    class Media:
+        css = {"all": ["newsroom/admin/tiptap.css", "newsroom/admin/body-editor.css"]}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        unknown = services.unknown_cited_claims(body)
+        if unknown:
+            raise ValidationError(
+                _("The text cites claims that do not exist (%(ids)s): remove the marks on their passages.")
+                % {"ids": ", ".join(f"#{pk}" for pk in unknown)}
+            )
+        return body
 
     def clean_go_live_at(self):
         value = self.cleaned_data["go_live_at"]
@@ -138,9 +182,27 @@ def _confirm_label(data) -> str:
     return _("Yes, publish with these claims unverified")
 
 
+class CitationsFromTextMixin:
+    """Derives the citations from the marks in the saved body. After the form and its tables are
+    saved and before ``WorkflowAdminMixin`` makes a move (it comes first in the bases), so that
+    publishing reads the citations the text shows, whichever tables the user was shown."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        synced = services.article_sync_citations(article=form.instance, by=request.user)
+        for claim in synced.removed:
+            self.message_user(
+                request,
+                _("The citation of “%(claim)s” was removed: its passage is no longer marked in the text.")
+                % {"claim": claim},
+                messages.WARNING,
+            )
+
+
 @admin.register(Article)
 class ArticleAdmin(
     WorkflowAdminMixin,
+    CitationsFromTextMixin,
     ClosureAdmin,
     ListColumnsMixin,
     AutocompleteListFilterMediaMixin,
@@ -161,6 +223,7 @@ class ArticleAdmin(
     inlines = [ArticleClaimInline, CorrectionInline, ArticleEventInline]
     date_hierarchy = "updated_at"
     readonly_fields = [
+        "body_as_read",
         "mentions",
         "mentions_listed",
         "goes_live",
@@ -197,8 +260,9 @@ class ArticleAdmin(
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not self.has_change_permission(request, obj):
-            # Read-only: the mentions are listed, with nothing to tick.
-            fieldsets = _swapped(fieldsets, "mentions", "mentions_listed")
+            # Read, not edited: the body as readers see it rather than its markup, and the mentions
+            # listed with nothing to tick.
+            fieldsets = _swapped(_swapped(fieldsets, "mentions", "mentions_listed"), "body", "body_as_read")
         # One publication time: the one to choose, for someone who may publish an article not yet
         # live; otherwise when it goes or went live, if it does.
         if obj is not None and services.PUBLISH in services.available_transitions(article=obj, user=request.user):
@@ -228,6 +292,16 @@ class ArticleAdmin(
 
     def has_publish_permission(self, request) -> bool:
         return services.can_publish(request.user)
+
+    def get_urls(self):
+        new_claim = path(
+            "cite/new-claim/", self.admin_site.admin_view(citing.new_cited_claim), name="newsroom_cite_new_claim"
+        )
+        return [new_claim, *super().get_urls()]
+
+    @admin.display(description=_("body"))
+    def body_as_read(self, obj: Article) -> str:
+        return format_html('<div class="body-as-read">{}</div>', mark_safe(sanitised_output(obj.body)))
 
     @admin.display(description=_("cited claims"), ordering="claim_count")
     def claim_count(self, obj: Article) -> int:
@@ -327,6 +401,8 @@ class ArticleAdmin(
             last = obj.events.select_related("by").order_by("-at", "-pk").first()
             if last is not None and last.kind == ArticleEvent.Kind.RETURNED:
                 context["returned"] = last
+        # The editor's import map is an inline script: the page's nonce lets it past the policy.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def posted_workflow_move(self, request):

@@ -139,6 +139,11 @@ class ArticleClaim(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="citations")
     position = models.PositiveIntegerField(default=0)
     passage = models.TextField(blank=True, help_text=_("The passage of the article the claim comes from."))
+    anchored = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=_("Derived from a passage marked in the body: its place and passage follow the text."),
+    )
 
     objects = ArticleClaimQuerySet.as_manager()
 
