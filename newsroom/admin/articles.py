@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from newsroom import services
+from newsroom.admin.drafts import ArticleDraftAdminMixin
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from newsroom.selectors import unverified_claims_cited
@@ -127,6 +128,7 @@ def _confirm_label(data) -> str:
 
 @admin.register(Article)
 class ArticleAdmin(
+    ArticleDraftAdminMixin,
     WorkflowAdminMixin,
     ClosureAdmin,
     ListColumnsMixin,
@@ -146,6 +148,8 @@ class ArticleAdmin(
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["actors"]
     inlines = [ArticleClaimInline, CorrectionInline, ArticleEventInline]
+    # A live article edits its draft's citations instead (``ArticleDraftAdminMixin``).
+    live_citations_inline = ArticleClaimInline
     date_hierarchy = "updated_at"
     readonly_fields = [
         "mentions",
@@ -223,7 +227,9 @@ class ArticleAdmin(
         mentioned = services.article_mentioned_actors(article=obj)
         if not mentioned:
             return _("The text mentions no known actor.")
-        tagged = set(obj.actors.values_list("pk", flat=True))
+        # A live article's tags are its draft's while it has one.
+        draft = getattr(obj, "loaded_draft", None)
+        tagged = set((draft or obj).actors.values_list("pk", flat=True))
         untagged = [actor for actor in mentioned if actor.pk not in tagged]
         items = format_html_join(
             ", ",
@@ -273,6 +279,15 @@ class ArticleAdmin(
             )
         ),
         "withdraw": _move(lambda article, by, data: services.article_withdraw(article=article, by=by)),
+        # Saving a live article keeps its edits in the draft; this move then publishes the draft.
+        "publish_changes": WorkflowMove(
+            run=lambda article, by, data: services.article_publish_changes(
+                article=article, by=by, confirmed_unverified=data.get("confirmed_unverified", ())
+            ),
+            done=lambda article: _("Your changes to “%(title)s” are live.") % {"title": article},
+            refused=_("The changes to “%(obj)s” were not published: %(reasons)s"),
+            confirm_label=lambda data: _("Yes, publish the changes with these claims unverified"),
+        ),
     }
 
     def workflow_buttons(self, request, obj: Article) -> list[tuple[str, str, str]]:
@@ -293,6 +308,7 @@ class ArticleAdmin(
             elif action == services.PUBLISH:
                 buttons.append(("publish", _("Save and publish"), "default"))
             elif action == services.WITHDRAW:
+                buttons.append(("publish_changes", _("Save and publish changes"), "default"))
                 buttons.append(("withdraw", _("Withdraw from the site"), "withdraw"))
         return buttons
 
