@@ -22,7 +22,7 @@ from relations.models import Actor, Claim
 class ArticleDraft(models.Model):
     """The pending changes to a live article: its content as the editors last saved it."""
 
-    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="draft")
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="draft")
     title = models.CharField(max_length=250)
     standfirst = models.TextField(blank=True)
     body = SanitisedHTMLField(blank=True)
