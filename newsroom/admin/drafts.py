@@ -58,6 +58,22 @@ class DraftCitationInline(PreloadedAutocompleteInlineMixin, admin.TabularInline)
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("claim")
 
+    # The rows are part of the article: whoever may edit it edits them, with no permissions of their own.
+    def _may_edit(self, request, obj) -> bool:
+        return request.user.has_perm("newsroom.change_article") and (obj is None or obj.editable_by(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("newsroom.view_article") or self._may_edit(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
     def get_extra(self, request, obj=None, **kwargs):
         return len(_starting_citations(obj)) + 1
 
