@@ -270,7 +270,7 @@ class ArticleDraftAdminMixin:
         links = previews.active_links(article)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Preview of “%(title)s”") % {"title": services.article_draft(article) or article},
+            "title": _("Preview of “%(title)s”") % {"title": (services.article_draft(article) or article).title},
             "subtitle": None,
             "opts": self.opts,
             "original": article,
