@@ -9,6 +9,7 @@ from tests.factories import (
     ActorFactory,
     ArticleClaimFactory,
     ArticleFactory,
+    ClaimFactory,
     EditorFactory,
     FactBoxFactory,
     FactBoxItemFactory,
@@ -182,3 +183,27 @@ class TestViewLive:
         publish_article(article=article, by=EditorFactory())
         page = editor.get(change_url(actor)).content.decode()
         assert 'href="/actors/iran/"' in page and "View live" in page
+
+
+def test_publishing_changes_asks_about_unverified_claims_first(editor):
+    article = live_story()
+    unverified = ClaimFactory(verification="unverified", text="Nobody checked this.")
+    response = post_form(
+        editor,
+        article,
+        _workflow_publish_changes="1",
+        **{"draft_citations-1-claim": unverified.pk, "draft_citations-1-position": 2},
+    )
+    assert response.status_code == 200 and "Nobody checked this." in response.content.decode()
+    assert not article.claims.filter(pk=unverified.pk).exists()
+    article.refresh_from_db()
+    answer = editor.post(
+        reverse("admin:newsroom_article_workflow_confirm", args=[article.pk, "publish_changes"]),
+        {
+            "confirm_unverified": [unverified.pk, *article.claims.values_list("pk", flat=True)],
+            "edit_count_seen": article.edit_count,
+        },
+    )
+    assert answer.status_code == 302
+    assert article.claims.filter(pk=unverified.pk).exists()
+    assert not ArticleDraft.objects.filter(article=article).exists()
