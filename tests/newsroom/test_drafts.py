@@ -1,8 +1,11 @@
 """Drafts of live articles: what readers keep seeing while editors change a story, and publishing
 the changes (``services.article_save_draft``, ``article_publish_changes``, ``article_discard_draft``)."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from newsroom import services
 from newsroom.models import Article, ArticleDraft, ArticleEvent
@@ -66,6 +69,11 @@ class TestSavingADraft:
         answer = client.get(f"/api/v1/articles/{article.slug}/").json()
         assert answer["title"] == "The live title"
         assert "Drafted" not in answer["body"]
+        assert [row["title"] for row in client.get("/api/v1/articles/").json()["results"]] == ["The live title"]
+        embed = client.get(f"/embed/stories/{article.slug}/").content.decode()
+        assert "The live title" in embed and "drafted title" not in embed
+        # Partners are told nothing until the changes are published.
+        assert [entry["kind"] for entry in client.get("/api/v1/changes/").json()["results"]] == ["published"]
         # Nothing the draft alone cites becomes public.
         assert not Claim.objects.public().filter(pk=new_claim.pk).exists()
 
@@ -246,3 +254,39 @@ class TestOtherMoves:
         article.refresh_from_db()
         assert (article.status, article.title) == (Article.Status.WITHDRAWN, "Changed while live")
         assert not ArticleDraft.objects.filter(article=article).exists()
+
+
+def test_no_public_path_shows_a_draft(client):
+    """A canary in a draft's every field, a claim and an actor only it names: none reaches readers,
+    partners or investigators until the changes are published."""
+    article = live_story()
+    canary = "CANARY-DRAFT"
+    claim = VerifiedClaimFactory(text=f"{canary} claim")
+    actor = ActorFactory(name=f"{canary} actor", slug="canary-actor")
+    save_draft(
+        article,
+        title=f"{canary} title",
+        standfirst=f"{canary} standfirst",
+        body=f"<p>{canary} body</p>",
+        byline=f"{canary} byline",
+        section=f"{canary} section",
+        actors=[actor.pk],
+        citations=[{"claim": claim.pk, "position": 1, "passage": f"{canary} passage"}],
+    )
+    paths = [
+        "/",
+        f"/stories/{article.slug}/",
+        "/actors/canary-actor/",
+        f"/embed/stories/{article.slug}/",
+        f"/oembed/?url=http://testserver/stories/{article.slug}/",
+        "/api/v1/articles/",
+        f"/api/v1/articles/{article.slug}/",
+        "/api/v1/claims/",
+        "/api/v1/actors/",
+        "/api/v1/changes/",
+    ]
+    for path in paths:
+        assert canary not in client.get(path).content.decode(), path
+    out = io.StringIO()
+    call_command("export_ftm", stdout=out, stderr=io.StringIO())
+    assert canary not in out.getvalue()
