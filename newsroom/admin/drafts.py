@@ -119,9 +119,15 @@ class ArticleDraftAdminMixin:
 
     # Loading: the form shows the draft ---------------------------------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request.edits_article_draft = True
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
-        if article is not None:
+        # Only the change form shows the draft: history, restoring and the workflow's pages read the
+        # article as it is.
+        if article is not None and getattr(request, "edits_article_draft", False):
             draft = services.article_draft(article)
             article.loaded_draft = draft
             if draft is not None:

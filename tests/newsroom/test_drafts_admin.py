@@ -2,7 +2,9 @@
 comparison with the live version, discarding, and "View live" on what readers can open."""
 
 import pytest
+import reversion
 from django.urls import reverse
+from reversion.models import Version
 
 from newsroom.models import Article, ArticleDraft
 from tests.factories import (
@@ -207,3 +209,19 @@ def test_publishing_changes_asks_about_unverified_claims_first(editor):
     assert answer.status_code == 302
     assert article.claims.filter(pk=unverified.pk).exists()
     assert not ArticleDraft.objects.filter(article=article).exists()
+
+
+def test_the_restore_page_compares_the_live_version_not_the_draft(editor):
+    article = live_story()
+    with reversion.create_revision():
+        article.title = "An older title"
+        article.save()
+    version = Version.objects.get_for_object(article).first()
+    with reversion.create_revision():
+        article.title = "The live title"
+        article.save()
+    post_form(editor, article, title="A drafted title")
+    editor.get(change_url(article))  # reads the messages the save left
+    page = editor.get(reverse("admin:newsroom_article_revision", args=[article.pk, version.pk])).content.decode()
+    assert "The live title" in page and "An older title" in page
+    assert "A drafted title" not in page
