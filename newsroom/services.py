@@ -11,19 +11,30 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import unescape
 
 import reversion
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
+from newsroom.models import (
+    Article,
+    ArticleClaim,
+    ArticleDraft,
+    ArticleDraftClaim,
+    ArticleEvent,
+    Correction,
+    PreviewLink,
+)
 from newsroom.richtext import claim_marks
 from newsroom.selectors import unverified_claims_cited
 from relations import closure, feed
@@ -44,6 +55,24 @@ def article_mentioned_actors(*, article: Article) -> list[Actor]:
     return mentioned_actors(article.plain_text)
 
 
+def _chosen(mentioned: list[Actor], actors: Collection[Actor | int] | None) -> list[Actor]:
+    """Of the actors the text mentions, those the editor chose (all when ``actors`` is None).
+    Choosing one the text does not mention is refused: the choice was made on a text that has
+    changed since."""
+    if actors is None:
+        return mentioned
+    chosen = {actor.pk if isinstance(actor, Actor) else int(actor) for actor in actors}
+    unmentioned = chosen - {actor.pk for actor in mentioned}
+    if unmentioned:
+        names = Actor.objects.filter(pk__in=unmentioned).order_by("name").values_list("name", flat=True)
+        raise ValidationError(
+            _("The text does not mention %(names)s: nothing was tagged.")
+            % {"names": ", ".join(names) or _("the actor chosen")},
+            code="not_mentioned",
+        )
+    return [actor for actor in mentioned if actor.pk in chosen]
+
+
 @transaction.atomic
 def article_tag_mentioned_actors(
     *, article: Article, by: AbstractBaseUser, actors: Collection[Actor | int] | None = None
@@ -53,18 +82,9 @@ def article_tag_mentioned_actors(
     refused, and nothing is tagged: the choice was made on a text that has changed since."""
     if not article.editable_by(by):
         raise PermissionDenied(_("You may not change this article: ask an editor."))
-    mentioned = article_mentioned_actors(article=article)
-    if actors is not None:
-        chosen = {actor.pk if isinstance(actor, Actor) else int(actor) for actor in actors}
-        unmentioned = chosen - {actor.pk for actor in mentioned}
-        if unmentioned:
-            names = Actor.objects.filter(pk__in=unmentioned).order_by("name").values_list("name", flat=True)
-            raise ValidationError(
-                _("The text does not mention %(names)s: nothing was tagged.")
-                % {"names": ", ".join(names) or _("the actor chosen")},
-                code="not_mentioned",
-            )
-        mentioned = [actor for actor in mentioned if actor.pk in chosen]
+    if article.is_live:
+        return _tag_in_draft(article, by, actors)
+    mentioned = _chosen(article_mentioned_actors(article=article), actors)
     already = set(article.actors.values_list("pk", flat=True))
     new = [actor for actor in mentioned if actor.pk not in already]
     if new:
@@ -404,6 +424,12 @@ def article_withdraw(*, article: Article, by: AbstractBaseUser, note: str = "") 
     """Take a live article off the site (it answers 404 to readers from then on)."""
     with _going_live_or_not(article) as article:
         _check(article, WITHDRAW, by)
+        draft = article_draft(article)
+        if draft is not None:
+            # Readers no longer see it: the draft's edits become the article, as a direct edit would.
+            with _revision(article, by, _("Withdrawn with its draft of changes applied")):
+                _apply_draft(article, draft, by)
+            _drop_draft(article)
         article.status = Status.WITHDRAWN
         _save(article, ["status"])
         _record(article, kind=ArticleEvent.Kind.WITHDRAWN, by=by, from_status=Status.PUBLISHED, note=_joined(note))
@@ -452,3 +478,331 @@ def article_record_slug_change(*, article: Article, former_slug: str, by: Abstra
         "new": article.slug,
     }
     return _record(article, kind=ArticleEvent.Kind.RENAMED, by=by, from_status=article.status, note=note)
+
+
+# --- Drafts of live articles ------------------------------------------------------------------
+# Editing a live article keeps the edits in its ArticleDraft: the story page, the API, the embeds
+# and the feed go on showing the live version until an editor publishes the changes. A draft
+# exists only while the article is live (withdrawing applies it, as readers no longer see it).
+DRAFT_FIELDS = ("title", "standfirst", "body", "byline", "section")
+
+
+@dataclass(frozen=True, order=True)
+class DraftCitation:
+    position: int
+    claim_id: int
+    passage: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    """What editors write of a story, whether it is the live version or its draft."""
+
+    title: str
+    standfirst: str
+    body: str
+    byline: str
+    section: str
+    actor_ids: frozenset[int]
+    citations: tuple[DraftCitation, ...]
+
+
+def live_content(article: Article) -> ArticleContent:
+    citations = article.claim_citations.values_list("position", "claim_id", "passage")
+    return ArticleContent(
+        **{name: getattr(article, name) for name in DRAFT_FIELDS},
+        actor_ids=frozenset(article.actors.values_list("pk", flat=True)),
+        citations=tuple(sorted(DraftCitation(*row) for row in citations)),
+    )
+
+
+def draft_content(draft: ArticleDraft) -> ArticleContent:
+    citations = draft.article.draft_citations.values_list("position", "claim_id", "passage")
+    return ArticleContent(
+        **{name: getattr(draft, name) for name in DRAFT_FIELDS},
+        actor_ids=frozenset(draft.actors.values_list("pk", flat=True)),
+        citations=tuple(sorted(DraftCitation(*row) for row in citations)),
+    )
+
+
+def article_draft(article: Article) -> ArticleDraft | None:
+    return ArticleDraft.objects.filter(article=article).select_related("updated_by").first()
+
+
+def _content_from(
+    *, title: str, standfirst: str, body: str, byline: str, section: str, actors, citations
+) -> ArticleContent:
+    """The submitted content, cleaned as the article's own fields clean it; a ValidationError
+    names each field that is wrong."""
+    values = {"title": title, "standfirst": standfirst, "body": body, "byline": byline, "section": section}
+    errors: dict[str, list] = {}
+    for name, value in values.items():
+        model_field = ArticleDraft._meta.get_field(name)
+        try:
+            values[name] = model_field.clean(value.strip() if name == "title" else value, None)
+        except ValidationError as error:
+            errors[name] = error.messages
+    actor_ids = {getattr(actor, "pk", actor) for actor in actors}
+    if len(Actor.objects.filter(pk__in=actor_ids)) != len(actor_ids):
+        errors["actors"] = [_("One of the actors no longer exists.")]
+    rows = [
+        DraftCitation(
+            position=int(row.get("position") or 0),
+            claim_id=getattr(row["claim"], "pk", row["claim"]),
+            passage=row.get("passage") or "",
+        )
+        for row in citations
+    ]
+    claim_ids = [row.claim_id for row in rows]
+    if len(set(claim_ids)) != len(claim_ids):
+        errors["citations"] = [_("The article cites the same claim twice.")]
+    elif Claim.objects.filter(pk__in=claim_ids).count() != len(claim_ids):
+        errors["citations"] = [_("One of the cited claims no longer exists.")]
+    if any(row.position < 0 for row in rows):
+        errors.setdefault("citations", []).append(_("A position is a whole number from 0."))
+    if errors:
+        raise ValidationError(errors)
+    return ArticleContent(**values, actor_ids=frozenset(actor_ids), citations=tuple(sorted(rows)))
+
+
+def _cited_as_marked(content: ArticleContent, article: Article) -> tuple[DraftCitation, ...]:
+    """A draft cites what its text marks, in the order of the text, as a saved article does
+    (``article_sync_citations``); citations made without a mark follow, and a live citation whose
+    mark the draft removed goes with it. So the preview shows the passages the draft marks."""
+    unknown = unknown_cited_claims(content.body)
+    if unknown:
+        raise ValidationError(
+            {
+                "body": _("The text cites claims that do not exist (%(ids)s): remove their marks.")
+                % {"ids": ", ".join(f"#{pk}" for pk in unknown)}
+            }
+        )
+    marked: dict[int, str] = {}
+    for pk, passage in claim_marks(content.body):
+        marked.setdefault(pk, passage)
+    anchored = set(ArticleClaim.objects.filter(article=article, anchored=True).values_list("claim_id", flat=True))
+    unmarked = [row for row in sorted(content.citations) if row.claim_id not in marked.keys() | anchored]
+    rows = [
+        DraftCitation(position=n, claim_id=pk, passage=passage) for n, (pk, passage) in enumerate(marked.items(), 1)
+    ]
+    rows += [
+        DraftCitation(position=n, claim_id=row.claim_id, passage=row.passage)
+        for n, row in enumerate(unmarked, start=len(marked) + 1)
+    ]
+    return tuple(sorted(rows))
+
+
+def _count_edit(article: Article) -> None:
+    # A draft saved is an edit of the article: a change form opened before it is refused rather than
+    # writing its older text into the draft. update(), not save(): the live row itself is unchanged,
+    # and saving it would put the draft's text into its revisions.
+    Article.objects.filter(pk=article.pk).update(edit_count=F("edit_count") + 1, updated_at=timezone.now())
+    article.edit_count += 1
+
+
+def _drop_draft(article: Article) -> None:
+    ArticleDraftClaim.objects.filter(article=article).delete()
+    ArticleDraft.objects.filter(article=article).delete()
+
+
+@transaction.atomic
+def article_save_draft(
+    *,
+    article: Article,
+    by: AbstractBaseUser,
+    title: str,
+    standfirst: str = "",
+    body: str = "",
+    byline: str = "",
+    section: str = "",
+    actors: Collection = (),
+    citations: Sequence[dict] = (),
+) -> ArticleDraft | None:
+    """Keep the edited content of a live article in its draft, which readers do not see.
+    ``citations`` are mappings with ``claim`` (a Claim or its id), ``position`` and ``passage``.
+    Content no different from the live version leaves no draft (returns None)."""
+    article = _locked(article)
+    if not article.editable_by(by):
+        raise PermissionDenied(_("You may not change this article: ask an editor."))
+    if not article.is_live:
+        raise ValidationError(_("Only a live article keeps its changes in a draft: edit this one directly."))
+    content = _content_from(
+        title=title,
+        standfirst=standfirst,
+        body=body,
+        byline=byline,
+        section=section,
+        actors=actors,
+        citations=citations,
+    )
+    content = replace(content, citations=_cited_as_marked(content, article))
+    existing = article_draft(article)
+    if content == live_content(article):
+        if existing is not None:
+            _drop_draft(article)
+            _count_edit(article)
+        return None
+    if existing is not None and content == draft_content(existing):
+        return existing
+    draft = existing or ArticleDraft(article=article, created_at=timezone.now())
+    for name in DRAFT_FIELDS:
+        setattr(draft, name, getattr(content, name))
+    draft.updated_at, draft.updated_by = timezone.now(), by
+    draft.save()
+    draft.actors.set(content.actor_ids)
+    ArticleDraftClaim.objects.filter(article=article).delete()
+    ArticleDraftClaim.objects.bulk_create(
+        ArticleDraftClaim(article=article, claim_id=row.claim_id, position=row.position, passage=row.passage)
+        for row in content.citations
+    )
+    _count_edit(article)
+    return draft
+
+
+def _apply_draft(article: Article, draft: ArticleDraft, by: AbstractBaseUser) -> None:
+    """Write ``draft`` into the article's own rows: its fields, actors and citations. The one
+    place a draft becomes the article; the caller saves the fields it adds and drops the draft."""
+    for name in DRAFT_FIELDS:
+        setattr(article, name, getattr(draft, name))
+    article.save(update_fields=[*DRAFT_FIELDS, "updated_at"])
+    article.actors.set(draft.actors.all())
+    wanted = {row.claim_id: row for row in ArticleDraftClaim.objects.filter(article=article)}
+    ArticleClaim.objects.filter(article=article).exclude(claim_id__in=wanted).delete()
+    # Citations that stay keep their rows (and their ids in the history); only what moved is written.
+    for citation in ArticleClaim.objects.filter(article=article):
+        row = wanted.pop(citation.claim_id)
+        if (citation.position, citation.passage) != (row.position, row.passage):
+            citation.position, citation.passage = row.position, row.passage
+            citation.save(update_fields=["position", "passage"])
+    ArticleClaim.objects.bulk_create(
+        ArticleClaim(article=article, claim_id=row.claim_id, position=row.position, passage=row.passage)
+        for row in wanted.values()
+    )
+    # The draft's citations already follow its marks; this marks which are anchored in the text.
+    article_sync_citations(article=article, by=by)
+
+
+@contextmanager
+def _revision(article: Article, by: AbstractBaseUser, comment: str) -> Iterator[None]:
+    """The article's new content as one revision of its history."""
+    with reversion.create_revision():
+        yield
+        reversion.add_to_revision(article)
+        # Inside an admin save, the save's own account stands.
+        if not reversion.get_comment():
+            reversion.set_user(by)
+            reversion.set_comment(comment)
+
+
+def article_has_draft(article: Article) -> bool:
+    return ArticleDraft.objects.filter(article=article).exists()
+
+
+@transaction.atomic
+def article_publish_changes(
+    *,
+    article: Article,
+    by: AbstractBaseUser,
+    note: str = "",
+    confirmed_unverified: Collection[int] = (),
+) -> Article:
+    """Publish the draft of a live article: readers see its content from now on. Held to what a
+    publication is held to (``ensure_publishable``, unverified claims); a refusal changes nothing."""
+    with _going_live_or_not(article) as article:
+        if not can_publish(by):
+            raise PermissionDenied(_("Only editors publish changes to a live article."))
+        if not article.is_live:
+            raise ValidationError(_("Only a live article has changes to publish."))
+        draft = article_draft(article)
+        if draft is None:
+            raise ValidationError(_("There are no changes to publish: the draft matches the live version."))
+        now = timezone.now()
+        with _revision(article, by, _("Published the draft of changes")):
+            _apply_draft(article, draft, by)
+            article.ensure_publishable()
+            unverified_note = unverified_claims_decision(
+                article_unverified_claims(article=article), confirmed=confirmed_unverified, moved=_("Published")
+            )
+            article.last_published_at = article.last_modified_at = now
+            _save(article, ["last_published_at", "last_modified_at"])
+        _drop_draft(article)
+        notes = [part for part in (note.strip(), unverified_note) if part]
+        _record(
+            article,
+            kind=ArticleEvent.Kind.CHANGES_PUBLISHED,
+            by=by,
+            from_status=Status.PUBLISHED,
+            note=" ".join(notes),
+        )
+        _tell_the_feed(article, kind=PublicChange.Kind.UPDATED, at=now)
+        return article
+
+
+@transaction.atomic
+def article_discard_draft(*, article: Article, by: AbstractBaseUser) -> Article:
+    """Throw away the draft of a live article: the change form shows the live version again."""
+    article = _locked(article)
+    if not article.editable_by(by):
+        raise PermissionDenied(_("You may not change this article: ask an editor."))
+    if not article_has_draft(article):
+        raise ValidationError(_("This article has no draft of changes to discard."))
+    _drop_draft(article)
+    _count_edit(article)
+    _record(article, kind=ArticleEvent.Kind.DRAFT_DISCARDED, by=by, from_status=article.status)
+    return article
+
+
+# --- Preview links ---------------------------------------------------------------------------
+PREVIEW_HOURS = 48
+PREVIEW_HOURS_MAX = 14 * 24
+
+
+def can_share_preview(*, article: Article, user: AbstractBaseUser) -> bool:
+    return article.editable_by(user)
+
+
+@transaction.atomic
+def article_share_preview(*, article: Article, by: AbstractBaseUser, hours: int = PREVIEW_HOURS) -> PreviewLink:
+    """Give out a preview address of the article for ``hours``; ``previews.preview_url`` signs it."""
+    article = _locked(article)
+    if not can_share_preview(article=article, user=by):
+        raise PermissionDenied(_("You may not share a preview of this article."))
+    if not isinstance(hours, int) or not 1 <= hours <= PREVIEW_HOURS_MAX:
+        raise ValidationError(
+            _("A preview link lasts from 1 hour to %(max)d hours.") % {"max": PREVIEW_HOURS_MAX}, code="hours"
+        )
+    now = timezone.now()
+    return PreviewLink.objects.create(
+        article=article, created_by=by, created_at=now, expires_at=now + datetime.timedelta(hours=hours)
+    )
+
+
+@transaction.atomic
+def article_revoke_preview(*, link: PreviewLink, by: AbstractBaseUser) -> PreviewLink:
+    """End a preview address before its time: it answers 404 from now on."""
+    link = PreviewLink.objects.select_for_update().select_related("article").get(pk=link.pk)
+    if not can_share_preview(article=link.article, user=by) and link.created_by_id != by.pk:
+        raise PermissionDenied(_("You may not revoke this preview link."))
+    if link.revoked_at is None:
+        link.revoked_at, link.revoked_by = timezone.now(), by
+        link.save(update_fields=["revoked_at", "revoked_by"])
+    return link
+
+
+def _tag_in_draft(article: Article, by: AbstractBaseUser, actors: Collection[Actor | int] | None) -> list[Actor]:
+    """Tagging a live article is an edit like any other: the new tags go to its draft."""
+    draft = article_draft(article)
+    content = draft_content(draft) if draft is not None else live_content(article)
+    text = "\n\n".join(part for part in (content.title, content.standfirst, unescape(strip_tags(content.body))) if part)
+    new = [actor for actor in _chosen(mentioned_actors(text), actors) if actor.pk not in content.actor_ids]
+    if new:
+        article_save_draft(
+            article=article,
+            by=by,
+            **{name: getattr(content, name) for name in DRAFT_FIELDS},
+            actors=[*content.actor_ids, *(actor.pk for actor in new)],
+            citations=[
+                {"claim": row.claim_id, "position": row.position, "passage": row.passage} for row in content.citations
+            ],
+        )
+    return new

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story, name="story"),
     path("actors/<slug:slug>/", views.actor, name="actor"),
+    path("preview/<str:token>/", views.story_preview, name="story_preview"),
     path("embed/factboxes/<slug:slug>/", pages.factbox_embed, name="embed_factbox"),
     path("embed/factboxes/<slug:slug>/v/<int:number>/", pages.factbox_version_embed, name="embed_factbox_version"),
     path("embed/stories/<slug:slug>/", pages.story_embed, name="embed_story"),

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
-from newsroom import selectors
+from newsroom import previews, selectors
 from newsroom.cited_passages import cited_passages
 from newsroom.factboxes import notices
 from newsroom.factboxes.story_body import story_body
@@ -172,3 +172,14 @@ class ActorView(AddressedBySlug, PublicPage, DetailView):
 home = HomeView.as_view()
 story = StoryView.as_view()
 actor = ActorView.as_view()
+
+
+@require_safe
+def story_preview(request, token: str) -> HttpResponse:
+    """A story shared before publication (or a live one's draft) through a signed preview link:
+    404, telling nothing, when the link is forged, expired or revoked."""
+    link = previews.active_link(token)
+    article = previews.preview_article(link.article_id) if link is not None else None
+    if article is None:
+        raise Http404("No such preview.")
+    return previews.private(previews.render_preview(request, article))

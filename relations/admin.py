@@ -227,6 +227,13 @@ class ActorAdmin(
 ):
     public_route = "actor"
     ordering = ["name"]
+
+    def view_on_site(self, obj):
+        # "View live": an actor has a page once live content names it.
+        if obj.pk is None or not Actor.objects.public().filter(pk=obj.pk).exists():
+            return None
+        return reverse("actor", args=[obj.slug])
+
     show_full_result_count = False
     list_display = ["name", "kind", "aliases_list", "wikidata_id", "relationship_count", "claim_count"]
     list_filter = ["kind"]

@@ -83,6 +83,8 @@ def test_admin_pages_editors_use_keep_to_the_policy(live_server, live_demo, watc
         "/admin/newsroom/article/",
         f"/admin/newsroom/article/{article.pk}/change/",
         f"/admin/newsroom/article/{article.pk}/history/",
+        # The story preview, with the story page in its frame.
+        f"/admin/newsroom/article/{article.pk}/preview/",
         "/admin/newsroom/article/add/",
         "/admin/newsroom/factbox/",
         f"/admin/newsroom/factbox/{box.pk}/change/",

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 # Framed by any site the EMBED_FRAME_ANCESTORS setting allows.
 EMBED_ROUTES = {"embed_factbox", "embed_factbox_version", "embed_story"}
-# The fact box preview is framed by the box's own change page, and by nothing else.
-SAME_ORIGIN_ROUTES = {"admin:newsroom_factbox_preview"}
+# The fact box preview is framed by the box's own change page, the story preview by the article's
+# preview page, and by nothing else.
+SAME_ORIGIN_ROUTES = {"admin:newsroom_factbox_preview", "admin:newsroom_article_preview_page"}
 # What other sites' pages load, each route by a URL that answers 200: none may set or vary on a cookie
 # (embed.js and oEmbed are never framed, so they keep DENY).
 COOKIE_FREE_URLS = {

@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 import reversion
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from newsroom import services
 from newsroom.models import Article
 from relations.models import Claim, ClaimRelationship
 from relations.revisions import revision_restore
@@ -71,22 +73,33 @@ def _published_article(**kwargs) -> Article:
     )
 
 
+def _publish_changes(article: Article) -> None:
+    """Publish the draft the admin saved, as an editor confirming its unverified claims does."""
+    cited = [row.claim_id for row in article.draft_citations.all()]
+    services.article_publish_changes(
+        article=article, by=User.objects.get(username="editor"), confirmed_unverified=cited
+    )
+
+
 def _edit_twice(editor_client, article: Article) -> tuple[Article, Claim, Claim]:
-    """Save ``article`` twice in the admin: then a new title and body, and a citation swapped."""
+    """Save ``article`` twice in the admin: then a new title and body, and a citation swapped.
+    A live article's edits reach it, and its history, when an editor publishes them."""
+    live = article.is_live
+    rows = "draft_citations" if live else "claim_citations"
     first_claim = ArticleClaimFactory(article=article, position=1).claim
-    _save_in_admin(editor_client, article)
+    _save_in_admin(editor_client, article, byline="Desk")
+    if live:
+        _publish_changes(article)
     second_claim = ClaimFactory(text="A claim cited later.")
     _save_in_admin(
         editor_client,
         article,
         title="Axis of upheaval",
         body="<p>New body.</p>",
-        **{
-            "claim_citations-0-DELETE": "on",
-            "claim_citations-1-claim": second_claim.pk,
-            "claim_citations-1-position": 2,
-        },
+        **{f"{rows}-0-DELETE": "on", f"{rows}-1-claim": second_claim.pk, f"{rows}-1-position": 2},
     )
+    if live:
+        _publish_changes(article)
     article.refresh_from_db()
     return article, first_claim, second_claim
 
@@ -320,8 +333,10 @@ def test_reporter_cannot_restore_a_revision_that_removes_citations(client, edito
 
 def test_revision_whose_slug_is_now_taken_gives_an_error_and_changes_nothing(editor_client, editor):
     article = _published_article(title="Old title", slug="the-axis")
-    _save_in_admin(editor_client, article)
+    _save_in_admin(editor_client, article, byline="Desk")
+    _publish_changes(article)
     _save_in_admin(editor_client, article, title="New title", slug="the-axis-revisited")
+    _publish_changes(article)
     ArticleFactory(slug="the-axis")
     article.refresh_from_db()
     count_before = article.edit_count

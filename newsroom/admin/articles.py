@@ -26,6 +26,7 @@ from js_asset import Media
 
 from newsroom import services
 from newsroom.admin import citing
+from newsroom.admin.drafts import ArticleDraftAdminMixin
 from newsroom.admin.mentions import CHOICE as TAG_CHOICE
 from newsroom.admin.mentions import TAG_BUTTON, mentions_panel
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name, move_note
@@ -201,6 +202,7 @@ class CitationsFromTextMixin:
 
 @admin.register(Article)
 class ArticleAdmin(
+    ArticleDraftAdminMixin,
     WorkflowAdminMixin,
     CitationsFromTextMixin,
     ClosureAdmin,
@@ -221,6 +223,8 @@ class ArticleAdmin(
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["actors"]
     inlines = [ArticleClaimInline, CorrectionInline, ArticleEventInline]
+    # A live article edits its draft's citations instead (``ArticleDraftAdminMixin``).
+    live_citations_inline = ArticleClaimInline
     date_hierarchy = "updated_at"
     readonly_fields = [
         "body_as_read",
@@ -335,7 +339,9 @@ class ArticleAdmin(
     def _mentions(self, obj: Article, *, choosable: bool) -> str:
         if obj.pk is None:
             return _("Save the article to see the actors its text mentions.")
-        tagged = set(obj.actors.values_list("pk", flat=True))
+        # A live article's tags are its draft's while it has one.
+        draft = getattr(obj, "loaded_draft", None)
+        tagged = set((draft or obj).actors.values_list("pk", flat=True))
         return mentions_panel(obj, services.article_mentioned_actors(article=obj), tagged, choosable=choosable)
 
     # The workflow on the change page ------------------------------------------------
@@ -372,6 +378,18 @@ class ArticleAdmin(
         "withdraw": _move(
             lambda article, by, data: services.article_withdraw(article=article, by=by, note=move_note(data))
         ),
+        # Saving a live article keeps its edits in the draft; this move then publishes the draft.
+        "publish_changes": WorkflowMove(
+            run=lambda article, by, data: services.article_publish_changes(
+                article=article,
+                by=by,
+                confirmed_unverified=data.get("confirmed_unverified", ()),
+                note=move_note(data),
+            ),
+            done=lambda article: _("Your changes to “%(title)s” are live.") % {"title": article},
+            refused=_("The changes to “%(obj)s” were not published: %(reasons)s"),
+            confirm_label=lambda data: _("Yes, publish the changes with these claims unverified"),
+        ),
     }
 
     def workflow_buttons(self, request, obj: Article) -> list[tuple[str, str, str]]:
@@ -392,6 +410,7 @@ class ArticleAdmin(
             elif action == services.PUBLISH:
                 buttons.append(("publish", _("Save and publish"), "default"))
             elif action == services.WITHDRAW:
+                buttons.append(("publish_changes", _("Save and publish changes"), "default"))
                 buttons.append(("withdraw", _("Withdraw from the site"), "withdraw"))
         return buttons
 

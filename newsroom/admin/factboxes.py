@@ -183,6 +183,11 @@ class StartMapForm(forms.Form):
 class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, HistoryAdmin):
     public_route = "embed_factbox"
     change_form_template = "admin/newsroom/factbox/change_form.html"
+
+    def view_on_site(self, obj):
+        # "View live": the box's public page, its embed, while readers have a version of it.
+        return reverse("embed_factbox", args=[obj.slug]) if obj.pk is not None and obj.is_live else None
+
     change_list_template = "admin/newsroom/factbox/change_list.html"
     ordering = ["-updated_at"]
     list_display = ["title", "kind", "status", "published_number", "last_published_at", "needs_review"]

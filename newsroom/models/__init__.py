@@ -1,6 +1,7 @@
 """Editorial content: articles with their workflow, and the fact boxes that run alongside them."""
 
 from newsroom.models.articles import Article, ArticleClaim, ArticleEvent, Correction
+from newsroom.models.drafts import ArticleDraft, ArticleDraftClaim, PreviewLink
 from newsroom.models.factboxes import (
     FactBox,
     FactBoxEvent,
@@ -13,6 +14,8 @@ from newsroom.models.factboxes import (
 __all__ = [
     "Article",
     "ArticleClaim",
+    "ArticleDraft",
+    "ArticleDraftClaim",
     "ArticleEvent",
     "Correction",
     "FactBox",
@@ -21,4 +24,5 @@ __all__ = [
     "FactBoxPlacement",
     "FactBoxReference",
     "FactBoxVersion",
+    "PreviewLink",
 ]

@@ -193,6 +193,8 @@ class ArticleEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         CORRECTED = "corrected", _("Corrected")
         RENAMED = "renamed", _("Address changed")
+        CHANGES_PUBLISHED = "changes_published", _("Changes published")
+        DRAFT_DISCARDED = "draft_discarded", _("Draft of changes discarded")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)

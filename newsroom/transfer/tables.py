@@ -38,6 +38,9 @@ ORDER = [
     "newsroom.articleclaim",
     "newsroom.correction",
     "newsroom.articleevent",
+    "newsroom.articledraft",
+    "newsroom.articledraft_actors",
+    "newsroom.articledraftclaim",
     "newsroom.factbox",
     "newsroom.factboxitem",
     "newsroom.factboxversion",
@@ -68,6 +71,10 @@ LEFT_OUT = {
     "axes.accessattempt": "the sign-in lockout counters of the server exported from",
     "axes.accesslog": "the sign-in log of the server exported from (addresses and user agents)",
     "axes.accessfailurelog": "the failed sign-ins of the server exported from",
+    "newsroom.previewlink": (
+        "preview addresses the server exported from gave out, signed with its secret key: they end "
+        "with it, and a new server gives out its own"
+    ),
 }
 
 # The tables a freshly migrated database already fills: the import replaces them with the file's.

@@ -59,9 +59,9 @@ class TestButtonsByRole:
         assert buttons(response) == []
         assert not response.context["has_change_permission"]
 
-    def test_an_editor_may_withdraw_a_live_article(self):
+    def test_an_editor_may_publish_changes_to_or_withdraw_a_live_article(self):
         response = signed_in(RoleEditorFactory()).get(change_url(live_article()))
-        assert buttons(response) == ["Withdraw from the site"]
+        assert buttons(response) == ["Save and publish changes", "Withdraw from the site"]
 
     def test_an_editor_may_reschedule_or_unschedule_a_scheduled_article(self):
         article = publish_article(
@@ -224,13 +224,16 @@ class TestScheduledInTheAdmin:
         scheduled.refresh_from_db()
         assert scheduled.publish_at == publish_at
 
-    def test_a_form_opened_before_the_time_passed_still_saves(self, scheduled):
+    def test_a_form_opened_before_the_time_passed_still_saves_into_a_draft(self, scheduled):
         client = signed_in(RoleEditorFactory())
         data = admin_form_data(client.get(change_url(scheduled))) | {"title": "Saved once live"}
+        title = scheduled.title
         with time_machine.travel(scheduled.publish_at + datetime.timedelta(minutes=10)):
             assert client.post(change_url(scheduled), data).status_code == 302
+        # Live by then: readers keep the version they have, and the edit waits in the draft.
         scheduled.refresh_from_db()
-        assert scheduled.title == "Saved once live"
+        assert scheduled.title == title
+        assert scheduled.draft.title == "Saved once live"
 
     def test_an_article_scheduled_before_the_workflow_can_be_unscheduled(self):
         article = ArticleFactory(status="published", publish_at=timezone.now() + datetime.timedelta(days=1))

@@ -70,6 +70,19 @@ ArticleClaim.objects.create(article=doomed, claim=claim, position=1, passage="si
 publish_article(article=doomed, by=editor, publish_at=timezone.now() - datetime.timedelta(minutes=5))
 doomed.delete()
 
+# A draft of changes to the live story, waiting for an editor: its actors and citations too.
+services.article_save_draft(
+    article=live,
+    by=editor,
+    title=live.title + " (draft)",
+    standfirst=live.standfirst,
+    body=live.body,
+    byline=live.byline,
+    section=live.section,
+    actors=[actor],
+    citations=[{"claim": claim, "position": 1, "passage": "A passage drafted."}],
+)
+
 guest = User.objects.create_user("guest", "guest@example.org", "a-long-guest-password", is_active=False)
 guest.user_permissions.add(Permission.objects.get(codename="view_article"))
 guest.last_login = timezone.now()
