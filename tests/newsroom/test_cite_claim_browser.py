@@ -36,9 +36,16 @@ def _type_paragraph_at_the_end(page, text: str) -> None:
     # The cursor goes to the end through the editor (a click lands wherever the layout puts it);
     # the paragraph is typed and selected from the keyboard, as a writer does.
     page.evaluate("() => document.querySelector('.tiptap').editor.commands.focus('end')")
+    page.wait_for_function("document.activeElement.classList.contains('ProseMirror')")
+    page.keyboard.press("End")
     page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.tiptap.ProseMirror').lastElementChild;"
+        " return p.tagName === 'P' && p.textContent === ''; }"
+    )
     page.keyboard.type(text)
-    page.keyboard.press("Shift+Home")
+    # Three clicks select the paragraph, however many lines the editor's width wraps it to.
+    page.locator(".tiptap.ProseMirror p").last.click(click_count=3)
 
 
 def test_an_editor_cites_a_recorded_claim_and_a_new_one_from_the_text(editor_page, live_server):
@@ -82,7 +89,9 @@ def test_an_editor_cites_a_recorded_claim_and_a_new_one_from_the_text(editor_pag
         "unverified",
     )
     assert list(made.sources.values_list("url", flat=True)) == ["https://example.org/tehran-statement"]
-    cited = list(ArticleClaim.objects.filter(article=article).order_by("position").values_list("claim", "passage"))
+    # The demo story is live: the edits, citations included, wait in its draft; readers' citations are as they were.
+    assert ArticleClaim.objects.filter(article=article).count() == before
+    cited = list(article.draft_citations.order_by("position").values_list("claim", "passage"))
     assert len(cited) == before + 2
     assert cited[-2:] == [
         (recorded.pk, "Iran kept selling oil to China."),
