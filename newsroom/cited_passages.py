@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom.factboxes import notices
+from newsroom.factboxes.story_body import StoryBody, story_body
 from newsroom.richtext import CLAIM_MARK
 
 # A link inside a button is not allowed (interactive content in interactive content): its text stays.
@@ -43,3 +45,22 @@ def cited_passages(html: str, claims: Mapping[int, object], *, prefix: str) -> t
     rendered = CLAIM_MARK.sub(render, html)
     # The marks come from sanitised markup and each note from an escaping template.
     return mark_safe(rendered), made > 0
+
+
+def story_page_body(article) -> tuple[StoryBody, bool]:
+    """The body as the story page shows it, and whether a passage in it opens a claim: cut where
+    the story's boxes go (``article.public_factboxes``, with the verdicts given since their
+    versions when ``article.notices_shown``), each passage marked with one of
+    ``article.public_citations``' claims made a control. The published page and its preview share it."""
+    placements = article.public_factboxes
+    verdicts = {}
+    if article.notices_shown:
+        verdicts = notices.verdicts_by_version(placement.factbox.published_version_id for placement in placements)
+    body = story_body(article.body, placements, verdicts)
+    claims = {citation.claim_id: citation.claim for citation in article.public_citations}
+    cited = False
+    for index, part in enumerate(body.parts):
+        if part.html is not None:
+            part.html, made = cited_passages(part.html, claims, prefix=f"cited-{index}")
+            cited = cited or made
+    return body, cited

@@ -18,8 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.cited_passages import story_page_body
 from newsroom.factboxes import notices
-from newsroom.factboxes.story_body import story_body
 from newsroom.models import (
     Article,
     ArticleClaim,
@@ -131,14 +131,12 @@ def private(response: HttpResponse, *, framed_by_admin: bool = False) -> HttpRes
 
 
 def render_preview(request: HttpRequest, article: Article, **extra: Any) -> TemplateResponse:
-    placements = article.public_factboxes
-    verdicts = {}
-    if article.notices_shown:
-        verdicts = notices.verdicts_by_version(placement.factbox.published_version_id for placement in placements)
+    body, cited = story_page_body(article)
     context = {
         "article": article,
         "object": article,
-        "body": story_body(article.body, placements, verdicts),
+        "body": body,
+        "cited": cited,
         "correction": None,
         "preview": True,
         **extra,

@@ -14,9 +14,8 @@ from django.views.generic import DetailView, ListView
 from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
 from newsroom import previews, selectors
-from newsroom.cited_passages import cited_passages
+from newsroom.cited_passages import story_page_body
 from newsroom.factboxes import notices
-from newsroom.factboxes.story_body import story_body
 from newsroom.models import Article, FactBoxReference
 
 STORIES_PER_PAGE = 20
@@ -113,24 +112,13 @@ class StoryView(AddressedBySlug, PublicPage, DetailView):
         # The body is cut where the story's fact boxes go: the boxes come with the article, and the
         # verdicts moved since their versions in one more query, only when there is one.
         article = self.object
-        placements = article.public_factboxes
-        verdicts = {}
-        if article.notices_shown:
-            verdicts = notices.verdicts_by_version(placement.factbox.published_version_id for placement in placements)
         correction = None
         if article.public_corrections:
             correction = (
                 absolute_url(self.request, "story", article.slug) + "#corrections-title",
                 article.public_corrections[-1].published_at,
             )
-        body = story_body(article.body, placements, verdicts)
-        # Passages marked in the text open the claim they come from, when readers may see it.
-        claims = {citation.claim_id: citation.claim for citation in article.public_citations}
-        cited = False
-        for index, part in enumerate(body.parts):
-            if part.html is not None:
-                part.html, made = cited_passages(part.html, claims, prefix=f"cited-{index}")
-                cited = cited or made
+        body, cited = story_page_body(article)
         return super().get_context_data(body=body, cited=cited, correction=correction, **kwargs)
 
     def render_to_response(self, context, **response_kwargs) -> HttpResponse:
