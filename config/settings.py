@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "reversion",
     "reversion_compare",
+    "adminsortable2",
     "axes",
     "csp",
     "core",
