@@ -8,13 +8,13 @@ move is ``newsroom.admin.workflow``'s.
 
 from __future__ import annotations
 
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -140,6 +140,19 @@ def preload_choices(formset) -> None:
             form.fields[name].found = found
 
 
+class FactBoxItemFormSet(CustomInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Each posted row names the item it edits: found among the box's items, read once, rather than
+        # looked up again row by row.
+        name = self.model._meta.pk.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            preloaded = PreloadedChoiceField(field.queryset, initial=field.initial, required=False, widget=field.widget)
+            preloaded.found = {item.pk: item for item in self.get_queryset()}
+            form.fields[name] = preloaded
+
+
 class FactBoxItemForm(forms.ModelForm):
     kind = KindField(choices=[("", ""), *KIND_LABELS.items()], required=False)
 
@@ -165,6 +178,18 @@ class FactBoxItemForm(forms.ModelForm):
                 self.add_error(kind, MISSING[kind])
         return cleaned
 
+    def _get_validation_exclusions(self):
+        # The form's choice fields found the chosen claim, relationship or actor already: the model's own
+        # check that it exists would read it again, a query per row.
+        return super()._get_validation_exclusions() | {"claim", "relationship", "actor"}
+
+    def full_clean(self):
+        super().full_clean()
+        # A row of a kind without its content breaks the model's rule too (FactBoxItem.clean); the
+        # error on the row's one field already says what to do.
+        if self.item_kind in self.errors and NON_FIELD_ERRORS in self.errors:
+            del self.errors[NON_FIELD_ERRORS]
+
 
 class FactBoxItemInline(SortableInlineAdminMixin, PreloadedAutocompleteInlineMixin, admin.TabularInline):
     """One row per item, showing only its kind's field; rows are added with one button per kind and
@@ -172,6 +197,7 @@ class FactBoxItemInline(SortableInlineAdminMixin, PreloadedAutocompleteInlineMix
 
     model = FactBoxItem
     form = FactBoxItemForm
+    formset = FactBoxItemFormSet
     template = "admin/newsroom/factbox/items_inline.html"
     extra = 0
     ordering = ["position", "pk"]

@@ -262,11 +262,11 @@ class TestItemsInline:
 
 def with_new_rows(data: dict, prefix: str, *rows: dict) -> dict:
     """``data`` with ``rows`` added to the inline ``prefix``, as its "Add …" buttons add them (a new
-    item row carries its date precision's initial value, as the browser posts it)."""
+    item row carries the initial values of its position and date precision, as the browser posts them)."""
     total = int(data[f"{prefix}-TOTAL_FORMS"])
     data = dict(data)
     for offset, row in enumerate(rows):
-        row = {"date_precision": "day", **row} if prefix == "items" else row
+        row = {"position": "0", "date_precision": "day", **row} if prefix == "items" else row
         data |= {f"{prefix}-{total + offset}-{name}": value for name, value in row.items()}
     data[f"{prefix}-TOTAL_FORMS"] = str(total + len(rows))
     return data
