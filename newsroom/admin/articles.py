@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from newsroom import services
+from newsroom.admin.article_factboxes import ArticleFactBoxesMixin, ArticleFactBoxInline
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, button_name
 from newsroom.models import Article, ArticleClaim, ArticleEvent, Correction
 from newsroom.selectors import unverified_claims_cited
@@ -127,6 +128,7 @@ def _confirm_label(data) -> str:
 
 @admin.register(Article)
 class ArticleAdmin(
+    ArticleFactBoxesMixin,
     WorkflowAdminMixin,
     ClosureAdmin,
     ListColumnsMixin,
@@ -145,7 +147,7 @@ class ArticleAdmin(
     search_fields = ["title", "slug", "standfirst", "byline"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["actors"]
-    inlines = [ArticleClaimInline, CorrectionInline, ArticleEventInline]
+    inlines = [ArticleClaimInline, ArticleFactBoxInline, CorrectionInline, ArticleEventInline]
     date_hierarchy = "updated_at"
     readonly_fields = [
         "mentions",

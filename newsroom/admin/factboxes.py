@@ -206,6 +206,7 @@ class FactBoxItemInline(SortableInlineAdminMixin, PreloadedAutocompleteInlineMix
     verbose_name = _("item")
     verbose_name_plural = _("items")
     content_fields = ITEM_KINDS
+    when_fields = ("date", "date_precision")
     kind_labels = KIND_LABELS
 
     def get_queryset(self, request):

@@ -81,6 +81,13 @@
     });
   }
 
+  // The date line of each item shows for timelines: it follows the box's kind as the editor changes it.
+  const kindSelect = document.getElementById("id_kind");
+  const compose = document.querySelector(".factbox-compose");
+  if (kindSelect && compose) {
+    kindSelect.addEventListener("change", function () { compose.dataset.boxKind = kindSelect.value; });
+  }
+
   if (group) {
     // Before Django's own handlers (on the document) set up the new row's autocomplete.
     group.addEventListener("formset:added", function (event) {
