@@ -239,8 +239,9 @@ def factbox_start_from_article(
         raise PermissionDenied(_("You may not create fact boxes."))
     if kind not in (Kind.CLAIM_CHECK, Kind.KEY_FACTS):
         raise ValidationError(_("A box started from a story's claims is a claim check or key facts."))
-    claims = [citation.claim_id for citation in ArticleClaim.objects.filter(article=article).order_by("position", "pk")]
-    claims = list(dict.fromkeys(claims))
+    claims = list(
+        ArticleClaim.objects.filter(article=article).order_by("position", "pk").values_list("claim", flat=True)
+    )
     if not claims:
         raise ValidationError(_("“%(story)s” cites no claim yet: cite one, then start a box.") % {"story": article})
     title = title.strip() or _("Claims in “%(story)s”") % {"story": article.title}
