@@ -61,6 +61,15 @@ class ArticleFactBoxInline(PreloadedAutocompleteInlineMixin, admin.TabularInline
             .defer("factbox__published_version__payload")
         )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "factbox":
+            formfield.label = _("Fact box")
+            # Each row links to its box ("Open the box"); a new box starts from its own page or from the claims.
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+        return formfield
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         body = obj.body if obj is not None else ""
