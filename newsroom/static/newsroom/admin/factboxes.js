@@ -236,7 +236,7 @@
               cell.textContent = answer.places[prefix];
             }
           });
-          say("The preview shows the form as it stands, not saved yet.");
+          say("The preview shows the form as it stands; nothing is saved until you save.");
         } else if (answer.errors) {
           say("The preview waits for: " + answer.errors.join(" "));
         }
