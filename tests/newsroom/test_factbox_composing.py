@@ -152,7 +152,10 @@ class TestAddingItems:
 
     def test_a_fact_checker_sees_the_items_read_only_without_add_buttons(self, axis_map):
         page = signed_in(FactCheckerFactory()).get(change_url(axis_map)).text
+        # No handle to drag, no arrows, no buttons: the order is the editors'.
         assert "data-add-kind" not in page and "data-move" not in page
+        handles = re.findall(r'<td class="original">\s*(<p>)?', page)
+        assert handles and not any(handles)
         assert "China" in page
 
 
