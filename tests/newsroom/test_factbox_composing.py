@@ -83,6 +83,21 @@ class TestAddingItems:
         # New rows follow the rows already there, in the order they were added.
         assert list(box.items.order_by("position", "pk").values_list("position", flat=True)) == [1, 2, 3, 4, 5]
 
+    def test_a_new_box_is_composed_on_the_add_page(self, editor_client):
+        add = reverse("admin:newsroom_factbox_add")
+        response = editor_client.get(add)
+        assert re.findall(r'data-add-kind="(\w+)"', response.text) == ["claim", "relationship", "actor", "text"]
+        data = with_new_rows(
+            admin_form_data(response),
+            "items",
+            {"kind": "text", "text": "First line."},
+            {"kind": "actor", "actor": str(ActorFactory().pk)},
+        ) | {"title": "New box", "slug": "new-box", "kind": "key_facts"}
+        assert editor_client.post(add, data).status_code == 302
+        box = FactBox.objects.get(slug="new-box")
+        first, second = box.items.order_by("position")
+        assert (first.text, second.actor_id) == ("First line.", int(data["items-1-actor"]))
+
     def test_a_rows_kind_decides_its_content(self, editor_client):
         """A row shows one field: values posted in the others (hidden from the editor) are not its content."""
         box = FactBoxFactory()
