@@ -122,7 +122,7 @@ class ArticleFactBoxInline(PreloadedAutocompleteInlineMixin, admin.TabularInline
         if not box.is_live:
             return edit
         live = reverse("embed_factbox", args=[box.slug])
-        return format_html('{} · <a href="{}">{}</a>', edit, live, _("View live"))
+        return format_html('{}<br><a href="{}">{}</a>', edit, live, _("View live"))
 
 
 class StartFromClaimsForm(forms.Form):
