@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from newsroom.admin.article_factboxes import paragraph_choices
 from newsroom.admin.factbox_versions import compare_payloads, embed_snippets
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove
 from newsroom.embeds import embed_page, preview_refused, requested_theme
@@ -243,6 +244,25 @@ class FactBoxPlacementInline(PreloadedAutocompleteInlineMixin, admin.TabularInli
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Form(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # A saved row's story is known: its paragraph is chosen by its first words, as on the story's page.
+                if self.instance.article_id and "after_paragraph" in self.fields:
+                    self.fields["after_paragraph"] = forms.TypedChoiceField(
+                        label=_("Where it goes"),
+                        choices=paragraph_choices(self.instance.article.body, self.instance.after_paragraph),
+                        coerce=int,
+                        empty_value=None,
+                        required=False,
+                    )
+
+        formset.form = Form
+        return formset
 
     def get_extra(self, request, obj=None, **kwargs):
         return self.extra if can_publish_factbox(request.user) else 0

@@ -136,6 +136,16 @@ class TestTheStorysBoxes:
         assert len(choices) == 4
         assert paragraph_choices(BODY, current=7)[-1][0] == "7"
 
+    def test_the_boxs_own_page_names_the_paragraph_by_its_first_words(self, story):
+        client = signed_in(RoleEditorFactory())
+        box = FactBoxFactory()
+        FactBoxPlacementFactory(factbox=box, article=story, after_paragraph=2)
+        response = client.get(change_url(box))
+        assert '<option value="2" selected>After paragraph 2: “What it says”</option>' in response.text
+        data = admin_form_data(response) | {"placements-0-after_paragraph": "1"}
+        assert client.post(change_url(box), data).status_code == 302
+        assert FactBoxPlacement.objects.get(factbox=box).after_paragraph == 1
+
     def test_an_editor_places_a_box_after_a_paragraph(self, story):
         client = signed_in(RoleEditorFactory())
         box = FactBoxFactory()
