@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "reversion",
     "reversion_compare",
+    "adminsortable2",
     "axes",
     "csp",
     # The article body's editor (ProseMirror): its scripts, styles and icon font are static files.

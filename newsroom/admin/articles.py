@@ -26,6 +26,7 @@ from js_asset import Media
 
 from newsroom import services
 from newsroom.admin import citing
+from newsroom.admin.article_factboxes import ArticleFactBoxesMixin, ArticleFactBoxInline
 from newsroom.admin.drafts import ArticleDraftAdminMixin
 from newsroom.admin.mentions import CHOICE as TAG_CHOICE
 from newsroom.admin.mentions import TAG_BUTTON, mentions_panel
@@ -203,6 +204,7 @@ class CitationsFromTextMixin:
 @admin.register(Article)
 class ArticleAdmin(
     ArticleDraftAdminMixin,
+    ArticleFactBoxesMixin,
     WorkflowAdminMixin,
     CitationsFromTextMixin,
     ClosureAdmin,
@@ -222,7 +224,7 @@ class ArticleAdmin(
     search_fields = ["title", "slug", "standfirst", "byline"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["actors"]
-    inlines = [ArticleClaimInline, CorrectionInline, ArticleEventInline]
+    inlines = [ArticleClaimInline, ArticleFactBoxInline, CorrectionInline, ArticleEventInline]
     # A live article edits its draft's citations instead (``ArticleDraftAdminMixin``).
     live_citations_inline = ArticleClaimInline
     date_hierarchy = "updated_at"

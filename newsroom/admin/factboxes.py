@@ -8,12 +8,14 @@ move is ``newsroom.admin.workflow``'s.
 
 from __future__ import annotations
 
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,10 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from newsroom.admin.article_factboxes import paragraph_choices
 from newsroom.admin.factbox_versions import compare_payloads, embed_snippets
 from newsroom.admin.workflow import WorkflowAdminMixin, WorkflowMove, move_note
-from newsroom.embeds import embed_page, requested_theme
+from newsroom.embeds import embed_page, preview_refused, requested_theme
 from newsroom.factboxes.relationship_map import unsupported_ties
+from newsroom.factboxes.rendering import reader_places
 from newsroom.factboxes.services import (
     can_publish_factbox,
     factbox_publish,
@@ -75,26 +79,137 @@ class FactBoxChangeList(ChangeList):
             box.review_notes = notes.get(box.pk, [])
 
 
+ITEM_KINDS = ("claim", "relationship", "actor", "text")
+KIND_LABELS = {
+    "claim": _("Claim"),
+    "relationship": _("Relationship"),
+    "actor": _("Actor"),
+    "text": _("Text line"),
+}
+MISSING = {
+    "claim": _("Choose the claim, or remove this item."),
+    "relationship": _("Choose the relationship, or remove this item."),
+    "actor": _("Choose the actor, or remove this item."),
+    "text": _("Write the line of text, or remove this item."),
+}
+
+
+def kind_of(item: FactBoxItem) -> str:
+    """Which of the four contents a saved row holds ("" for none yet)."""
+    for kind in ("claim", "relationship", "actor"):
+        if getattr(item, f"{kind}_id") is not None:
+            return kind
+    return "text" if item.text else ""
+
+
+class KindField(forms.ChoiceField):
+    """The kind of a row, chosen with the "Add …" buttons: a row whose kind is all that is set is a
+    row the editor added and left empty, and is skipped as Django skips an untouched blank row."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+class PreloadedChoiceField(forms.ModelChoiceField):
+    """A foreign key of an item, looked up in ``found`` (every row's choice, read at once) when the
+    form holding it was given one, instead of one query per row (``preload_choices``)."""
+
+    found: dict | None = None
+
+    def to_python(self, value):
+        if self.found is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self.found[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
+def preload_choices(formset) -> None:
+    """Every claim, relationship and actor the posted rows chose, read in one query per kind."""
+    forms_ = formset.forms
+    if not forms_:
+        return
+    for name in ("claim", "relationship", "actor"):
+        keys = {form.data.get(form.add_prefix(name), "") for form in forms_}
+        ids = {int(key) for key in keys if key.isdigit() and len(key) < 12}
+        found = forms_[0].fields[name].queryset.in_bulk(ids) if ids else {}
+        for form in forms_:
+            form.fields[name].found = found
+
+
+class FactBoxItemFormSet(CustomInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Each posted row names the item it edits: found among the box's items, read once, rather than
+        # looked up again row by row.
+        name = self.model._meta.pk.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            preloaded = PreloadedChoiceField(field.queryset, initial=field.initial, required=False, widget=field.widget)
+            preloaded.found = {item.pk: item for item in self.get_queryset()}
+            form.fields[name] = preloaded
+
+
 class FactBoxItemForm(EnteredDatesForm):
+    kind = KindField(choices=[("", ""), *KIND_LABELS.items()], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = kind_of(self.instance) if self.instance.pk else ""
+        self.fields["kind"].initial = saved
+        posted = self.data.get(self.add_prefix("kind"), "") if self.is_bound else ""
+        # The kind decides which one field the row shows (the template reads it).
+        self.item_kind = posted if posted in ITEM_KINDS else saved
+        self.item_kind_label = KIND_LABELS.get(self.item_kind, "")
+        self.reader_place = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind in ITEM_KINDS:
+            # The row shows one field: the others, hidden from the editor, are not its content.
+            for other in ITEM_KINDS:
+                if other != kind:
+                    cleaned[other] = "" if other == "text" else None
+            if not cleaned.get(kind) and kind not in self.errors:
+                self.add_error(kind, MISSING[kind])
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # The form's choice fields found the chosen claim, relationship or actor already: the model's own
+        # check that it exists would read it again, a query per row.
+        return super()._get_validation_exclusions() | {"claim", "relationship", "actor"}
+
     def full_clean(self):
         super().full_clean()
-        # FactBoxItem.clean and the database constraint behind it refuse the same row in two
-        # wordings; the editor needs one, the one saying what to do.
-        errors = self.errors.get(NON_FIELD_ERRORS)
-        constraint = next(c for c in FactBoxItem._meta.constraints if c.name == "factboxitem_exactly_one_content")
-        repeated = str(constraint.get_violation_error_message())
-        if errors is not None and len(errors) > 1:
-            errors.data[:] = [error for error in errors.data if repeated not in error.messages]
+        # A row of a kind without its content breaks the model's rule too (FactBoxItem.clean); the
+        # error on the row's one field already says what to do.
+        if self.item_kind in self.errors and NON_FIELD_ERRORS in self.errors:
+            del self.errors[NON_FIELD_ERRORS]
 
 
-class FactBoxItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+class FactBoxItemInline(SortableInlineAdminMixin, PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    """One row per item, showing only its kind's field; rows are added with one button per kind and
+    reordered by dragging (or with the up and down buttons): positions are never typed."""
+
     model = FactBoxItem
     form = FactBoxItemForm
-    extra = 1
+    formset = FactBoxItemFormSet
+    template = "admin/newsroom/factbox/items_inline.html"
+    extra = 0
     ordering = ["position", "pk"]
-    fields = ["position", "claim", "relationship", "actor", "text", "date", "date_precision"]
+    fields = ["kind", "claim", "relationship", "actor", "text", "date", "date_precision"]
     autocomplete_fields = ["claim", "relationship", "actor"]
-    verbose_name_plural = _("items (each one claim, one relationship, one actor or one line of text)")
+    verbose_name = _("item")
+    verbose_name_plural = _("items")
+    content_fields = ITEM_KINDS
+    when_fields = ("date", "date_precision")
+    kind_labels = KIND_LABELS
 
     def get_queryset(self, request):
         return (
@@ -107,6 +222,7 @@ class FactBoxItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
         if db_field.name == "relationship":
             # The chosen relationship is named by both actors and its type.
             kwargs["queryset"] = Relationship.objects.select_related("subject", "object", "type")
+        kwargs["form_class"] = PreloadedChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -129,6 +245,25 @@ class FactBoxPlacementInline(PreloadedAutocompleteInlineMixin, admin.TabularInli
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Form(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # A saved row's story is known: its paragraph is chosen by its first words, as on the story's page.
+                if self.instance.article_id and "after_paragraph" in self.fields:
+                    self.fields["after_paragraph"] = forms.TypedChoiceField(
+                        label=_("Where it goes"),
+                        choices=paragraph_choices(self.instance.article.body, self.instance.after_paragraph),
+                        coerce=int,
+                        empty_value=None,
+                        required=False,
+                    )
+
+        formset.form = Form
+        return formset
 
     def get_extra(self, request, obj=None, **kwargs):
         return self.extra if can_publish_factbox(request.user) else 0
@@ -180,7 +315,7 @@ class StartMapForm(forms.Form):
 
 
 @admin.register(FactBox)
-class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, HistoryAdmin):
+class FactBoxAdmin(SortableAdminBase, WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, HistoryAdmin):
     public_route = "embed_factbox"
     change_form_template = "admin/newsroom/factbox/change_form.html"
 
@@ -259,12 +394,49 @@ class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, Histor
         return box
 
     def preview_view(self, request, object_id):
-        """The draft exactly as readers would see it once published, for the change page's frame.
+        """The draft exactly as readers would see it once published, for the change page's frame: the
+        saved draft (GET), or the change form as posted (POST, the live preview), unsaved.
 
         ``embed_page`` lets only this site frame it, whatever partner sites the public embeds allow.
         """
         box = self._viewable(request, object_id)
-        return embed_page(request, build_snapshot(box).payload, theme=requested_theme(request))
+        theme = requested_theme(request)
+        if request.method == "POST":
+            return self._posted_preview(request, box, theme)
+        return embed_page(request, build_snapshot(box).payload, theme=theme, draft_note=draft_note(box))
+
+    def _posted_preview(self, request, box: FactBox, theme: str):
+        """The change form's data validated as "Save" would, rendered as the box readers would see,
+        and nothing written: the forms' edits stay on unsaved objects, and the transaction that holds
+        the edit count's lock is rolled back whatever happens. Returns the places readers find each
+        row at (``reader_places``) beside the page, as inert JSON the change page reads."""
+        if not self.has_change_permission(request, box):
+            raise PermissionDenied
+        with transaction.atomic():
+            try:
+                return self._render_posted(request, box, theme)
+            finally:
+                transaction.set_rollback(True)
+
+    def _render_posted(self, request, box: FactBox, theme: str):
+        published_number = box.published_version.number if box.published_version_id else None
+        note = draft_note(box, published_number)
+        form = self.get_form(request, box, change=True)(request.POST, request.FILES, instance=box)
+        inline = next(i for i in self.get_inline_instances(request, box) if isinstance(i, FactBoxItemInline))
+        formset_class = inline.get_formset(request, box)
+        prefix = formset_class.get_default_prefix()
+        formset = formset_class(**self.get_formset_kwargs(request, box, inline, prefix))
+        preload_choices(formset)
+        form_valid = form.is_valid()
+        if not (form_valid and formset.is_valid()):
+            return preview_refused(request, _form_errors(form, formset), theme=theme)
+        deleted = set(map(id, formset.deleted_forms))
+        rows = [f for f in formset.forms if id(f) not in deleted and (f.instance.pk is not None or f.has_changed())]
+        prefixes = {id(f.instance): f.prefix for f in rows}
+        snapshot = build_snapshot(form.instance, items=[f.instance for f in rows])
+        places = reader_places(snapshot.payload)
+        numbers = {prefixes[id(item)]: place for item, place in zip(snapshot.items, places, strict=True)}
+        return embed_page(request, snapshot.payload, theme=theme, draft_note=note, preview_data={"places": numbers})
 
     def versions_compare_view(self, request, object_id):
         box = self._viewable(request, object_id)
@@ -364,8 +536,11 @@ class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, Histor
         if version is not None:
             version = box.versions.select_related("published_by").get(pk=version.pk)
         versions = box.versions.select_related("published_by").defer("payload").order_by("-number")
-        draft = build_snapshot(box).payload
+        snapshot = build_snapshot(box)
+        draft = snapshot.payload
         return {
+            # Where readers find each saved row, by the row's key: shown beside the items.
+            "places": {item.pk: place for item, place in zip(snapshot.items, reader_places(draft), strict=True)},
             "version": version,
             "draft_differs": version is not None and not same_content(draft, version.payload),
             # Before publishing: the ties readers would see resting on no standing claim, and what they read.
@@ -375,13 +550,47 @@ class FactBoxAdmin(WorkflowAdminMixin, SlugHistoryAdmin, LockedEditAdmin, Histor
             "snippets": embed_snippets(request, box) if box.is_live else None,
             "pinned_snippets": embed_snippets(request, box, version) if box.is_live else None,
             "preview_url": self._admin_url("preview", quote(box.pk)),
+            "can_preview_edits": self.has_change_permission(request, box),
             "compare_url": self._admin_url("versions_compare", quote(box.pk)),
         }
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
             context["publication"] = self.publication(request, FactBox.objects.get(pk=obj.pk))
+            _show_reader_places(context, context["publication"].pop("places"))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def draft_note(box: FactBox, published_number: int | None = None) -> str:
+    """What the preview of the draft says of what readers see meanwhile."""
+    if published_number is None and box.published_version_id:
+        published_number = box.published_version.number
+    if box.is_live:
+        return _("Draft preview: readers see version %(n)d until this draft is published.") % {"n": published_number}
+    if box.status == FactBox.Status.WITHDRAWN:
+        return _("Draft preview: the box is withdrawn, and readers see none of it.")
+    return _("Draft preview: never published, and readers see none of it yet.")
+
+
+def _show_reader_places(context, places: dict[int, str]) -> None:
+    for inline in context.get("inline_admin_formsets", []):
+        if isinstance(inline.opts, FactBoxItemInline):
+            for form in inline.formset.forms:
+                form.reader_place = places.get(form.instance.pk, "") if form.instance.pk else ""
+
+
+def _form_errors(form, formset) -> list[str]:
+    """Every error of the box's form and its items, each saying where it is."""
+    errors = []
+    for name, messages_ in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        errors += [f"{label}: {message}" if label else str(message) for message in messages_]
+    errors += [str(message) for message in formset.non_form_errors()]
+    for item_form in formset.forms:
+        where = item_form.item_kind_label or _("An item")
+        for messages_ in item_form.errors.values():
+            errors += [f"{where}: {message}" for message in messages_]
+    return errors
 
 
 class VersionPairForm(forms.Form):

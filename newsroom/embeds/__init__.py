@@ -5,6 +5,6 @@ both decide 200, 304, 404 or 410 from one indexed row (``lookups``) and inline
 the files ``assets`` reads once.
 """
 
-from newsroom.embeds.pages import embed_page, requested_theme
+from newsroom.embeds.pages import embed_page, preview_refused, requested_theme
 
-__all__ = ["embed_page", "requested_theme"]
+__all__ = ["embed_page", "preview_refused", "requested_theme"]

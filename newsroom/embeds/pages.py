@@ -90,18 +90,41 @@ def embed_page(
     oembed_url: str | None = None,
     frame_ancestors=SAME_SITE,
     verdicts: notices.Verdicts | None = None,
+    draft_note: str = "",
+    preview_data: Any = None,
 ) -> HttpResponse:
     """The self-contained page showing a fact box ``payload``: a published version, or a draft's
     for the admin preview. It sends no caching headers, and only this site may frame it unless
     ``frame_ancestors`` says otherwise; the public views add both. ``verdicts``: those moved since
-    a published version (``notices``), each shown as a notice on its claim."""
+    a published version (``notices``), each shown as a notice on its claim. A draft's preview says
+    what readers see meanwhile (``draft_note``) and may carry ``preview_data`` for the admin page
+    framing it, as inert JSON (never a script the page runs)."""
     return _page(
         request,
         "newsroom/embed/factbox.html",
-        {"payload": payload, "title": read_header(payload)["title"], "newer_url": newer_url, "verdicts": verdicts},
+        {
+            "payload": payload,
+            "title": read_header(payload)["title"],
+            "newer_url": newer_url,
+            "verdicts": verdicts,
+            "draft_note": draft_note,
+            "preview_data": preview_data,
+        },
         theme=theme,
         oembed_url=oembed_url,
         frame_ancestors=frame_ancestors,
+    )
+
+
+def preview_refused(request: HttpRequest, errors: list[str], *, theme: str) -> HttpResponse:
+    """What the admin's live preview of a box shows while the form it was sent holds errors: the
+    errors, in the frame the preview was in (400: the draft was not rendered)."""
+    return _page(
+        request,
+        "newsroom/embed/factbox_preview_refused.html",
+        {"errors": errors, "preview_data": {"errors": errors}},
+        theme=theme,
+        status=400,
     )
 
 

@@ -256,10 +256,12 @@ def factbox_context(
     *,
     verdicts: notices.Verdicts | None = None,
     correction: tuple[str, datetime.datetime] | None = None,
+    draft_note: str = "",
 ) -> dict[str, Any]:
     """What the box's templates read: the payload made ready, and its kind's extras. ``verdicts`` are
     the verdicts moved since the version (``notices``), by claim; ``correction`` the address and date
-    of the latest correction of the story the box is shown with, if it has one."""
+    of the latest correction of the story the box is shown with, if it has one; ``draft_note`` what the
+    footer of a draft's preview says of the box's state (readers never see a draft)."""
     box = payload.read_payload(stored)
     links = _Links(request)
     kind = box["kind"] if box["kind"] in KINDS else "key_facts"
@@ -281,6 +283,7 @@ def factbox_context(
         "publisher_url": links.absolute("home"),
         "items": items,
         "notice_summary": notices.summary(noticed.values()),
+        "draft_note": draft_note,
     }
     if kind in EXTRAS:
         context.update(EXTRAS[kind](box, items, request))
@@ -293,9 +296,48 @@ def render_factbox(
     *,
     verdicts: notices.Verdicts | None = None,
     correction: tuple[str, datetime.datetime] | None = None,
+    draft_note: str = "",
 ) -> SafeString:
     """The box as one ``<section class="factbox factbox-<kind>">`` element, every text in it escaped."""
     # No request is handed to the template engine: context processors could read the
     # database, and the fragment needs nothing but what factbox_context gives it.
-    context = factbox_context(stored, request, verdicts=verdicts, correction=correction)
+    context = factbox_context(stored, request, verdicts=verdicts, correction=correction, draft_note=draft_note)
     return mark_safe(render_to_string(TEMPLATE, context).strip())
+
+
+# --- Where readers find each item ----------------------------------------------------------------
+
+
+def reader_places(box: Mapping[str, Any]) -> list[str]:
+    """Where readers find each item of a payload, in the payload's order, as the box's kind shows it:
+    the number a relationship map gives a tie (its place among the ties, not among all items), a
+    timeline's place by date, a list's place. The admin shows these beside the rows it edits, so that
+    an editor reads the numbers a reader reads."""
+    entries = [entry for entry in box.get("items", []) if isinstance(entry, Mapping)]
+    kind = box.get("kind")
+    if kind == "relationship_map":
+        places, ties = [], 0
+        for entry in entries:
+            if entry.get("type") == "relationship":
+                ties += 1
+                places.append(f"Tie {ties}")
+            else:
+                places.append("On the map" if entry.get("type") == "actor" else "Under the map")
+        return places
+    if kind == "timeline":
+        dated = sorted(
+            (i for i, entry in enumerate(entries) if entry.get("when")), key=lambda i: entries[i]["when"]["date"]
+        )
+        rank = {i: n for n, i in enumerate(dated, start=1)}
+        return [f"{rank[i]} by date" if i in rank else "Date to come" for i in range(len(entries))]
+    if kind == "actor_profile":
+        subject = next((i for i, entry in enumerate(entries) if entry.get("type") == "actor"), None)
+        places, n = [], 0
+        for i in range(len(entries)):
+            if i == subject:
+                places.append("The profile")
+            else:
+                n += 1
+                places.append(str(n))
+        return places
+    return [str(n) for n in range(1, len(entries) + 1)]

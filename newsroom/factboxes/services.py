@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 
 from newsroom.factboxes import payload
 from newsroom.factboxes.snapshots import Snapshot, build_snapshot
-from newsroom.models import FactBox, FactBoxEvent, FactBoxItem, FactBoxReference, FactBoxVersion
+from newsroom.models import (
+    Article,
+    ArticleClaim,
+    FactBox,
+    FactBoxEvent,
+    FactBoxItem,
+    FactBoxPlacement,
+    FactBoxReference,
+    FactBoxVersion,
+)
 from newsroom.models.factboxes import PUBLISH_FACTBOX_PERMISSION
 from newsroom.selectors import unverified_claims_shown
 from newsroom.services import UnverifiedClaim, unverified_claims_decision
@@ -177,12 +186,7 @@ def factbox_withdraw(*, factbox: FactBox, by: AbstractBaseUser, note: str = "") 
 
 
 def _free_slug(title: str) -> str:
-    base = slugify(title)[:180] or "relationship-map"
-    taken = set(FactBox.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return _free_box_slug(title, "relationship-map")
 
 
 def _map_title(names: list[str]) -> str:
@@ -221,4 +225,44 @@ def factbox_start_relationship_map(
     for position, item in enumerate(items, start=1):
         item.position = position
     FactBoxItem.objects.bulk_create(items)
+    return box
+
+
+def _free_box_slug(title: str, fallback: str) -> str:
+    base = slugify(title)[:180] or fallback
+    taken = set(FactBox.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def factbox_start_from_article(
+    *, article: Article, by: AbstractBaseUser, title: str = "", kind: str = Kind.CLAIM_CHECK
+) -> FactBox:
+    """A draft box of the claims ``article`` cites, in the order it cites them, running with it.
+
+    Where the box runs is an editors' decision (readers of a live story see it once the box is
+    published): the box is placed beside the story only when ``by`` may publish boxes; otherwise
+    an editor places it."""
+    if not by.has_perm("newsroom.add_factbox") or not by.has_perm("newsroom.view_article"):
+        raise PermissionDenied(_("You may not create fact boxes."))
+    if kind not in (Kind.CLAIM_CHECK, Kind.KEY_FACTS):
+        raise ValidationError(_("A box started from a story's claims is a claim check or key facts."))
+    claims = list(
+        ArticleClaim.objects.filter(article=article).order_by("position", "pk").values_list("claim", flat=True)
+    )
+    if not claims:
+        raise ValidationError(_("“%(story)s” cites no claim yet: cite one, then start a box.") % {"story": article})
+    title = title.strip() or _("Claims in “%(story)s”") % {"story": article.title}
+    title = title[: FactBox._meta.get_field("title").max_length]
+    box = FactBox(kind=kind, title=title, slug=_free_box_slug(title, "claims"))
+    box.full_clean()
+    box.save()
+    FactBoxItem.objects.bulk_create(
+        [FactBoxItem(factbox=box, claim_id=claim, position=n) for n, claim in enumerate(claims, start=1)]
+    )
+    if can_publish_factbox(by):
+        FactBoxPlacement.objects.create(factbox=box, article=article)
     return box

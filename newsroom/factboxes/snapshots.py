@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -41,6 +41,7 @@ Kind = FactBoxReference.Kind
 class Snapshot:
     payload: Payload
     references: list[FactBoxReference] = field(default_factory=list)
+    items: list[FactBoxItem] = field(default_factory=list)  # the rows, in the payload's order
 
 
 # --- What readers see of each row, and what of it is watched for review ------------
@@ -120,32 +121,56 @@ def _iso(value: datetime.date | None) -> str | None:
 # --- Building the payload -------------------------------------------------------------
 
 
-def _items(box: FactBox) -> list[FactBoxItem]:
-    """The draft's items with everything ``write_payload`` reads, in a fixed number of queries."""
-    own_claims = FactBoxItem.objects.filter(factbox=box, claim__isnull=False).values("claim")
+def _evidence(own_claims) -> Any:
+    """The links of a tie to the claims readers may see beside it: public ones, and ``own_claims``."""
     # A relationship's evidence is what readers could already check, or what the box itself shows:
     # publishing a box must not publish, as a side effect, a claim that only a draft cites.
     # Each link's claim looked up by its key: "in the public claims" under an OR made the database
     # list every public claim of the archive (1.9 s at a million) for a map's few hundred links.
     public_claim = Exists(Claim.objects.public().filter(pk=OuterRef("claim")))
-    evidence = (
+    return (
         ClaimRelationship.objects.filter(stance__in=EVIDENCE_STANCES)
         .filter(public_claim | Q(claim__in=own_claims))
         .select_related("claim__attributed_to")
         .prefetch_related(Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources"))
         .order_by("stance", "pk")
     )
+
+
+def _related(own_claims) -> list[Any]:
+    return [
+        Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources"),
+        Prefetch("relationship__claim_links", queryset=_evidence(own_claims), to_attr="snapshot_evidence"),
+        "actor__aliases",
+    ]
+
+
+def _items(box: FactBox) -> list[FactBoxItem]:
+    """The draft's items with everything ``write_payload`` reads, in a fixed number of queries."""
+    own_claims = FactBoxItem.objects.filter(factbox=box, claim__isnull=False).values("claim")
     return list(
         box.items.select_related(
             "claim__attributed_to", "relationship__subject", "relationship__object", "relationship__type", "actor"
         )
-        .prefetch_related(
-            Prefetch("claim__sources", queryset=Source.objects.all(), to_attr="snapshot_sources"),
-            Prefetch("relationship__claim_links", queryset=evidence, to_attr="snapshot_evidence"),
-            "actor__aliases",
-        )
+        .prefetch_related(*_related(own_claims))
         .order_by("position", "pk")
     )
+
+
+def _unsaved_items(items: list[FactBoxItem]) -> list[FactBoxItem]:
+    """``items`` as a form holds them, not yet saved, with everything ``write_payload`` reads loaded in a
+    fixed number of queries, in the order saving them would give: rows by position, new rows last."""
+    own_claims = [item.claim_id for item in items if item.claim_id]
+    prefetch_related_objects(
+        items,
+        "claim__attributed_to",
+        "relationship__subject",
+        "relationship__object",
+        "relationship__type",
+        *_related(own_claims),
+    )
+    # Saving gives a new row (no position yet) the next position after every other row's.
+    return sorted(items, key=lambda item: (not item.position, item.position or 0, item.pk is None, item.pk or 0))
 
 
 class _References:
@@ -181,13 +206,14 @@ class _References:
             self.add(item.actor)
 
 
-def build_snapshot(box: FactBox) -> Snapshot:
-    """The payload the box's draft would publish, and the rows it would show."""
-    items = _items(box)
+def build_snapshot(box: FactBox, items: list[FactBoxItem] | None = None) -> Snapshot:
+    """The payload the box's draft would publish, and the rows it would show. ``items``: rows a form
+    holds, unsaved (the admin's live preview), shown in place of the saved ones; nothing is written."""
+    items = _items(box) if items is None else _unsaved_items(items)
     references = _References()
     for item in items:
         references.add_item(item)
-    return Snapshot(payload=write_payload(box, items), references=list(references.found.values()))
+    return Snapshot(payload=write_payload(box, items), references=list(references.found.values()), items=items)
 
 
 def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:

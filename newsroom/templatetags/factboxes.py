@@ -14,10 +14,12 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def factbox(context, payload: dict[str, Any], verdicts=None, correction=None) -> SafeString:
+def factbox(context, payload: dict[str, Any], verdicts=None, correction=None, draft_note="") -> SafeString:
     """A box's frozen payload as its HTML fragment, with absolute links built from the request, and a
     notice on each claim whose verdict has moved since (``verdicts``, see ``newsroom.factboxes.notices``)."""
-    return render_factbox(payload, context.get("request"), verdicts=verdicts, correction=correction)
+    return render_factbox(
+        payload, context.get("request"), verdicts=verdicts, correction=correction, draft_note=draft_note
+    )
 
 
 @register.simple_tag(takes_context=True)

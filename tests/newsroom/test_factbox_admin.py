@@ -230,15 +230,12 @@ class TestPublishing:
 
 
 class TestItemsInline:
-    def test_a_row_with_two_contents_is_a_form_error_on_that_row(self, editor_client):
+    def test_a_row_with_two_contents_and_no_kind_is_a_form_error_on_that_row(self, editor_client):
         box = FactBoxFactory()
         response = editor_client.get(change_url(box))
-        row = first_blank(response, "items")
-        data = admin_form_data(response) | {
-            f"{row}-position": "1",
-            f"{row}-claim": str(ClaimFactory().pk),
-            f"{row}-text": "And a line of text too",
-        }
+        data = with_new_rows(
+            admin_form_data(response), "items", {"claim": str(ClaimFactory().pk), "text": "And a line of text too"}
+        )
         response = editor_client.post(change_url(box), data)
         assert response.status_code == 200
         items = next(i for i in response.context["inline_admin_formsets"] if i.formset.prefix == "items")
@@ -249,20 +246,30 @@ class TestItemsInline:
     def test_a_row_with_no_content_is_a_form_error(self, editor_client):
         box = FactBoxFactory()
         response = editor_client.get(change_url(box))
-        row = first_blank(response, "items")
-        data = admin_form_data(response) | {f"{row}-position": "3", f"{row}-date": "2024-06-12"}
+        data = with_new_rows(admin_form_data(response), "items", {"date": "2024-06-12"})
         response = editor_client.post(change_url(box), data)
         assert response.status_code == 200
         assert "Choose one claim, one relationship or one actor" in response.content.decode()
         assert not FactBoxItem.objects.exists()
 
-    def test_rows_save_in_position_order(self, editor_client):
+    def test_a_line_of_text_is_saved_with_its_spaces_tidied(self, editor_client):
         box = FactBoxFactory()
         response = editor_client.get(change_url(box))
-        row = first_blank(response, "items")
-        data = admin_form_data(response) | {f"{row}-position": "2", f"{row}-text": "  A line   in our words "}
+        data = with_new_rows(admin_form_data(response), "items", {"kind": "text", "text": "  A line   in our words "})
         assert editor_client.post(change_url(box), data).status_code == 302
         assert [item.text for item in box.items.all()] == ["A line in our words"]
+
+
+def with_new_rows(data: dict, prefix: str, *rows: dict) -> dict:
+    """``data`` with ``rows`` added to the inline ``prefix``, as its "Add …" buttons add them (a new
+    item row carries the initial values of its position and date precision, as the browser posts them)."""
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    data = dict(data)
+    for offset, row in enumerate(rows):
+        row = {"position": "0", "date_precision": "day", **row} if prefix == "items" else row
+        data |= {f"{prefix}-{total + offset}-{name}": value for name, value in row.items()}
+    data[f"{prefix}-TOTAL_FORMS"] = str(total + len(rows))
+    return data
 
 
 class TestPlacements:
@@ -479,13 +486,8 @@ class TestRevisions:
         box = published(box_with_claim(title="First title"))
         post_form(editor_client, box)
         response = editor_client.get(change_url(box))
-        row = first_blank(response, "items")
-        data = admin_form_data(response) | {
-            "title": "Second title",
-            f"{row}-text": "An added line",
-            f"{row}-position": "9",
-        }
-        assert editor_client.post(change_url(box), data).status_code == 302
+        data = with_new_rows(admin_form_data(response), "items", {"kind": "text", "text": "An added line"})
+        assert editor_client.post(change_url(box), data | {"title": "Second title"}).status_code == 302
         return box
 
     def test_history_compares_two_revisions_items_included(self, editor_client, edited):

@@ -572,7 +572,7 @@ def test_a_drafts_preview_renders_without_a_version(rf):
     FactBoxItemFactory(factbox=box, claim=None, text="Not yet out.")
     page = Parsed(_render(rf, build_snapshot(box).payload))
     assert "Not yet out." in page.text
-    assert "Preview: not published" in page.plain
+    assert "Draft preview: not published" in page.plain
 
 
 def test_two_versions_of_a_box_on_one_page_have_ids_of_their_own(rf, axis):
