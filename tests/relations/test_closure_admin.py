@@ -23,6 +23,7 @@ from tests.factories import (
     FactBoxItemFactory,
     RelationshipFactory,
     SourceFactory,
+    VerifiedClaimFactory,
 )
 from tests.helpers import admin_form_data, change_url, publish_article, publish_factbox, signed_in
 
@@ -55,21 +56,31 @@ def _live_story_citing(claim: Claim, editor) -> Article:
     return publish_article(article=article, by=editor)
 
 
-def test_citing_a_claim_in_a_live_story_makes_it_public_and_removing_it_takes_it_off(client, editor):
-    first, second = ClaimFactory(), ClaimFactory()
+def _publish_changes(client: Client, obj, **changes) -> None:
+    _save(client, obj, **changes, _workflow_publish_changes="1")
+
+
+def test_citing_a_claim_in_a_live_story_makes_it_public_once_published_and_removing_it_takes_it_off(client, editor):
+    # Verified: publishing the changes asks nothing about unverified claims.
+    first, second = VerifiedClaimFactory(), VerifiedClaimFactory()
     second.actors.add(about := ActorFactory())
     article = _live_story_citing(first, editor)
-    _save(client, article, **{"claim_citations-1-claim": second.pk, "claim_citations-1-position": 2})
+    # A live story's edits wait in its draft: what only the draft cites is not public yet.
+    _save(client, article, **{"draft_citations-1-claim": second.pk, "draft_citations-1-position": 2})
+    assert not _is_public(second) and not _is_public(about)
+    _publish_changes(client, article)
     assert _is_public(second) and _is_public(about)
-    _save(client, article, **{"claim_citations-1-DELETE": "on"})
+    _publish_changes(client, article, **{"draft_citations-1-DELETE": "on"})
     assert not _is_public(second) and not _is_public(about)
     assert not closure.check()
 
 
-def test_tagging_a_live_story_in_the_admin_makes_the_actor_public(client, editor):
-    article = _live_story_citing(ClaimFactory(), editor)
+def test_tagging_a_live_story_in_the_admin_makes_the_actor_public_once_published(client, editor):
+    article = _live_story_citing(VerifiedClaimFactory(), editor)
     tagged = ActorFactory()
     _save(client, article, actors=[tagged.pk])
+    assert not _is_public(tagged)
+    _publish_changes(client, article)
     assert _is_public(tagged)
 
 
