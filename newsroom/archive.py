@@ -672,7 +672,7 @@ class Generator:
             (Claim.actors.through, ["claim", "actor"]),
             (ClaimRelationship, ["claim", "relationship", "stance"]),
             (Claim.sources.through, ["claim", "source"]),
-            (ArticleClaim, ["article", "claim", "position", "passage"]),
+            (ArticleClaim, ["article", "claim", "position", "passage", "anchored"]),
             (Article.actors.through, ["article", "actor"]),
             (ArticleEvent, ["article", "kind", "by", "at", "from_status", "to_status", "note"]),
             (Correction, ["article", "text", "published_at", "by"]),
@@ -793,7 +793,7 @@ class Generator:
                 buffer[Claim.sources.through].append((pk, source))
             for a in citing:
                 articles[a].cited += 1
-                buffer[ArticleClaim].append((articles[a].pk, pk, articles[a].cited, text))
+                buffer[ArticleClaim].append((articles[a].pk, pk, articles[a].cited, text, False))
             if citing and citing[0] == home:
                 texts.append((text, quote))
                 tagged.extend(actor for actor in about if actor not in tagged)

@@ -129,13 +129,12 @@ def test_an_untouched_form_changes_no_date(editor_client):
 
 def test_a_fact_box_line_takes_a_year(editor_client):
     from newsroom.models import FactBox
+    from tests.newsroom.test_factbox_admin import with_new_rows
 
     box = FactBox.objects.create(title="Timeline", slug="timeline", kind="timeline")
     url = reverse("admin:newsroom_factbox_change", args=[box.pk])
-    data = admin_form_data(editor_client.get(url))
-    prefix = "items-0-"
-    data |= {f"{prefix}text": "The treaty is signed", f"{prefix}date": "2023", f"{prefix}date_precision": "year"}
-    data |= {f"{prefix}position": "1"}
+    row = {"kind": "text", "text": "The treaty is signed", "date": "2023", "date_precision": "year"}
+    data = with_new_rows(admin_form_data(editor_client.get(url)), "items", row)
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
     item = box.items.get()
