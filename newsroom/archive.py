@@ -43,6 +43,8 @@ from newsroom.factboxes.snapshots import forget_review_state
 from newsroom.models import (
     Article,
     ArticleClaim,
+    ArticleDraft,
+    ArticleDraftClaim,
     ArticleEvent,
     Correction,
     FactBox,
@@ -51,6 +53,7 @@ from newsroom.models import (
     FactBoxPlacement,
     FactBoxReference,
     FactBoxVersion,
+    PreviewLink,
 )
 from newsroom.richtext import sanitise
 from relations import closure, dates
@@ -84,6 +87,10 @@ class ArchiveNotEmpty(Exception):
 def content_models() -> list[type[models.Model]]:
     """Every table the archive fills, children first."""
     return [
+        PreviewLink,
+        ArticleDraftClaim,
+        ArticleDraft.actors.through,
+        ArticleDraft,
         ArticleEvent,
         Correction,
         FactBoxEvent,

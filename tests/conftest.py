@@ -153,6 +153,25 @@ def page(browser):
 
 
 @pytest.fixture
+def new_page(browser):
+    """Pages in separate browser contexts (separate people), all closed before the server stops:
+    ``new_page(width=…, height=…)``. Each page keeps the errors its scripts raised in ``page.errors``."""
+    contexts = []
+
+    def make(*, width: int = 1280, height: int = 720):
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
+        page = contexts[-1].new_page()
+        page.set_default_timeout(15_000)
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def roles(transactional_db):
     """The Reporter, Editor and Fact-checker groups, for transactional tests that flushed them."""
     from newsroom.roles import ensure_roles

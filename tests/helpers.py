@@ -56,6 +56,17 @@ def signed_in(user) -> Client:
     return client
 
 
+def signed_in_page(new_page, live_server, username: str, password: str = "correct horse battery staple"):
+    """A browser page of ``new_page``'s signed in to the admin as ``username`` (the factories' password)."""
+    page = new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+    return page
+
+
 def editing(*objects: models.Model) -> AbstractContextManager:
     """Change ``objects`` as an editor's admin save does: what they make public follows in the
     same transaction (``relations.closure``). For tests that relink published content directly."""

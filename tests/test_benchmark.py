@@ -38,7 +38,7 @@ ROWS = [
     "oEmbed",
     "static file, same size as the embed",
     "admin start page",
-    "admin fact boxes, filter needs review",
+    "admin fact boxes, filter review",
     "admin claims, search",
     "admin claims, filter actors",
     "admin actor, change form",

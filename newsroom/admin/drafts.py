@@ -199,8 +199,16 @@ class ArticleDraftAdminMixin:
             return
         super().save_formset(request, form, formset, change)
 
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # The admin's "was changed successfully" would contradict the draft's own message: the live
+        # version did not change (or, refused, nothing did).
+        if getattr(request, "told_of_draft", False) and "was changed successfully" in str(message):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
     def _save_draft(self, request, form, formset) -> None:
         article = form.instance
+        request.told_of_draft = True
         try:
             draft = services.article_save_draft(
                 article=article,

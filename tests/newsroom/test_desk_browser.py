@@ -6,35 +6,9 @@ import pytest
 from newsroom import services
 from relations.models import Claim
 from tests.factories import ArticleClaimFactory, ArticleFactory, FactCheckerFactory, ReporterFactory, RoleEditorFactory
+from tests.helpers import signed_in_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles", "starting_vocabulary")]
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make():
-        contexts.append(browser.new_context())
-        page = contexts[-1].new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sign_in(new_page, live_server, username):
-    page = new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
-    return page
 
 
 def test_a_note_goes_with_the_story_there_and_back(new_page, live_server):
@@ -42,7 +16,7 @@ def test_a_note_goes_with_the_story_there_and_back(new_page, live_server):
     RoleEditorFactory(username="amina", first_name="Amina", last_name="Haddad")
     ArticleFactory(title="Moscow and Pyongyang sign a defence pact", created_by=rita)
 
-    reporter = sign_in(new_page, live_server, "rita")
+    reporter = signed_in_page(new_page, live_server, "rita")
     # The admin's header is set in capitals: its text content is what a screen reader reads.
     assert "Signed in as Rita Okafor · Reporter" in " ".join(reporter.locator("#user-tools").text_content().split())
     reporter.locator("#desk-drafts").get_by_role("link", name="Moscow and Pyongyang sign a defence pact").click()
@@ -50,7 +24,7 @@ def test_a_note_goes_with_the_story_there_and_back(new_page, live_server):
     reporter.click("input[name=_workflow_submit]")
     assert "is now in review" in reporter.locator(".messagelist").inner_text()
 
-    editor = sign_in(new_page, live_server, "amina")
+    editor = signed_in_page(new_page, live_server, "amina")
     queue = editor.locator("#queue-review")
     assert "The treaty text is attached to the source." in queue.inner_text()
     assert "Rita Okafor" in queue.inner_text()
@@ -75,7 +49,7 @@ def test_a_fact_checker_gives_a_verdict_to_two_claims_from_the_start_page(new_pa
     ArticleClaimFactory(article=article, claim__text="Left for later.")
     services.article_submit_for_review(article=article, by=ReporterFactory())
 
-    page = sign_in(new_page, live_server, "mei")
+    page = signed_in_page(new_page, live_server, "mei")
     claims = page.locator("#queue-claims")
     claims.get_by_label("Troops crossed in March.").check()
     claims.get_by_label("Shells were shipped by rail.").check()

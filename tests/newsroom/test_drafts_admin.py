@@ -54,6 +54,8 @@ def test_saving_a_live_article_keeps_the_edits_in_a_draft(editor, client):
     assert "The live title" in client.get(f"/stories/{article.slug}/").content.decode()
     messages = [str(m) for m in editor.get(response["Location"]).context["messages"]]
     assert any("saved as a draft" in message for message in messages)
+    # Not also the admin's "changed successfully": readers' version did not change.
+    assert not any("changed successfully" in message for message in messages)
 
 
 def test_an_untouched_form_leaves_no_draft(editor):

@@ -5,26 +5,9 @@ publishes the changes."""
 import pytest
 
 from tests.factories import ArticleClaimFactory, ArticleFactory, EditorFactory, RoleEditorFactory, VerifiedClaimFactory
-from tests.helpers import publish_article
+from tests.helpers import publish_article, signed_in_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles", "starting_vocabulary")]
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make():
-        contexts.append(browser.new_context())
-        page = contexts[-1].new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def test_an_editor_drafts_previews_shares_and_publishes_changes(new_page, live_server):
@@ -33,11 +16,7 @@ def test_an_editor_drafts_previews_shares_and_publishes_changes(new_page, live_s
     ArticleClaimFactory(article=article, claim=VerifiedClaimFactory(text="They signed."), position=1)
     publish_article(article=article, by=EditorFactory())
 
-    editor = new_page()
-    editor.goto(f"{live_server.url}/admin/login/")
-    editor.fill("#id_username", "eddie")
-    editor.fill("#id_password", PASSWORD)
-    editor.click("input[type=submit]")
+    editor = signed_in_page(new_page, live_server, "eddie")
     editor.goto(f"{live_server.url}/admin/newsroom/article/{article.pk}/change/")
     assert editor.locator("#draft-note").is_visible()
     editor.fill("#id_title", "Moscow and Pyongyang sign a defence pact")

@@ -17,10 +17,10 @@ import pytest
 
 from newsroom.models import Article, ArticleEvent
 from tests.factories import ReporterFactory, RoleEditorFactory, SourceFactory, VerifiedClaimFactory
+from tests.helpers import signed_in_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles", "starting_vocabulary")]
 
-PASSWORD = "correct horse battery staple"
 TITLE = "Sahel juntas sign a mutual defence pact"
 PARAGRAPHS = [
     "The military governments of Mali, Burkina Faso and Niger have bound themselves to defend one another.",
@@ -41,33 +41,6 @@ def shots():
     return shoot
 
 
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make(*, width=1280, height=900):
-        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
-        page = contexts[-1].new_page()
-        page.set_default_timeout(15_000)
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sign_in(new_page, live_server, username: str):
-    page = new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
-    return page
-
-
 def body_editor(page):
     page.wait_for_selector(".tiptap.ProseMirror")
     return page.locator(".tiptap.ProseMirror")
@@ -80,7 +53,7 @@ def test_a_story_is_written_cited_previewed_shared_published_and_corrected(new_p
     claim.sources.add(SourceFactory(title="The charter's text", publisher="Sahel wire"))
 
     # The reporter writes three paragraphs as they would in any editor: typing, Enter between them.
-    reporter = sign_in(new_page, live_server, "tomas")
+    reporter = signed_in_page(new_page, live_server, "tomas")
     reporter.goto(f"{live_server.url}/admin/newsroom/article/add/")
     reporter.fill("#id_title", TITLE)
     editor = body_editor(reporter)
@@ -114,7 +87,7 @@ def test_a_story_is_written_cited_previewed_shared_published_and_corrected(new_p
     shots(reporter, "2-reporter-submits-with-a-note")
 
     # The editor finds it on their start page with the reporter's note, and previews it.
-    editor_page = sign_in(new_page, live_server, "amina")
+    editor_page = signed_in_page(new_page, live_server, "amina")
     queue = editor_page.locator("#queue-review")
     assert "The charter's text is the source; dates checked." in queue.inner_text()
     shots(editor_page, "3-editor-start-page")

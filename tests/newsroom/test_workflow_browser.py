@@ -3,36 +3,9 @@
 import pytest
 
 from tests.factories import ArticleFactory, ReporterFactory, RoleEditorFactory
+from tests.helpers import signed_in_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles", "starting_vocabulary")]
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def new_page(browser):
-    """Pages in separate browser contexts (separate people), all closed before the server stops."""
-    contexts = []
-
-    def make():
-        contexts.append(browser.new_context())
-        page = contexts[-1].new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sign_in(new_page, live_server, username):
-    page = new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
-    return page
 
 
 def test_reporter_submits_editor_publishes_reader_reads(new_page, live_server):
@@ -40,13 +13,13 @@ def test_reporter_submits_editor_publishes_reader_reads(new_page, live_server):
     RoleEditorFactory(username="eddie")
     article = ArticleFactory(title="Moscow and Pyongyang sign a defence pact", slug="defence-pact")
 
-    reporter = sign_in(new_page, live_server, "rita")
+    reporter = signed_in_page(new_page, live_server, "rita")
     reporter.goto(f"{live_server.url}/admin/newsroom/article/{article.pk}/change/")
     assert reporter.locator("input[name=_workflow_publish]").count() == 0
     reporter.click("input[name=_workflow_submit]")
     assert "is now in review" in reporter.locator(".messagelist").inner_text()
 
-    editor = sign_in(new_page, live_server, "eddie")
+    editor = signed_in_page(new_page, live_server, "eddie")
     queue = editor.locator("#queue-review")
     assert "submitted by rita" in queue.inner_text()
     queue.get_by_role("link", name="Moscow and Pyongyang sign a defence pact").click()
