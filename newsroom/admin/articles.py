@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -321,14 +321,15 @@ class ArticleAdmin(
             return _("Scheduled for %(when)s") % {"when": _short(obj.publish_at)}
         return "–"
 
-    # A moment, which the admin shows as it shows the other moments on the form.
+    # A moment, shown as the admin shows the form's other moments: a read-only method's value is
+    # only made text (``str`` of a datetime), not localised as a model field's is.
     @admin.display(description=_("goes live"))
-    def goes_live(self, obj: Article) -> datetime.datetime:
-        return obj.publish_at
+    def goes_live(self, obj: Article) -> str:
+        return formats.localize(timezone.template_localtime(obj.publish_at))
 
     @admin.display(description=_("went live"))
-    def went_live(self, obj: Article) -> datetime.datetime:
-        return obj.publish_at
+    def went_live(self, obj: Article) -> str:
+        return formats.localize(timezone.template_localtime(obj.publish_at))
 
     @admin.display(description=_("actors the text mentions"))
     def mentions(self, obj: Article) -> str:

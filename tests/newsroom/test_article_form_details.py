@@ -51,6 +51,10 @@ def test_a_live_article_says_when_it_went_live():
         page = signed_in(user).get(change_url(article)).content.decode()
         assert _rows(page) == {"went_live"}
         assert "Went live" in page
+        row = page[page.index("field-went_live") :]
+        row = row[: row.index("</div>", row.index('class="readonly"'))]
+        # Written as the form's other moments are, not as Python prints a datetime.
+        assert formats.localize(timezone.localtime(article.publish_at)) in row and "+00:00" not in row
 
 
 def test_a_draft_shown_to_a_reporter_has_no_publication_time():
