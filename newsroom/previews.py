@@ -58,6 +58,8 @@ def active_link(token: str) -> PreviewLink | None:
         PreviewLink.objects.filter(
             pk=data["link"], article_id=data["article"], revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
+        # Withdrawing revokes a story's links; this holds for a link made some other way since.
+        .exclude(article__status=Article.Status.WITHDRAWN)
         .only("pk", "article_id", "expires_at")
         .first()
     )

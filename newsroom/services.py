@@ -432,6 +432,10 @@ def article_withdraw(*, article: Article, by: AbstractBaseUser, note: str = "") 
             _drop_draft(article)
         article.status = Status.WITHDRAWN
         _save(article, ["status"])
+        # A story taken down is shown to nobody outside the newsroom, shared previews included.
+        PreviewLink.objects.filter(article=article, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=by
+        )
         _record(article, kind=ArticleEvent.Kind.WITHDRAWN, by=by, from_status=Status.PUBLISHED, note=_joined(note))
         # The editor's reason stays in the audit trail: it was written for the newsroom, not for readers.
         _tell_the_feed(article, kind=PublicChange.Kind.WITHDRAWN, at=timezone.now())
@@ -767,6 +771,8 @@ def article_share_preview(*, article: Article, by: AbstractBaseUser, hours: int 
     article = _locked(article)
     if not can_share_preview(article=article, user=by):
         raise PermissionDenied(_("You may not share a preview of this article."))
+    if article.status == Status.WITHDRAWN:
+        raise ValidationError(_("A withdrawn story is not shared: publish it again first."), code="withdrawn")
     if not isinstance(hours, int) or not 1 <= hours <= PREVIEW_HOURS_MAX:
         raise ValidationError(
             _("A preview link lasts from 1 hour to %(max)d hours.") % {"max": PREVIEW_HOURS_MAX}, code="hours"

@@ -52,6 +52,7 @@ Status = Article.Status
 
 class ArticleClaimInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = ArticleClaim
+    formset = citing.ArticleClaimFormSet
     extra = 1
     autocomplete_fields = ["claim"]
     fields = ["position", "claim", "passage"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.addresses import web_url_validator
+from newsroom.richtext import claim_marks
 from relations import services as relations_services
 from relations.models import Actor, Claim, ClaimRelationship, Relationship
 
@@ -73,3 +74,32 @@ def new_cited_claim(request):
         errors = invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}
         return JsonResponse({"errors": _errors(errors)}, status=400)
     return JsonResponse({"id": claim.pk, "text": str(claim)}, status=201)
+
+
+class KeepsMarkedCitations:
+    """For a citation table's formset: a claim the body marks is uncited by removing its mark (the
+    editor's "Remove citation"). Deleting its row would be undone by the save itself, which cites
+    what the text marks, so it is refused with that reason rather than silently kept."""
+
+    def clean(self) -> None:
+        super().clean()
+        marked = {pk for pk, _passage in claim_marks(getattr(self.instance, "body", ""))}
+        refused = []
+        for form in self.forms:
+            if not (self.can_delete and self._should_delete_form(form)):
+                continue
+            claim = getattr(form, "cleaned_data", {}).get("claim") or form.initial.get("claim")
+            if getattr(claim, "pk", claim) in marked:
+                refused.append(claim if isinstance(claim, Claim) else Claim.objects.filter(pk=claim).first())
+        if refused:
+            raise ValidationError(
+                _(
+                    "The text marks the passage %(claims)s comes from: to stop citing it, select the "
+                    "passage in the body and choose “Remove citation”."
+                )
+                % {"claims": ", ".join(f"“{claim}”" for claim in refused if claim is not None)}
+            )
+
+
+class ArticleClaimFormSet(KeepsMarkedCitations, forms.BaseInlineFormSet):
+    pass

@@ -26,12 +26,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from reversion_compare.helpers import html_diff
 
 from newsroom import previews, services
+from newsroom.admin.citing import KeepsMarkedCitations
 from newsroom.models import Article, ArticleClaim, ArticleDraftClaim, PreviewLink
 from relations.adminutils import PreloadedAutocompleteInlineMixin
 from relations.models import Actor, Claim
 
 
-class DraftCitationFormSet(forms.BaseInlineFormSet):
+class DraftCitationFormSet(KeepsMarkedCitations, forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         # Rows that start as the live citations are not validated while untouched: check them here.

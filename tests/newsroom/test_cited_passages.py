@@ -403,3 +403,21 @@ def test_the_api_keeps_the_marks_of_the_claims_it_lists_and_no_other(client, edi
     assert "<p>Then a hidden passage.</p>" in story["body"]
     assert f'data-claim="{secret.pk}"' not in story["body"]
     assert [citation["claim"]["id"] for citation in story["claims"]] == [public.pk]
+
+
+def test_deleting_the_row_of_a_marked_citation_is_refused_with_the_way_to_uncite_it(editor_client):
+    claim = ClaimFactory(text="Marked in the text.")
+    article = ArticleFactory(body=marked((claim, "The passage.")))
+    data = admin_form_data(editor_client.get(change_url(article)))
+    editor_client.post(change_url(article), data)
+    assert [row[0] for row in citations(article)] == [claim.pk]
+    data = admin_form_data(editor_client.get(change_url(article)))
+    row = next(
+        key[: -len("-claim")] for key, value in data.items() if key.endswith("-claim") and str(value) == str(claim.pk)
+    )
+    response = editor_client.post(change_url(article), {**data, f"{row}-DELETE": "on", "title": "Changed"})
+    # The save would cite it again from its mark: the editor is told how to uncite it, and nothing is saved.
+    assert response.status_code == 200
+    assert "Remove citation" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title != "Changed" and [row[0] for row in citations(article)] == [claim.pk]

@@ -149,6 +149,16 @@ class TestSharedLinks:
         services.article_revoke_preview(link=link, by=EditorFactory())
         assert client.get(url).status_code == 404
 
+    def test_withdrawing_the_story_ends_its_links_and_it_is_not_shared_again(self, client):
+        article = live_story_with_draft()
+        url = share(article)
+        assert "Drafted body." in client.get(url).content.decode()
+        services.article_withdraw(article=article, by=EditorFactory())
+        assert client.get(url).status_code == 404
+        assert not previews.active_links(article)
+        with pytest.raises(ValidationError):
+            share(article)
+
     def test_the_link_of_a_deleted_article_is_404(self, client):
         article = ArticleFactory()
         url = share(article)
