@@ -229,6 +229,9 @@ class ArticleDraftAdminMixin:
                 messages.ERROR,
             )
             return
+        # The service counted the edit on its own copy of the row: a move made next (publishing the
+        # changes, or asking first about unverified claims) must see the count as it now stands.
+        article.edit_count = Article.objects.values_list("edit_count", flat=True).get(pk=article.pk)
         if draft is None:
             self.message_user(
                 request, _("Nothing differs from the live version, so there is no draft of changes."), messages.INFO
