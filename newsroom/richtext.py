@@ -93,7 +93,7 @@ def sanitise(html: str) -> str:
         return ""
     if _STYLED.search(html):
         html = _unstyle(html)
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
@@ -103,6 +103,34 @@ def sanitise(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+    return _unnested_marks(cleaned) if "<mark" in cleaned else cleaned
+
+
+# nh3's output is well formed, and a mark's one attribute holds digits only, so its tags can be
+# read by pattern: no ">" hides inside them.
+_MARK_TAG = re.compile(r"<mark\b[^>]*>|</mark>")
+
+
+def _unnested_marks(html: str) -> str:
+    """``html`` with every mark inside another mark unwrapped to its content. A passage cites one
+    claim: the marks are read by pattern (``CLAIM_MARK``), which sees only the outer one, so an inner
+    mark's claim would be neither cited nor checked, and its id would outlive the unwrapping of
+    marks readers may not see."""
+    kept, depth, out, last = [], 0, [], 0
+    for tag in _MARK_TAG.finditer(html):
+        out.append(html[last : tag.start()])
+        last = tag.end()
+        if tag.group(0) != "</mark>":
+            kept.append(depth == 0)
+            depth += 1
+            if kept[-1]:
+                out.append(tag.group(0))
+        elif kept:
+            depth -= 1
+            if kept.pop():
+                out.append(tag.group(0))
+    out.append(html[last:])
+    return "".join(out)
 
 
 # The editor's toolbar: exactly the part of the allow-list a story is written with

@@ -12,7 +12,7 @@ from django.utils import timezone
 from newsroom import services
 from newsroom.cited_passages import cited_passages
 from newsroom.models import Article, ArticleClaim
-from newsroom.richtext import claim_marks, sanitise
+from newsroom.richtext import claim_marks, keep_claim_marks, sanitise
 from relations.models import Claim, ClaimRelationship, Source
 from tests.factories import (
     ActorFactory,
@@ -421,3 +421,16 @@ def test_deleting_the_row_of_a_marked_citation_is_refused_with_the_way_to_uncite
     assert "Remove citation" in response.content.decode()
     article.refresh_from_db()
     assert article.title != "Changed" and [row[0] for row in citations(article)] == [claim.pk]
+
+
+def test_a_mark_inside_a_mark_is_unwrapped_so_no_claim_hides_in_a_passage():
+    nested = (
+        '<p><mark data-claim="1">a <mark data-claim="99">b</mark> c</mark> '
+        '<mark>x<mark data-claim="5">y</mark></mark></p>'
+    )
+    body = sanitise(nested)
+    assert body == '<p><mark data-claim="1">a b c</mark> <mark>xy</mark></p>'
+    assert claim_marks(body) == [(1, "a b c")]
+    # Unwrapping the marks readers may not see leaves no claim's id behind.
+    assert "data-claim" not in keep_claim_marks(body, set())
+    assert sanitise(body) == body
