@@ -32,6 +32,11 @@ from relations.adminutils import PreloadedAutocompleteInlineMixin
 from relations.models import Actor, Claim
 
 
+class DraftRefused(Exception):
+    """The service refused a live story's draft after the form was valid: the change form's whole
+    save is undone (``changeform_view``) and the editor told why."""
+
+
 class DraftCitationFormSet(KeepsMarkedCitations, forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
@@ -122,7 +127,14 @@ class ArticleDraftAdminMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         request.edits_article_draft = True
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DraftRefused as refused:
+            # Raised out of the admin's transaction, which undid whatever of the save came first.
+            self.message_user(
+                request, _("Your changes were not saved: %(reasons)s") % {"reasons": refused}, messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
@@ -220,15 +232,8 @@ class ArticleDraftAdminMixin:
             )
         except (PermissionDenied, ValidationError) as error:
             # The form and its rows were validated already (a claim deleted meanwhile, say): nothing of the
-            # save is kept, and the editor is told why.
-            transaction.set_rollback(True, using=router.db_for_write(Article))
-            self.message_user(
-                request,
-                _("Your changes were not saved: %(reasons)s")
-                % {"reasons": " ".join(getattr(error, "messages", [str(error)]))},
-                messages.ERROR,
-            )
-            return
+            # save may be kept, and the rest of the admin's save must not run on a refused one.
+            raise DraftRefused(" ".join(getattr(error, "messages", [str(error)]))) from error
         # The service counted the edit on its own copy of the row: a move made next (publishing the
         # changes, or asking first about unverified claims) must see the count as it now stands.
         article.edit_count = Article.objects.values_list("edit_count", flat=True).get(pk=article.pk)

@@ -3,9 +3,11 @@ comparison with the live version, discarding, and "View live" on what readers ca
 
 import pytest
 import reversion
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from reversion.models import Version
 
+from newsroom import services
 from newsroom.models import Article, ArticleDraft
 from tests.factories import (
     ActorFactory,
@@ -56,6 +58,25 @@ def test_saving_a_live_article_keeps_the_edits_in_a_draft(editor, client):
     assert any("saved as a draft" in message for message in messages)
     # Not also the admin's "changed successfully": readers' version did not change.
     assert not any("changed successfully" in message for message in messages)
+
+
+def test_a_draft_the_service_refuses_after_the_form_was_valid_saves_nothing_and_says_why(editor, monkeypatch):
+    article = live_story()
+    slug = article.slug
+
+    def refuse(**kwargs):
+        raise ValidationError("One of the cited claims no longer exists.")
+
+    # As when a claim is deleted between the form's checks and the save.
+    monkeypatch.setattr(services, "article_save_draft", refuse)
+    response = post_form(editor, article, title="A drafted title", slug="a-new-address")
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    shown = [str(m) for m in editor.get(response["Location"]).context["messages"]]
+    assert any("not saved" in m and "no longer exists" in m for m in shown)
+    assert not any("changed successfully" in m for m in shown)
+    article.refresh_from_db()
+    assert (article.title, article.slug) == ("The live title", slug)
+    assert not ArticleDraft.objects.filter(article=article).exists()
 
 
 def test_an_untouched_form_leaves_no_draft(editor):
