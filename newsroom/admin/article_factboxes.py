@@ -72,7 +72,8 @@ class ArticleFactBoxInline(PreloadedAutocompleteInlineMixin, admin.TabularInline
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        body = obj.body if obj is not None else ""
+        # A placement applies to the live story at once, so a live story's draft does not place it.
+        body = getattr(obj, "live_body", obj.body) if obj is not None else ""
 
         class Form(formset.form):
             def __init__(self, *args, **kwargs):

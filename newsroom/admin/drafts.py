@@ -145,6 +145,8 @@ class ArticleDraftAdminMixin:
             article.loaded_draft = draft
             if draft is not None:
                 # In memory only: the form starts from the draft; nothing here is saved to the article.
+                # Boxes are placed on the live story at once: they are placed by its paragraphs.
+                article.live_body = article.body
                 for name in services.DRAFT_FIELDS:
                     setattr(article, name, getattr(draft, name))
         return article

@@ -157,6 +157,22 @@ class TestTheStorysBoxes:
         assert client.post(change_url(story), data).status_code == 302
         assert FactBoxPlacement.objects.get(article=story).after_paragraph == 2
 
+    def test_a_live_story_with_a_draft_places_boxes_by_its_live_paragraphs(self):
+        from newsroom import services as article_services
+        from tests.helpers import publish_article
+
+        article = ArticleFactory(body=BODY)
+        publish_article(article=article, by=RoleEditorFactory())
+        article_services.article_save_draft(
+            article=article, by=RoleEditorFactory(), title=article.title, body="<p>A draft's only paragraph.</p>"
+        )
+        client = signed_in(RoleEditorFactory())
+        page = client.get(change_url(article)).text
+        # The form edits the draft, but a placement applies to what readers see now.
+        assert "only paragraph" in page
+        assert "After paragraph 2: “What it says”" in page
+        assert "After paragraph 1: “A draft" not in page
+
     def test_a_paragraph_the_story_does_not_have_is_a_form_error(self, story):
         client = signed_in(RoleEditorFactory())
         data = with_new_rows(
