@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import reversion
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -73,6 +74,13 @@ def _published_article(**kwargs) -> Article:
     )
 
 
+def _scheduled_article(**kwargs) -> Article:
+    """Published, going live tomorrow: readers have nothing of it yet, so its edits and restores are direct."""
+    return ArticleFactory(
+        status=Article.Status.PUBLISHED, publish_at=timezone.now() + datetime.timedelta(days=1), **kwargs
+    )
+
+
 def _publish_changes(article: Article) -> None:
     """Publish the draft the admin saved, as an editor confirming its unverified claims does."""
     cited = [row.claim_id for row in article.draft_citations.all()]
@@ -106,7 +114,13 @@ def _edit_twice(editor_client, article: Article) -> tuple[Article, Claim, Claim]
 
 @pytest.fixture
 def edited_article(editor_client):
-    """A published article whose title, body and citations an editor changed."""
+    """A published article, not live yet, whose title, body and citations an editor changed."""
+    return _edit_twice(editor_client, _scheduled_article(title="Axis of convenience", body="<p>Old body.</p>"))
+
+
+@pytest.fixture
+def live_article(editor_client):
+    """A live article whose title, body and citations an editor changed, and published the changes."""
     return _edit_twice(editor_client, _published_article(title="Axis of convenience", body="<p>Old body.</p>"))
 
 
@@ -332,11 +346,9 @@ def test_reporter_cannot_restore_a_revision_that_removes_citations(client, edito
 
 
 def test_revision_whose_slug_is_now_taken_gives_an_error_and_changes_nothing(editor_client, editor):
-    article = _published_article(title="Old title", slug="the-axis")
+    article = _scheduled_article(title="Old title", slug="the-axis")
     _save_in_admin(editor_client, article, byline="Desk")
-    _publish_changes(article)
     _save_in_admin(editor_client, article, title="New title", slug="the-axis-revisited")
-    _publish_changes(article)
     ArticleFactory(slug="the-axis")
     article.refresh_from_db()
     count_before = article.edit_count
@@ -353,6 +365,136 @@ def test_revision_citing_a_deleted_claim_gives_an_error_and_changes_nothing(edit
     assert any("has since been deleted" in str(message) for message in response.context["messages"])
     article.refresh_from_db()
     assert article.title == "Axis of upheaval"
+
+
+# --- Restoring a live article: into its draft -------------------------------
+
+
+def _readers_see(client, article: Article) -> tuple[str, str]:
+    """The title and body of ``article`` on its story page and in the API, checked to agree."""
+    page = client.get(f"/stories/{article.slug}/").content.decode()
+    answer = client.get(f"/api/v1/articles/{article.slug}/").json()
+    assert answer["title"] in page
+    return answer["title"], answer["body"]
+
+
+def test_restoring_a_live_article_puts_the_revision_in_its_draft(client, editor, live_article):
+    article, first_claim, second_claim = live_article
+    seen_before, revisions_before, edits_before = (
+        _readers_see(client, article),
+        _versions(article).count(),
+        article.edit_count,
+    )
+    client.force_login(editor)
+    response = client.post(_url(article, "revision", _oldest(article).pk), follow=True)
+    assert response.redirect_chain[-1][0] == _url(article, "change")
+    messages = [str(message) for message in response.context["messages"]]
+    assert "The revision is in the draft: readers see the live version until you publish the changes." in messages
+    assert 'id="draft-banner"' in response.content.decode()
+
+    article.refresh_from_db()
+    assert (article.title, article.body, article.status) == ("Axis of upheaval", "<p>New body.</p>", "published")
+    assert list(article.claims.all()) == [second_claim]
+    assert article.edit_count == edits_before + 1
+    # The live row did not change, so its history did not either.
+    assert _versions(article).count() == revisions_before
+    draft = services.article_draft(article)
+    assert (draft.title, draft.body, draft.byline) == ("Axis of convenience", "<p>Old body.</p>", article.byline)
+    assert [row.claim for row in article.draft_citations.all()] == [first_claim]
+    client.logout()
+    assert _readers_see(client, article) == seen_before
+    assert seen_before[0] == "Axis of upheaval"
+
+
+def test_publishing_the_restored_draft_makes_the_revision_live(client, editor_client, live_article):
+    article, first_claim, _ = live_article
+    editor_client.post(_url(article, "revision", _oldest(article).pk))
+    _publish_changes(article)
+    article.refresh_from_db()
+    assert (article.title, article.body) == ("Axis of convenience", "<p>Old body.</p>")
+    assert list(article.claims.all()) == [first_claim]
+    assert services.article_draft(article) is None
+    client.logout()
+    assert _readers_see(client, article) == ("Axis of convenience", "<p>Old body.</p>")
+
+
+def test_restoring_a_live_article_replaces_its_draft(editor_client, live_article):
+    article, _, _ = live_article
+    _save_in_admin(editor_client, article, title="A title in the draft")
+    editor_client.post(_url(article, "revision", _oldest(article).pk))
+    assert services.article_draft(article).title == "Axis of convenience"
+
+
+def test_restoring_what_is_live_leaves_no_draft(editor_client, live_article):
+    article, _, _ = live_article
+    _save_in_admin(editor_client, article, title="A title in the draft")
+    newest = _versions(article).first()
+    response = editor_client.post(_url(article, "revision", newest.pk), follow=True)
+    assert services.article_draft(article) is None
+    assert any("matches the live version" in str(message) for message in response.context["messages"])
+
+
+def test_a_form_opened_before_restoring_into_the_draft_is_refused_after_it(editor_client, live_article):
+    article, _, _ = live_article
+    stale = admin_form_data(editor_client.get(_url(article, "change")))
+    editor_client.post(_url(article, "revision", _oldest(article).pk))
+    stale["title"] = "Written over the restore"
+    response = editor_client.post(_url(article, "change"), stale)
+    assert response.status_code == 200
+    assert "after you opened it" in str(response.context["adminform"].form.non_field_errors())
+    assert services.article_draft(article).title == "Axis of convenience"
+
+
+def test_reporter_cannot_restore_a_live_article(client, live_article):
+    article, _, second_claim = live_article
+    edits_before = article.edit_count
+    client.force_login(ReporterFactory())
+    assert client.get(_url(article, "revision", _oldest(article).pk)).status_code == 403
+    assert client.post(_url(article, "revision", _oldest(article).pk)).status_code == 403
+    article.refresh_from_db()
+    assert (article.title, article.edit_count) == ("Axis of upheaval", edits_before)
+    assert list(article.claims.all()) == [second_claim]
+    assert services.article_draft(article) is None
+
+
+def test_refused_restore_into_the_draft_gives_an_error_and_changes_nothing(editor_client, live_article):
+    article, first_claim, _ = live_article
+    edits_before = article.edit_count
+    first_claim.delete()
+    response = editor_client.post(_url(article, "revision", _oldest(article).pk), follow=True)
+    assert response.redirect_chain[-1][0] == _url(article, "revision", _oldest(article).pk)
+    assert any(
+        str(message) == "This revision cannot be restored: One of the cited claims no longer exists."
+        for message in response.context["messages"]
+    )
+    article.refresh_from_db()
+    assert (article.title, article.edit_count) == ("Axis of upheaval", edits_before)
+    assert services.article_draft(article) is None
+    assert not LogEntry.objects.filter(object_id=str(article.pk), change_message__contains="into the draft").exists()
+
+
+def test_restoring_into_the_draft_is_logged_for_the_article(editor_client, live_article):
+    article, _, _ = live_article
+    editor_client.post(_url(article, "revision", _oldest(article).pk))
+    entry = LogEntry.objects.filter(object_id=str(article.pk)).first()
+    assert entry.get_change_message().startswith("Restored the revision of")
+    assert entry.get_change_message().endswith("into the draft")
+
+
+def test_confirmation_page_of_a_live_article_says_the_revision_goes_into_the_draft(editor_client, live_article):
+    article, _, _ = live_article
+    page = editor_client.get(_url(article, "revision", _oldest(article).pk)).content.decode()
+    assert "This story is live: the revision goes into its draft" in page
+    assert "It replaces the draft" not in page
+    _save_in_admin(editor_client, article, title="A title in the draft")
+    page = editor_client.get(_url(article, "revision", _oldest(article).pk)).content.decode()
+    assert "It replaces the draft of changes saved" in page
+
+
+def test_confirmation_page_of_an_article_not_yet_live_says_nothing_of_a_draft(editor_client, edited_article):
+    article, _, _ = edited_article
+    page = editor_client.get(_url(article, "revision", _oldest(article).pk)).content.decode()
+    assert "restore-note" not in page
 
 
 # --- The confirmation page ---------------------------------------------------

@@ -30,6 +30,7 @@ from newsroom.admin.citing import KeepsMarkedCitations
 from newsroom.models import Article, ArticleClaim, ArticleDraftClaim, PreviewLink
 from relations.adminutils import PreloadedAutocompleteInlineMixin
 from relations.models import Actor, Claim
+from relations.revisions import children_in, followed_children, restore_comment, stored_values
 
 
 class DraftRefused(Exception):
@@ -250,6 +251,48 @@ class ArticleDraftAdminMixin:
                 messages.SUCCESS,
             )
 
+    # Restoring a revision: a live article's goes into its draft --------------------------
+
+    def restore_note(self, request, obj):
+        if not keeps_draft(obj):
+            return super().restore_note(request, obj)
+        note = _(
+            "This story is live: the revision goes into its draft, and readers keep the live version until "
+            "you publish the changes. Its address stays as it is."
+        )
+        draft = services.article_draft(obj)
+        if draft is not None:
+            note += " " + _("It replaces the draft of changes saved %(when)s.") % {"when": _when(draft.updated_at)}
+        return note
+
+    def restore_revision(self, request, obj, version):
+        if not keeps_draft(obj):
+            return super().restore_revision(request, obj, version)
+        comment = _("%(comment)s into the draft") % {"comment": restore_comment(version)}
+        try:
+            with transaction.atomic(using=router.db_for_write(Article)):
+                draft = services.article_save_draft(article=obj, by=request.user, **revision_content(obj, version))
+                self.log_change(request, obj, comment)
+        except (PermissionDenied, ValidationError) as error:
+            reasons = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(
+                request, _("This revision cannot be restored: %(reasons)s") % {"reasons": reasons}, messages.ERROR
+            )
+            return HttpResponseRedirect(request.path)
+        if draft is None:
+            self.message_user(
+                request,
+                _("The revision matches the live version, so there is no draft of changes."),
+                messages.INFO,
+            )
+        else:
+            self.message_user(
+                request,
+                _("The revision is in the draft: readers see the live version until you publish the changes."),
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self._admin_url("change", quote(obj.pk)))
+
     # Pages: preview, shared preview, comparison, discarding ----------------------------
 
     def get_urls(self):
@@ -415,6 +458,24 @@ class ArticleDraftAdminMixin:
     def view_on_site(self, obj):
         # "View live": only what readers can open now.
         return reverse("story", args=[obj.slug]) if obj.pk is not None and obj.is_live else None
+
+
+def revision_content(article: Article, version) -> dict:
+    """The content a revision of ``article`` recorded, as ``services.article_save_draft`` takes it.
+    What the revision did not store (a field added since) is taken from the live article."""
+    stored = {model_field.name: value for model_field, value in stored_values(version).items()}
+    content = {name: stored.get(name, getattr(article, name)) for name in services.DRAFT_FIELDS}
+    content["actors"] = stored["actors"] if "actors" in stored else list(article.actors.values_list("pk", flat=True))
+    (citations,) = [r for r in followed_children(Article) if r.related_model is ArticleClaim]
+    rows = [
+        {model_field.name: value for model_field, value in stored_values(child).items()}
+        for child in children_in(list(version.revision.version_set.all()), article, citations)
+    ]
+    content["citations"] = [
+        {"claim": row["claim"], "position": row.get("position") or 0, "passage": row.get("passage") or ""}
+        for row in rows
+    ]
+    return content
 
 
 def _pk(object_id: str) -> int | None:
