@@ -279,11 +279,26 @@ class ActorAdmin(
         return obj.claim_count
 
 
+class DirectionFilter(admin.SimpleListFilter):
+    """The field's own filter would read "By symmetric": this one says what it means."""
+
+    title = _("direction")
+    parameter_name = "reads"
+
+    def lookups(self, request, model_admin):
+        return [("both", _("Reads the same both ways")), ("one", _("Reads one way"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("both", "one"):
+            return queryset.filter(symmetric=self.value() == "both")
+        return queryset
+
+
 @admin.register(RelationshipType)
 class RelationshipTypeAdmin(ListColumnsMixin, admin.ModelAdmin):
     ordering = ["name"]
-    list_display = ["name", "label", "inverse_label", "symmetric", "category", "relationship_count"]
-    list_filter = ["category", "symmetric"]
+    list_display = ["name", "label", "inverse_label", "reads_both_ways", "category", "relationship_count"]
+    list_filter = ["category", DirectionFilter]
     search_fields = ["name", "label", "inverse_label"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -293,6 +308,10 @@ class RelationshipTypeAdmin(ListColumnsMixin, admin.ModelAdmin):
     @admin.display(description=_("relationships"), ordering="relationship_count")
     def relationship_count(self, obj: RelationshipType) -> int:
         return obj.relationship_count
+
+    @admin.display(description=_("reads both ways"), boolean=True, ordering="symmetric")
+    def reads_both_ways(self, obj: RelationshipType) -> bool:
+        return obj.symmetric
 
 
 class ClaimRelationshipInline(PreloadedAutocompleteInlineMixin, PublicContentInline):

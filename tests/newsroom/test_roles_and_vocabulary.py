@@ -60,3 +60,22 @@ def test_the_migrated_vocabulary_is_the_starting_one():
         (t.slug, t.name, t.label, t.inverse_label, t.category) for t in RelationshipType.objects.order_by("slug")
     }
     assert migrated == set(STARTING_VOCABULARY)
+
+
+@pytest.mark.django_db
+def test_the_vocabulary_list_filters_by_direction_in_words():
+    from django.urls import reverse
+
+    from relations.models import RelationshipType
+    from tests.factories import EditorFactory
+    from tests.helpers import signed_in
+
+    client = signed_in(EditorFactory())
+    url = reverse("admin:relations_relationshiptype_changelist")
+    page = client.get(url).content.decode()
+    assert "By direction" in page and "Reads the same both ways" in page and "symmetric" not in page.lower()
+    both = client.get(url, {"reads": "both"}).context["cl"].result_list
+    one = client.get(url, {"reads": "one"}).context["cl"].result_list
+    assert {t.pk for t in both} == set(RelationshipType.objects.filter(symmetric=True).values_list("pk", flat=True))
+    assert {t.pk for t in one} == set(RelationshipType.objects.filter(symmetric=False).values_list("pk", flat=True))
+    assert both and one
