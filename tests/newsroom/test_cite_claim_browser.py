@@ -33,10 +33,11 @@ def editor_page(page, live_server, live_demo):
 
 
 def _type_paragraph_at_the_end(page, text: str) -> None:
-    # The cursor goes to the end through the editor (a click lands wherever the layout puts it);
-    # the paragraph is typed and selected from the keyboard, as a writer does.
+    # The cursor goes to the end through the editor (a click lands wherever the layout puts it), and
+    # the paragraph is typed once the editor has the focus. Predicates are functions: a bare
+    # expression is evaluated with eval() while polling, which the page's policy refuses.
     page.evaluate("() => document.querySelector('.tiptap').editor.commands.focus('end')")
-    page.wait_for_function("document.activeElement.classList.contains('ProseMirror')")
+    page.wait_for_function("() => document.activeElement.classList.contains('ProseMirror')")
     page.keyboard.press("End")
     page.keyboard.press("Enter")
     page.wait_for_function(
