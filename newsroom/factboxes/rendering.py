@@ -250,6 +250,44 @@ EXTRAS = {
 }
 
 
+# --- Sources: cited once per box, as numbered notes ---------------------------------------------------------
+
+
+def _claims_in_reading_order(kind: str, context: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The claims a box shows, in the order its kind's template shows them, so that the notes number up
+    from the top: a map's ties (in the table's order) before the lines under it, a timeline by date."""
+    if kind == "relationship_map":
+        entries = [{"type": "relationship", "relationship": tie} for tie in context["ties"]] + context["notes"]
+    else:
+        entries = context["items"]
+    return [claim for entry in entries for claim in _claims(entry)]
+
+
+def _source_key(source: Mapping[str, Any]) -> tuple:
+    # One source cited by several claims is one note: the same address, or with none the same title and publisher.
+    if source["url"]:
+        return ("url", source["url"])
+    return ("title", source["title"].casefold().strip(), (source["publisher"] or "").casefold().strip())
+
+
+def number_sources(uid: str, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The box's sources, each once, numbered in the order readers meet them; each claim's ``notes`` are
+    the numbers and ids of its own, for the links from the item to the list at the foot of the box. The
+    ids start with the box's, which is unique per box and version, so two boxes on one page never share one."""
+    notes: dict[tuple, dict[str, Any]] = {}
+    for claim in claims:
+        refs = []
+        for source in claim["sources"]:
+            key = _source_key(source)
+            if key not in notes:
+                number = len(notes) + 1
+                notes[key] = {**source, "number": number, "id": f"{uid}-source-{number}"}
+            if notes[key] not in refs:
+                refs.append(notes[key])
+        claim["notes"] = sorted(refs, key=lambda note: note["number"])
+    return list(notes.values())
+
+
 def factbox_context(
     stored: Mapping[str, Any],
     request,
@@ -287,6 +325,7 @@ def factbox_context(
     }
     if kind in EXTRAS:
         context.update(EXTRAS[kind](box, items, request))
+    context["sources"] = number_sources(context["uid"], _claims_in_reading_order(kind, context))
     return context
 
 

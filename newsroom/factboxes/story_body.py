@@ -104,6 +104,11 @@ def body_blocks(html: str) -> list[SafeString]:
     return list(_body_blocks(html or ""))
 
 
+# Kinds that read well in the narrow column beside the text. A map needs the text column's whole width to be
+# read, so it always runs in the text.
+BESIDE_KINDS = {"key_facts", "claim_check", "timeline", "actor_profile"}
+
+
 @dataclass
 class StoryPart:
     """A run of the story's body, or a box placed after it (with the verdicts moved since its version)."""
@@ -111,12 +116,14 @@ class StoryPart:
     html: SafeString | None = None
     payload: dict[str, Any] | None = None
     verdicts: Mapping[int, Any] = field(default_factory=dict)
+    beside: bool = False  # the one box that sits beside the text on wide screens
 
 
 @dataclass
 class StoryBody:
     parts: list[StoryPart] = field(default_factory=list)
-    beside: list[StoryPart] = field(default_factory=list)  # boxes with no paragraph: beside the story
+    beside: StoryPart | None = None  # the box with no paragraph chosen to head the column beside the text
+    after: list[StoryPart] = field(default_factory=list)  # the other boxes with no paragraph: after the text
 
     @property
     def has_placed(self) -> bool:
@@ -124,32 +131,54 @@ class StoryBody:
 
     @property
     def has_boxes(self) -> bool:
-        return self.has_placed or bool(self.beside)
+        return self.has_placed or self.beside is not None or bool(self.after)
+
+    @property
+    def has_beside(self) -> bool:
+        return self.beside is not None or any(part.beside for part in self.parts)
+
+
+def _fits_beside(box: StoryPart) -> bool:
+    return (box.payload or {}).get("kind") in BESIDE_KINDS
 
 
 def story_body(html: str, placements: Sequence, verdicts: Mapping[int, Mapping] | None = None) -> StoryBody:
     """The story's body cut where its placed boxes go: after their paragraph, or at the end past the last one.
+
+    At most one box goes beside the text on wide screens, so that the boxes never
+    run far below the text they go with: the first box with no paragraph that
+    reads well in a narrow column (heading that column), or else the first
+    placed one that does (level with its paragraph). Every other box runs in
+    the text at its full width, at its paragraph or after the text.
 
     ``placements`` are FactBoxPlacement rows in running order, each with its
     box's published version loaded; ``verdicts`` the verdicts moved since each
     version, by version id (``newsroom.factboxes.notices``).
     """
     blocks = body_blocks(html)
-    after: dict[int, list[StoryPart]] = {}
+    at: dict[int, list[StoryPart]] = {}
     body = StoryBody()
     for placement in placements:
         version = placement.factbox.published_version
         box = StoryPart(payload=version.payload, verdicts=(verdicts or {}).get(version.pk, {}))
-        if placement.after_paragraph is None:
-            body.beside.append(box)
+        if placement.after_paragraph is not None:
+            at.setdefault(min(placement.after_paragraph, len(blocks)), []).append(box)
+        elif body.beside is None and _fits_beside(box):
+            box.beside = True
+            body.beside = box
         else:
-            after.setdefault(min(placement.after_paragraph, len(blocks)), []).append(box)
+            body.after.append(box)
+    if body.beside is None:
+        placed = (box for cut in sorted(at) for box in at[cut])
+        chosen = next((box for box in placed if _fits_beside(box)), None)
+        if chosen is not None:
+            chosen.beside = True
     start = 0
-    for cut in sorted(after):
+    for cut in sorted(at):
         if cut > start:
             body.parts.append(StoryPart(html=mark_safe("".join(blocks[start:cut]))))
             start = cut
-        body.parts.extend(after[cut])
+        body.parts.extend(at[cut])
     if start < len(blocks):
         body.parts.append(StoryPart(html=mark_safe("".join(blocks[start:]))))
     return body

@@ -51,6 +51,14 @@ def _box(title: str = "Boxed facts", *, text: str = "A line in the box.", publis
     return box
 
 
+@pytest.fixture
+def axis_map_box() -> FactBox:
+    box = FactBoxFactory(kind=FactBox.Kind.RELATIONSHIP_MAP, title="The map")
+    FactBoxItemFactory(factbox=box, claim=None, relationship=RelationshipFactory())
+    publish_factbox(factbox=box, by=EditorFactory())
+    return box
+
+
 def _page(client, article: Article) -> str:
     response = client.get(f"/stories/{article.slug}/")
     assert response.status_code == 200
@@ -130,7 +138,7 @@ def test_box_placed_past_the_last_paragraph_follows_the_body(client):
     article = _live(ArticleFactory(body=BODY))
     FactBoxPlacementFactory(factbox=_box("Far down"), article=article, after_paragraph=40)
     page = _page(client, article)
-    assert page.index("Nested") < page.index("story-factbox-placed") < page.index("Far down")
+    assert page.index("Nested") < page.index('<div class="story-factbox') < page.index("Far down")
 
 
 def test_boxes_after_the_same_paragraph_keep_their_running_order(client):
@@ -145,7 +153,51 @@ def test_unplaced_box_goes_beside_the_story_after_its_body(client):
     article = _live(ArticleFactory(body=BODY))
     FactBoxPlacementFactory(factbox=_box("Alongside"), article=article)
     page = _page(client, article)
-    assert page.index("Nested") < page.index('class="story-beside"') < page.index("Alongside")
+    assert page.index("Nested") < page.index("story-factbox-beside story-beside") < page.index("Alongside")
+    assert 'class="story-body has-boxes has-beside"' in page
+
+
+def test_only_one_box_goes_beside_the_text(client):
+    article = _live(ArticleFactory(body=BODY))
+    for position, title in enumerate(["First aside", "Second aside"]):
+        FactBoxPlacementFactory(factbox=_box(title), article=article, position=position)
+    for position, title in enumerate(["First placed", "Second placed"], start=2):
+        FactBoxPlacementFactory(factbox=_box(title), article=article, after_paragraph=1, position=position)
+    page = _page(client, article)
+    assert page.count("story-factbox-beside") == 1
+    assert page.index("story-factbox-beside") < page.index("First aside") < page.index("story-after")
+    # The other unplaced box follows the text at its full width; the placed ones stay at their paragraph.
+    assert page.index("story-after") < page.index("Second aside")
+    assert page.count("story-factbox-inline") == 3
+
+
+def test_a_placed_box_goes_beside_the_text_when_none_is_unplaced(client):
+    article = _live(ArticleFactory(body=BODY))
+    FactBoxPlacementFactory(factbox=_box("Later"), article=article, after_paragraph=3, position=1)
+    FactBoxPlacementFactory(factbox=_box("Earlier"), article=article, after_paragraph=1, position=2)
+    page = _page(client, article)
+    # The first the reader meets, by paragraph, not by running order.
+    assert page.count("story-factbox-beside") == 1
+    holder = page.rindex('<div class="story-factbox', 0, page.index("Earlier"))
+    assert page.startswith('<div class="story-factbox story-factbox-beside"', holder)
+    assert "story-after" not in page
+
+
+def test_a_map_never_goes_beside_the_text(client, axis_map_box):
+    article = _live(ArticleFactory(body=BODY))
+    FactBoxPlacementFactory(factbox=axis_map_box, article=article, position=1)
+    FactBoxPlacementFactory(factbox=_box("Placed facts"), article=article, after_paragraph=2, position=2)
+    page = _page(client, article)
+    assert page.count("story-factbox-beside") == 1
+    assert page.index("story-factbox-beside") < page.index("Placed facts") < page.index("story-after")
+    assert page.index("story-after") < page.index("factbox-relationship_map")
+
+
+def test_a_story_with_only_maps_has_nothing_beside_the_text(client, axis_map_box):
+    article = _live(ArticleFactory(body=BODY))
+    FactBoxPlacementFactory(factbox=axis_map_box, article=article, after_paragraph=1)
+    page = _page(client, article)
+    assert "story-factbox-beside" not in page and "has-beside" not in page
     assert 'class="story-body has-boxes"' in page
 
 
@@ -155,7 +207,7 @@ def test_unplaced_boxes_follow_the_placed_ones_when_there_are_both(client):
     FactBoxPlacementFactory(factbox=_box("Placed"), article=article, after_paragraph=1, position=2)
     page = _page(client, article)
     assert page.index("Placed") < page.index("Third block.") < page.index("Alongside")
-    assert 'class="story-body has-boxes has-placed"' in page
+    assert 'class="story-body has-boxes has-beside"' in page
 
 
 def test_story_without_boxes_keeps_its_body_whole(client):
@@ -273,7 +325,7 @@ LONG_BODY = "".join(f"<p>Paragraph {i}. " + "Words that fill a line of the story
 
 @pytest.fixture
 def browser_story(live_server):
-    """A live story with a relationship map beside it and a key-facts box after its third paragraph."""
+    """A live story with an unplaced relationship map and a key-facts box after its third paragraph."""
     article = _live(ArticleFactory(slug="in-a-browser", body=LONG_BODY))
     tie = RelationshipFactory(subject=ActorFactory(name="Democratic People's Republic of Korea"))
     box = FactBoxFactory(kind=FactBox.Kind.RELATIONSHIP_MAP, slug="the-map", title="The map")
@@ -289,18 +341,19 @@ def _rect(page, selector: str) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_on_a_wide_screen_boxes_sit_beside_the_text(page, browser_story):
+def test_on_a_wide_screen_one_box_sits_beside_the_text_and_the_map_runs_in_it(page, browser_story):
     page.set_viewport_size(DESKTOP)
     page.goto(browser_story)
     text = _rect(page, ".prose p")
     third = _rect(page, ".prose p:nth-of-type(3)")
-    placed = _rect(page, ".story-factbox-placed")
-    beside = _rect(page, ".story-beside")
-    assert placed["left"] >= text["right"] and beside["left"] >= text["right"]
-    assert placed["right"] <= DESKTOP["width"]
-    # The placed box hangs level with the paragraph it follows; the unplaced one continues the column under it.
-    assert abs(placed["top"] - third["bottom"]) < 40
-    assert beside["top"] >= placed["bottom"]
+    beside = _rect(page, ".story-factbox-beside")
+    assert beside["left"] >= text["right"] and beside["right"] <= DESKTOP["width"]
+    # The placed box hangs level with the paragraph it follows; the map follows the text, as wide as it.
+    assert abs(beside["top"] - third["bottom"]) < 40
+    the_map = _rect(page, ".story-after .story-factbox")
+    assert the_map["left"] == text["left"] and the_map["right"] >= text["right"] - 1
+    paragraphs = page.locator(".prose p")
+    assert the_map["top"] >= paragraphs.nth(paragraphs.count() - 1).evaluate("el => el.getBoundingClientRect().bottom")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
@@ -308,12 +361,12 @@ def test_on_a_wide_screen_boxes_sit_beside_the_text(page, browser_story):
 def test_on_a_phone_a_placed_box_follows_its_paragraph_and_the_other_the_story(page, browser_story):
     page.set_viewport_size(PHONE)
     page.goto(browser_story)
-    placed = _rect(page, ".story-factbox-placed")
+    placed = _rect(page, ".story-factbox-beside")
     assert _rect(page, ".prose p:nth-of-type(3)")["bottom"] <= placed["top"]
-    assert placed["bottom"] <= _rect(page, ".story-factbox-placed + .prose p")["top"]
+    assert placed["bottom"] <= _rect(page, ".story-factbox-beside + .prose p")["top"]
     paragraphs = page.locator(".prose p")
     last = paragraphs.nth(paragraphs.count() - 1).evaluate("el => el.getBoundingClientRect().bottom")
-    assert _rect(page, ".story-beside")["top"] >= last
+    assert _rect(page, ".story-after")["top"] >= last
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
