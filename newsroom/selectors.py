@@ -82,7 +82,8 @@ def actor_map(actor: Actor, ties: list[Relationship]) -> payload.Payload | None:
         "schema": payload.SCHEMA,
         "title": f"Who {actor.name} is tied to",
         "slug": f"{actor.slug}-ties",
-        "kind": FactBox.Kind.RELATIONSHIP_MAP,
+        # Plain strings: a payload is JSON, and reading one takes nothing else for text.
+        "kind": "relationship_map",
         "kind_label": str(FactBox.Kind.RELATIONSHIP_MAP.label),
         "intro": intro,
         "items": [
