@@ -70,6 +70,19 @@ class ArticleQuerySet(SlugHistoryQuerySet):
         # The body is most of a row and no list shows it.
         return self.with_publication_date().defer("body").newest_first()
 
+    def with_box_links(self) -> ArticleQuerySet:
+        """Each article's published boxes in running order as ``box_links``, with what a link to one
+        needs (its title, and the slug and number its version was published with, which make its id
+        on the story page) and not the payload they are read from."""
+        from newsroom.models import FactBoxPlacement
+
+        placements = (
+            FactBoxPlacement.objects.public()
+            .defer("factbox__published_version__payload")
+            .annotate(frozen_slug=KeyTextTransform("slug", "factbox__published_version__payload"))
+        )
+        return self.prefetch_related(Prefetch("factbox_placements", queryset=placements, to_attr="box_links"))
+
     def for_story_page(self, *, claim_details: bool = True) -> ArticleQuerySet:
         """Everything a story page shows, in a fixed number of queries whatever its size.
 

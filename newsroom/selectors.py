@@ -7,21 +7,26 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from newsroom import roles
-from newsroom.factboxes.snapshots import Snapshot, live_review_notes
-from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox, FactBoxReference
-from relations.models import Actor, Claim, Relationship
+from newsroom.factboxes import payload
+from newsroom.factboxes.snapshots import EVIDENCE_STANCES, Snapshot, live_review_notes
+from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox, FactBoxReference, FactBoxVersion
+from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
+from relations.querysets import count_of
 from relations.visibility import Showing
 
 # An actor page is not an archive: the newest stories say what it is in the news for,
 # and the lists of ties and claims are bounded like any public list.
-ACTOR_PAGE_STORIES = 50
+ACTOR_PAGE_STORIES = 10
 ACTOR_PAGE_LIST = 100
+# The actor's map draws its best-evidenced ties: past a dozen a map of one actor's ties reads as a hairball.
+ACTOR_MAP_TIES = 12
 # Each list of the editorial queue shows this many, with a count of the rest.
 QUEUE_LENGTH = 10
 
@@ -32,9 +37,60 @@ def actors_for_page() -> QuerySet[Actor]:
 
 
 def actor_public_relationships(actor: Actor, *, limit: int = ACTOR_PAGE_LIST) -> list[Relationship]:
-    """At most ``limit`` ties, and one more to tell the page that the list goes on."""
-    ties = Relationship.objects.public().involving(actor).with_parties().order_by("type__name", "pk")
+    """The actor's public ties, best evidenced first (the ones its map draws): at most ``limit``,
+    and one more to tell the page that the list goes on."""
+    # Counted per tie of the page (an index probe per link), never by grouping every link of the archive.
+    evidence = ClaimRelationship.objects.filter(relationship=OuterRef("pk"), stance__in=EVIDENCE_STANCES).filter(
+        Exists(Claim.objects.public().filter(pk=OuterRef("claim")))
+    )
+    ties = (
+        Relationship.objects.public()
+        .involving(actor)
+        .with_parties()
+        .annotate(evidenced=count_of(evidence))
+        .order_by("-evidenced", "type__name", "pk")
+    )
     return list(ties[: limit + 1])
+
+
+def _public_evidence() -> QuerySet[ClaimRelationship]:
+    """A tie's links to the public claims that bear on it, with what a payload copies of each claim."""
+    return (
+        ClaimRelationship.objects.filter(stance__in=EVIDENCE_STANCES)
+        .filter(Exists(Claim.objects.public().filter(pk=OuterRef("claim"))))
+        .select_related("claim__attributed_to")
+        .prefetch_related(Prefetch("claim__sources", queryset=Source.objects.public(), to_attr="snapshot_sources"))
+        .order_by("stance", "pk")
+    )
+
+
+def actor_map(actor: Actor, ties: list[Relationship]) -> payload.Payload | None:
+    """A relationship map's payload of ``actor`` and the first ``ACTOR_MAP_TIES`` of ``ties`` (public,
+    best evidenced first), each with its public evidence: drawn and rendered as any published box is,
+    so the actor page's map reads like the boxes of the stories. ``None`` when the actor has no tie."""
+    drawn = ties[:ACTOR_MAP_TIES]
+    if not drawn:
+        return None
+    prefetch_related_objects(drawn, Prefetch("claim_links", queryset=_public_evidence(), to_attr="snapshot_evidence"))
+    more = len(ties) > len(drawn)
+    intro = (
+        f"The {len(drawn)} best-documented of the public ties of {actor.name}, numbered as in the table."
+        if more
+        else f"Every public tie of {actor.name}, numbered as in the table."
+    )
+    return {
+        "schema": payload.SCHEMA,
+        "title": f"Who {actor.name} is tied to",
+        "slug": f"{actor.slug}-ties",
+        # Plain strings: a payload is JSON, and reading one takes nothing else for text.
+        "kind": "relationship_map",
+        "kind_label": str(FactBox.Kind.RELATIONSHIP_MAP.label),
+        "intro": intro,
+        "items": [
+            {"type": "actor", "actor": payload.write_actor(actor)},
+            *({"type": "relationship", "relationship": payload.write_relationship(tie)} for tie in drawn),
+        ],
+    }
 
 
 def actor_public_claims(actor: Actor, *, limit: int = ACTOR_PAGE_LIST) -> list[Claim]:
@@ -52,7 +108,94 @@ def actor_public_claims(actor: Actor, *, limit: int = ACTOR_PAGE_LIST) -> list[C
 
 
 def actor_live_stories(actor: Actor, *, limit: int = ACTOR_PAGE_STORIES) -> list[Article]:
-    return list(Article.objects.public().about(actor).for_listing()[:limit])
+    """The newest live stories about the actor: at most ``limit``, and one more to tell the page that
+    the list goes on."""
+    return list(Article.objects.public().about(actor).for_listing().with_box_links()[: limit + 1])
+
+
+# --- Sections and the front page --------------------------------------------------------------
+
+# The front page leads with the newest story and groups the rest of its page by section.
+FRONT_PAGE_TEASER_ITEMS = 3
+
+
+def section_slug(name: str) -> str:
+    """A section's address: its name as a slug ("Middle East" → ``middle-east``); empty when the name
+    has nothing a slug keeps, and the section then has no page."""
+    return slugify(name)
+
+
+def live_section_names(slug: str) -> list[str]:
+    """The sections of live stories whose name reads as ``slug``, several when editors spelt one
+    section two ways ("Middle East", "Middle-East"): one page shows them all.
+
+    Sections are a short vocabulary typed into a free field: the distinct names of the live stories
+    are few and read through the section's index, and the answer is kept by the public cache. A
+    stored slug column would have to be kept in step by every path that writes a section."""
+    if not slug:
+        return []
+    names = Article.objects.public().exclude(section="").order_by("section").values_list("section", flat=True)
+    return [name for name in names.distinct() if section_slug(name) == slug]
+
+
+def section_stories(names: list[str]):
+    """The live stories of the sections ``names``, newest first, each with the boxes it runs."""
+    return Article.objects.public().filter(section__in=names).for_listing().with_box_links()
+
+
+@dataclass(frozen=True)
+class SectionGroup:
+    name: str  # "" for the stories that have no section
+    slug: str
+    stories: list[Article]
+
+
+def by_section(stories: Iterable[Article]) -> list[SectionGroup]:
+    """``stories`` (newest first) grouped by section: the section with the newest story first, and the
+    stories without a section last."""
+    groups: dict[str, list[Article]] = {}
+    for story in stories:
+        groups.setdefault(story.section, []).append(story)
+    named = [SectionGroup(name, section_slug(name), listed) for name, listed in groups.items() if name]
+    rest = [SectionGroup("", "", groups[""])] if "" in groups else []
+    return named + rest
+
+
+@dataclass(frozen=True)
+class BoxTeaser:
+    """The first box a story runs, as the front page shows it beside the story."""
+
+    title: str
+    kind: str
+    kind_label: str
+    intro: str
+    anchor: str  # the box's id on the story page
+    items: list[str]  # the first few items, by name
+    more: int  # how many items the box holds besides
+
+
+def box_teaser(story: Article) -> BoxTeaser | None:
+    """The first box ``story`` runs (``with_box_links``), read from the version readers see: one query."""
+    from newsroom.factboxes.rendering import dom_id
+
+    placements = getattr(story, "box_links", [])
+    if not placements:
+        return None
+    version = placements[0].factbox.published_version
+    stored = FactBoxVersion.objects.filter(pk=version.pk).values_list("payload", flat=True).first()
+    if stored is None:
+        return None
+    box = payload.read_payload(stored)
+    names = [payload.item_name(item) for item in box["items"] if item["type"] != "actor"]
+    return BoxTeaser(
+        title=box["title"],
+        kind=box["kind"],
+        kind_label=box["kind_label"],
+        intro=box["intro"],
+        anchor=dom_id(box),
+        items=names[:FRONT_PAGE_TEASER_ITEMS],
+        more=max(0, len(names) - FRONT_PAGE_TEASER_ITEMS),
+    )
 
 
 # --- The start page: each role's desk ----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Public story and actor pages, the embeds other sites frame, and the oEmbed provider."""
+"""Public front, section, story and actor pages, the embeds other sites frame, and the oEmbed provider."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from newsroom.embeds import oembed, pages
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sections/<slug:slug>/", views.section, name="section"),
     path("stories/<slug:slug>/", views.story, name="story"),
     path("actors/<slug:slug>/", views.actor, name="actor"),
     path("preview/<str:token>/", views.story_preview, name="story_preview"),

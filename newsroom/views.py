@@ -1,4 +1,4 @@
-"""The readers' pages: the front page, a story, an actor."""
+"""The readers' pages: the front page, a section, a story, an actor."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
 from newsroom import previews, selectors
 from newsroom.cited_passages import story_page_body
-from newsroom.factboxes import notices
+from newsroom.factboxes import notices, rendering
 from newsroom.models import Article, FactBoxReference
 
 STORIES_PER_PAGE = 20
@@ -78,24 +78,68 @@ class AddressedBySlug:
             return answer
 
 
-@method_decorator(require_safe, name="dispatch")
-class HomeView(PublicPage, ListView):
-    # ListView answers 404 for a page number that is not a number or out of range.
-    template_name = "newsroom/home.html"
+class StoryListPage(PublicPage, ListView):
+    """A list of live stories, newest first, twenty a page: a page number that is not a number or out
+    of range answers 404 (ListView)."""
+
     context_object_name = "stories"
     paginate_by = STORIES_PER_PAGE
     paginator_class = UncountedPaginator
 
-    def get_queryset(self):
-        # Built per request: "live" depends on the clock.
-        return Article.objects.public().for_listing()
+    def address(self) -> tuple:
+        """The list's view name and arguments."""
+        raise NotImplementedError
+
+    def canonical(self, page: int) -> str:
+        # Each page is its own canonical address; other query parameters are not.
+        address = absolute_url(self.request, *self.address())
+        return f"{address}?page={page}" if page > 1 else address
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"].number
-        # Each page is its own canonical address; other query parameters are not.
-        canonical = absolute_url(self.request, "home")
-        return {**context, "canonical": f"{canonical}?page={page}" if page > 1 else canonical}
+        return {**context, "canonical": self.canonical(context["page_obj"].number)}
+
+
+@method_decorator(require_safe, name="dispatch")
+class HomeView(StoryListPage):
+    """The front page: the newest story leads, with its first box; the rest of the first page's
+    stories follow by section. Further pages list older stories by date."""
+
+    template_name = "newsroom/home.html"
+
+    def get_queryset(self):
+        # Built per request: "live" depends on the clock.
+        return Article.objects.public().for_listing().with_box_links()
+
+    def address(self) -> tuple:
+        return ("home",)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        stories = list(context["stories"])
+        if context["page_obj"].number > 1 or not stories:
+            return context
+        lead, rest = stories[0], stories[1:]
+        return {**context, "lead": lead, "lead_box": selectors.box_teaser(lead), "sections": selectors.by_section(rest)}
+
+
+@method_decorator(require_safe, name="dispatch")
+class SectionView(StoryListPage):
+    """A section's live stories; 404 for a section no live story is in."""
+
+    template_name = "newsroom/section.html"
+
+    def get_queryset(self):
+        self.names = selectors.live_section_names(self.kwargs["slug"])
+        if not self.names:
+            raise Http404("No live story is in that section.")
+        return selectors.section_stories(self.names)
+
+    def address(self) -> tuple:
+        return ("section", self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.names[0], section_slug=self.kwargs["slug"], **kwargs)
 
 
 @method_decorator(require_safe, name="dispatch")
@@ -146,18 +190,30 @@ class ActorView(AddressedBySlug, PublicPage, DetailView):
         limit = selectors.ACTOR_PAGE_LIST
         relationships = selectors.actor_public_relationships(actor, limit=limit)
         claims = selectors.actor_public_claims(actor, limit=limit)
+        stories = selectors.actor_live_stories(actor)
+        shown = relationships[:limit]
+        drawn = selectors.actor_map(actor, shown)
+        # The map is a box like those stories run, rendered from a payload of the actor's public ties.
+        note = "Drawn from our published record of ties and the claims that bear on them"
+        tie_map = rendering.render_factbox(drawn, self.request, draft_note=note) if drawn else ""
         return super().get_context_data(
-            relationships=relationships[:limit],
+            relationships=shown,
+            tie_map=tie_map,
+            # What the map leaves out is listed under it.
+            unmapped=shown[selectors.ACTOR_MAP_TIES :],
             more_relationships=len(relationships) > limit,
             claims=claims[:limit],
             more_claims=len(claims) > limit,
             list_limit=limit,
-            stories=selectors.actor_live_stories(actor),
+            stories=stories[: selectors.ACTOR_PAGE_STORIES],
+            more_stories=len(stories) > selectors.ACTOR_PAGE_STORIES,
+            stories_limit=selectors.ACTOR_PAGE_STORIES,
             **kwargs,
         )
 
 
 home = HomeView.as_view()
+section = SectionView.as_view()
 story = StoryView.as_view()
 actor = ActorView.as_view()
 

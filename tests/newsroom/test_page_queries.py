@@ -25,13 +25,13 @@ from tests.helpers import editing, publish_factbox
 
 pytestmark = pytest.mark.django_db
 
-# Front page: the count, the page. Story: the article, then its fact boxes, corrections, actors,
-# citations with their claims, the claims' sources, their relationships. Actor: the
-# actor, its aliases, relationships, claims, the claims' sources, their relationships,
-# the stories citing them, its stories.
-HOME_QUERIES = 2
+# Front page: the page, its stories' boxes, the lead's first box. Story: the article, then its fact
+# boxes, corrections, actors, citations with their claims, the claims' sources, their relationships.
+# Actor: the actor, its aliases, relationships, the evidence of those on its map and their sources,
+# claims, the claims' sources, their relationships, the stories citing them, its stories, their boxes.
+HOME_QUERIES = 3
 STORY_QUERIES = 7
-ACTOR_QUERIES = 8
+ACTOR_QUERIES = 11
 SIZES = [1, 30]
 
 

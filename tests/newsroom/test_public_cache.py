@@ -35,7 +35,7 @@ STORY = "/embed/stories/the-story/"
 OEMBED_BOX = "/oembed/?url=http://testserver/embed/factboxes/axis/%3Ftheme%3Ddark&maxwidth=400"
 OEMBED_STORY = "/oembed/?url=http://testserver/stories/the-story/"
 EMBEDS = [BOX, f"{BOX}?theme=dark", PINNED, STORY, "/embed.js", OEMBED_BOX, OEMBED_STORY]
-PAGES = ["/", "/stories/the-story/", "/actors/russia/"]
+PAGES = ["/", "/sections/world/", "/stories/the-story/", "/actors/russia/"]
 ADDRESSES = [*EMBEDS, *PAGES]
 
 
