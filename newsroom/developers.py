@@ -22,6 +22,8 @@ from relations.models import Relationship
 # What the examples name when nothing is published yet: plainly a stand-in, never a draft's slug.
 PLACEHOLDER_BOX = {"slug": "your-box-slug", "title": "Your fact box", "version": 1, "iframe_height": 600}
 PLACEHOLDER_ACTOR = "your-actor-slug"
+# DRF reads a rate's period by its first letter.
+PERIODS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ def _examples() -> Example:
         actor_slug=tie.subject.slug if tie is not None else PLACEHOLDER_ACTOR,
         placeholder=box is None or tie is None,
     )
+
+
+def _rate(setting: str) -> str:
+    """``600/minute`` (or ``600/m``, as DRF also reads it) in words: "600 requests a minute"."""
+    number, period = setting.split("/")
+    return f"{number} requests a {PERIODS[period[0]]}"
 
 
 @method_decorator(require_safe, name="dispatch")
@@ -120,7 +128,7 @@ class DevelopersView(PublicPage, TemplateView):
             box_title_json=json.dumps(example.box_title, ensure_ascii=False),
             api_max_age=settings.API_MAX_AGE,
             embed_max_age=settings.EMBED_MAX_AGE,
-            api_rate=settings.API_ANON_RATE.replace("/", " a "),
+            api_rate=_rate(settings.API_ANON_RATE),
             **kwargs,
         )
 

@@ -117,6 +117,13 @@ def test_page_is_a_normal_public_page_not_framed_and_kept_by_the_public_cache(cl
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("rate", "words"), [("600/minute", "600 requests a minute"), ("5/s", "5 requests a second")])
+def test_page_states_the_rate_the_api_allows(client, settings, rate, words):
+    settings.API_ANON_RATE = rate
+    assert f"may make {words}." in client.get(PAGE).content.decode()
+
+
+@pytest.mark.django_db
 def test_page_answers_only_reads(client):
     assert client.post(PAGE).status_code == 405
     assert client.head(PAGE).status_code == 200
