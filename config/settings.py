@@ -256,7 +256,8 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-# Conditional requests from scripts need If-None-Match allowed, and their ETag and Retry-After readable;
+# Conditional requests from scripts need If-None-Match allowed, and their ETag, Retry-After and Link (the
+# root's links to the documentation) readable;
 # there are no credentials or CSRF tokens to accept.
 CORS_ALLOW_HEADERS = [
     "accept",
@@ -267,7 +268,7 @@ CORS_ALLOW_HEADERS = [
     "user-agent",
     "x-requested-with",
 ]
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After"]
 
 # Signing in: after LOGIN_FAILURE_LIMIT wrong passwords for one account from one address, that account
 # may not sign in from that address for LOGIN_LOCKOUT_MINUTES (django-axes). Others, and the same

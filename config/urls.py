@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from config import api_schema  # noqa: F401 - registers the schema's extensions before any schema is generated
@@ -15,6 +16,8 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    # Temporary (302), not permanent: clients keep a 301 for good, and /api/ may one day list the API's versions.
+    path("api/", RedirectView.as_view(pattern_name="api-docs", permanent=False), name="api"),
     path("", include("newsroom.urls")),
 ]
 

@@ -44,7 +44,7 @@ from core import public_state
 log = logging.getLogger(__name__)
 
 # Addresses the middleware answers, besides the front page; anything else never waits on the cache.
-CACHED_PREFIXES = ("/sections/", "/stories/", "/actors/", "/embed/", "/embed.js", "/oembed/")
+CACHED_PREFIXES = ("/sections/", "/stories/", "/actors/", "/embed/", "/embed.js", "/oembed/", "/developers/")
 # The request headers that make a request conditional: a miss renders the full answer without them,
 # so that it can be stored, and then answers them from the stored validators.
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")

@@ -1,8 +1,9 @@
-"""Public front, section, story and actor pages, the embeds other sites frame, and the oEmbed provider."""
+"""Public front, section, story and actor pages, the embeds other sites frame, the oEmbed provider, and the
+partners' page."""
 
 from django.urls import path
 
-from newsroom import views
+from newsroom import developers, views
 from newsroom.embeds import oembed, pages
 
 urlpatterns = [
@@ -16,4 +17,5 @@ urlpatterns = [
     path("embed/stories/<slug:slug>/", pages.story_embed, name="embed_story"),
     path("embed.js", pages.embed_js, name="embed_js"),
     path("oembed/", oembed.oembed, name="oembed"),
+    path("developers/", developers.developers, name="developers"),
 ]

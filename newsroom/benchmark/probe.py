@@ -110,6 +110,8 @@ def public_targets(actor: Actor) -> tuple[list[Target], dict]:
     targets = []
     # Every collection the API's root lists, so that one added later is measured too.
     for prefix in client.get("/api/v1/").json():
+        if prefix.startswith("_"):  # "_links": the documentation's addresses, not a collection
+            continue
         first = f"/api/v1/{prefix}/"
         targets.append(Target(f"API {prefix}, first page", "api", first))
         deep, depth = _deep_page(client, first)

@@ -27,7 +27,10 @@ def get(url):
 
 
 root = get("/api/v1/")
-for collection in root.values():
+# "_links" is the documentation's addresses, not a collection.
+for name, collection in root.items():
+    if name.startswith("_"):
+        continue
     page = collection
     while page:
         listing = get(page)
