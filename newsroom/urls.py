@@ -1,8 +1,8 @@
-"""Public story and actor pages, the embeds other sites frame, and the oEmbed provider."""
+"""Public story and actor pages, the embeds other sites frame, the oEmbed provider, search, feeds and sitemaps."""
 
 from django.urls import path
 
-from newsroom import views
+from newsroom import feeds, search, sitemaps, views
 from newsroom.embeds import oembed, pages
 
 urlpatterns = [
@@ -15,4 +15,16 @@ urlpatterns = [
     path("embed/stories/<slug:slug>/", pages.story_embed, name="embed_story"),
     path("embed.js", pages.embed_js, name="embed_js"),
     path("oembed/", oembed.oembed, name="oembed"),
+    # Finding and following: search, feeds, sitemaps, robots.txt (docs/architecture.md, "Search, feeds and sitemaps").
+    path("search/", search.search, name="search"),
+    path("feeds/stories.rss", feeds.stories_rss, name="feed_stories_rss"),
+    path("feeds/stories.atom", feeds.stories_atom, name="feed_stories_atom"),
+    path("feeds/sections/<slug:slug>.rss", feeds.section_rss, name="feed_section_rss"),
+    path("feeds/sections/<slug:slug>.atom", feeds.section_atom, name="feed_section_atom"),
+    path("feeds/actors/<slug:slug>.rss", feeds.actor_rss, name="feed_actor_rss"),
+    path("feeds/actors/<slug:slug>.atom", feeds.actor_atom, name="feed_actor_atom"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
