@@ -39,7 +39,9 @@ class StoriesFeed(Feed):
 
     feed_type = Rss201rev2Feed
     title = f"{SITE_NAME}: latest stories"
-    description = "Stories on who backs whom among states, blocs and armed groups, with every claim sourced and checked."
+    description = (
+        "Stories on who backs whom among states, blocs and armed groups, with every claim sourced and checked."
+    )
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # Made of public rows and the address alone: kept by the public cache like the pages.

@@ -44,8 +44,12 @@ class SearchForm(forms.Form):
 
 
 def stories(terms: str) -> QuerySet[Article]:
-    return Article.objects.public().search(terms).defer("body").with_publication_date().order_by(
-        "-search_rank", "-publish_at", "-pk"
+    return (
+        Article.objects.public()
+        .search(terms)
+        .defer("body")
+        .with_publication_date()
+        .order_by("-search_rank", "-publish_at", "-pk")
     )
 
 

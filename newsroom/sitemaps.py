@@ -59,10 +59,7 @@ class ActorSitemap(Sitemap):
 
     def items(self) -> QuerySet[Actor]:
         return (
-            Actor.objects.public()
-            .annotate(changed=Greatest("updated_at", "public_from"))
-            .only("slug")
-            .order_by("pk")
+            Actor.objects.public().annotate(changed=Greatest("updated_at", "public_from")).only("slug").order_by("pk")
         )
 
     def location(self, item: Actor) -> str:
@@ -79,7 +76,9 @@ class SectionSitemap(Sitemap):
     """The section pages (``/sections/<slug>/``, ``slugify(section)``) of sections live stories are filed in."""
 
     def items(self) -> list[dict]:
-        rows = Article.objects.public().exclude(section="").order_by().values("section").annotate(latest=Max("publish_at"))
+        rows = (
+            Article.objects.public().exclude(section="").order_by().values("section").annotate(latest=Max("publish_at"))
+        )
         return sorted((row for row in rows if slugify(row["section"])), key=lambda row: row["section"])
 
     def location(self, item: dict) -> str:
