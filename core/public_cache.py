@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # Addresses the middleware answers, besides the front page; anything else never waits on the cache.
 CACHED_PREFIXES = ("/sections/", "/stories/", "/actors/", "/embed/", "/embed.js", "/oembed/", "/developers/")
+# Search, feeds, sitemaps and robots.txt: public answers too, made of public rows and the address.
+CACHED_PREFIXES += ("/search/", "/feeds/", "/sitemap", "/robots.txt")
 # The request headers that make a request conditional: a miss renders the full answer without them,
 # so that it can be stored, and then answers them from the stored validators.
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")

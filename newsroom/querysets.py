@@ -12,8 +12,13 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from core import search
 from relations.closure import Reach
 from relations.querysets import SlugHistoryQuerySet
+
+# What a story is searched by, and how much each counts (``core.search``); the index on it is in
+# migration 0017_article_search.
+ARTICLE_SEARCH_FIELDS = (("title", "A"), ("standfirst", "B"), ("body", "C"))
 
 
 class ArticleQuerySet(SlugHistoryQuerySet):
@@ -65,6 +70,10 @@ class ArticleQuerySet(SlugHistoryQuerySet):
 
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by("-publish_at", "-pk")
+
+    def search(self, terms: str) -> ArticleQuerySet:
+        """The stories matching ``terms`` (a search box's words), annotated with ``search_rank``."""
+        return search.ranked(self, terms, ARTICLE_SEARCH_FIELDS)
 
     def for_listing(self) -> ArticleQuerySet:
         # The body is most of a row and no list shows it.

@@ -1,9 +1,9 @@
-"""Public front, section, story and actor pages, the embeds other sites frame, the oEmbed provider, and the
-partners' page."""
+"""Public front, section, story and actor pages, the embeds other sites frame, the oEmbed provider, search,
+feeds and sitemaps, and the partners' page."""
 
 from django.urls import path
 
-from newsroom import developers, views
+from newsroom import developers, feeds, search, sitemaps, views
 from newsroom.embeds import oembed, pages
 
 urlpatterns = [
@@ -18,4 +18,16 @@ urlpatterns = [
     path("embed.js", pages.embed_js, name="embed_js"),
     path("oembed/", oembed.oembed, name="oembed"),
     path("developers/", developers.developers, name="developers"),
+    # Finding and following: search, feeds, sitemaps, robots.txt (docs/architecture.md, "Search, feeds and sitemaps").
+    path("search/", search.search, name="search"),
+    path("feeds/stories.rss", feeds.stories_rss, name="feed_stories_rss"),
+    path("feeds/stories.atom", feeds.stories_atom, name="feed_stories_atom"),
+    path("feeds/sections/<slug:slug>.rss", feeds.section_rss, name="feed_section_rss"),
+    path("feeds/sections/<slug:slug>.atom", feeds.section_atom, name="feed_section_atom"),
+    path("feeds/actors/<slug:slug>.rss", feeds.actor_rss, name="feed_actor_rss"),
+    path("feeds/actors/<slug:slug>.atom", feeds.actor_atom, name="feed_actor_atom"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]

@@ -19,8 +19,15 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import search
 from relations import dates
 from relations.closure import Reach
+
+# What actors and claims are searched by, and how much each counts (``core.search``); the indexes on
+# them are in migration 0015_search.
+ACTOR_SEARCH_FIELDS = (("name", "A"), ("description", "C"))
+ALIAS_SEARCH_FIELDS = (("name", "A"),)
+CLAIM_SEARCH_FIELDS = (("text", "A"), ("quote", "B"))
 
 
 class SlugHistoryQuerySet(models.QuerySet):
@@ -59,6 +66,26 @@ class ActorQuerySet(SlugHistoryQuerySet, PublicFromQuerySet):
         return self.annotate(
             relationship_count=count_of(as_subject) + count_of(as_object),
             claim_count=count_of(claims),
+        )
+
+    def search(self, terms: str) -> ActorQuerySet:
+        """The actors whose name, description or one of whose aliases match ``terms``, annotated with
+        ``search_rank``: an alias's match counts as a name's.
+
+        Each table is matched through its own index and the actors are picked by key, rather than one
+        OR across the two tables, which would make the database work out every actor's text."""
+        from relations.models import Actor, ActorAlias
+
+        full = search.full_text(self)
+        named = Actor._base_manager.filter(search.condition(terms, ACTOR_SEARCH_FIELDS, full=full))
+        aliased = ActorAlias.objects.filter(search.condition(terms, ALIAS_SEARCH_FIELDS, full=full))
+        alias_rank = models.Case(
+            models.When(pk__in=aliased.values("actor"), then=models.Value(search.worth("A", full=full))),
+            default=models.Value(0.0),
+            output_field=models.FloatField(),
+        )
+        return self.filter(Q(pk__in=named.values("pk")) | Q(pk__in=aliased.values("actor"))).annotate(
+            search_rank=search.rank(terms, ACTOR_SEARCH_FIELDS, full=full) + alias_rank
         )
 
     def with_public_counts(self) -> ActorQuerySet:
@@ -182,6 +209,10 @@ class ClaimQuerySet(PublicFromQuerySet):
         from relations.models import ClaimReach
 
         return self.filter(pk__in=ClaimReach.objects.filter(actor=actor).values("claim"))
+
+    def search(self, terms: str) -> ClaimQuerySet:
+        """The claims whose statement or quote match ``terms``, annotated with ``search_rank``."""
+        return search.ranked(self, terms, CLAIM_SEARCH_FIELDS)
 
     def for_display(self) -> ClaimQuerySet:
         """Everything a claim shows readers (``templates/newsroom/_claim.html``), in a fixed
