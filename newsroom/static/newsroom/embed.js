@@ -83,9 +83,12 @@
       return;
     }
     prepare(frame, "");
-    // The frame may have loaded, and said its height, before this script arrived.
+    // The frame may have loaded, and said its height, before this script arrived: ask again.
+    // Addressed to "*" because a frame not yet loaded (loading="lazy" below the fold) still holds
+    // about:blank, of the host's origin, and a message addressed to our origin would be refused with
+    // an error in the host's console. The request carries nothing; the answer is checked on arrival.
     if (frame.contentWindow) {
-      frame.contentWindow.postMessage({ type: MEASURE_MESSAGE }, origin);
+      frame.contentWindow.postMessage({ type: MEASURE_MESSAGE }, "*");
     }
   }
 
