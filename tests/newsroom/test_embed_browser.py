@@ -198,6 +198,22 @@ def test_pasted_snippets_log_nothing_in_the_partners_console(live_server, new_pa
     assert {frames.nth(i).evaluate("el => el.getBoundingClientRect().width") for i in range(len(boxes))} == {400}
 
 
+def test_a_compact_placeholder_frames_the_compact_box(live_server, new_page, partner_site):
+    _publish_box("long-box", [f"Statement {n}." for n in range(8)], title="A long box")
+    link = f'<a href="{live_server.url}/embed/factboxes/long-box/">A long box</a>'
+    holder = f'<div data-factbox="long-box" data-compact>{link}</div>'
+    page = new_page(width=800, height=720)
+
+    page.goto(partner_site(_partner_page(holder + f'<script src="{live_server.url}/embed.js"></script>')))
+    frame = page.locator("iframe")
+    outer, inner = _frame_sizes(page, frame.element_handle())
+
+    assert frame.get_attribute("src") == f"{live_server.url}/embed/factboxes/long-box/?compact=1"
+    assert abs(outer - inner) <= HEIGHT_TOLERANCE
+    content = frame.element_handle().content_frame()
+    assert "See all 8 items" in content.inner_text("body") and "Statement 3." not in content.inner_text("body")
+
+
 def test_a_height_from_another_origin_is_ignored(live_server, page, partner_site):
     _publish_box("short-box", ["One short statement."])
     body = _placeholder(live_server, "short-box", "A short box") + f'<script src="{live_server.url}/embed.js"></script>'

@@ -1,5 +1,5 @@
 // Newsroom relations embeds, for the pages of other sites: turns each placeholder
-// <div data-factbox="slug"> (optional data-version, data-theme) into a frame of the fact box,
+// <div data-factbox="slug"> (optional data-version, data-theme, data-compact) into a frame of the fact box,
 // takes over the frames of our embeds already in the page, and keeps every one of them as tall
 // as its content. Including it more than once, or after the frames have loaded, does no harm.
 (function () {
@@ -36,10 +36,13 @@
     return EMBED_PATH.test(url.pathname.slice(base.pathname.length));
   }
 
-  function boxUrl(slug, version, theme) {
+  function boxUrl(slug, version, theme, compact) {
     var url = new URL("embed/factboxes/" + slug + "/" + (version ? "v/" + version + "/" : ""), base);
     if (theme) {
       url.searchParams.set("theme", theme);
+    }
+    if (compact) {
+      url.searchParams.set("compact", "1");
     }
     return url.href;
   }
@@ -70,7 +73,7 @@
     var frame = document.createElement("iframe");
     prepare(frame, title.replace(/\s+/g, " ").trim());
     frame.style.height = FIRST_HEIGHT + "px";
-    frame.src = boxUrl(slug, version, THEMES.hasOwnProperty(theme) ? theme : "");
+    frame.src = boxUrl(slug, version, THEMES.hasOwnProperty(theme) ? theme : "", holder.hasAttribute("data-compact"));
     holder.setAttribute("data-factbox-ready", "");
     while (holder.firstChild) {
       holder.removeChild(holder.firstChild);
