@@ -49,6 +49,9 @@ _ADVANCES = {
 }
 ADVANCES = {key: tuple(int(n) / 100 for n in table.split()) for key, table in _ADVANCES.items()}
 OTHER_ADVANCE = 0.62  # a letter outside ASCII (accents, dashes, icons), in ems
+# Lines are filled to this share of their width: the advances above are rounded, and a line the model
+# fills to the last pixel may wrap in a browser. Erring towards one line more leaves room, never a cut.
+LINE_FILL = 0.98
 
 # The box's width at which its title grows and its table of ties stops being cards (container queries).
 WIDE_TITLE = 40 * REM
@@ -91,7 +94,7 @@ def _rem(*values: float) -> tuple[float, ...]:
 
 INLINE = Style(display="inline")
 HIDDEN = Style(display="none")
-LABEL = Style(display="inline", font=0.6875 * REM, bold=True, upper=True, spacing=0.06)
+LABEL = Style(display="inline", font=0.6875 * REM, bold=True, upper=True, spacing=0.06, extra=0.3 * REM)
 TAG_STYLES = {
     **{tag: INLINE for tag in ("a", "span", "time", "abbr", "strong", "em", "b", "i", "small", "cite", "q")},
     **{tag: HIDDEN for tag in ("script", "style", "template", "title", "head")},
@@ -101,7 +104,9 @@ CLASS_STYLES = {
     # The embed page
     "embed": Style(font=0.9375 * REM, line=1.5, family="sans", bold=False, upper=False, spacing=0),
     "embed-note": Style(font=0.8125 * REM, margin=(0, 0.5 * REM), padding=(*_rem(0.5, 0.75, 0.5), 0.75 * REM + 4)),
-    "embed-more": Style(font=0.875 * REM, bold=True, margin=(0.5 * REM, 0)),
+    "embed-more": Style(
+        font=0.875 * REM, bold=True, padding=(0.5 * REM, 1 * REM + 1, 0.6 * REM, 1 * REM + 1), border=(0, 1)
+    ),
     "embed-card": Style(padding=(*_rem(0.9, 1, 0.75), 1 * REM + 1), border=(4, 1)),
     "embed-card-kicker": Style(font=0.75 * REM, bold=True, upper=True, spacing=0.07, margin=(0, 0.2 * REM)),
     "embed-card-title": Style(font=1.25 * REM, line=1.2, family="serif", bold=True),
@@ -324,6 +329,7 @@ class _Layout:
         return found
 
     def _lines(self, segments: list[Segment], width: float, strut: Font) -> float:
+        width *= LINE_FILL
         lines, used, height, tallest = 0, 0.0, 0.0, strut.line_height
         for text, font, extra in segments:
             used += extra
