@@ -15,10 +15,10 @@ from django.views.decorators.http import require_safe
 
 from core.addresses import absolute_url, current_slug, permanent_redirect
 from core.public_cache import keep_public
-from newsroom.embeds import heights, lookups, pages
+from newsroom.embeds import heights, lookups, pages, thumbnails
 from newsroom.embeds.assets import assets
 from newsroom.embeds.pages import THEMES, embed_query, theme_query
-from newsroom.factboxes import notices, payload
+from newsroom.factboxes import notices, payload, relationship_map
 from newsroom.models import Article, FactBox
 
 PROVIDER_NAME = "Newsroom relations"
@@ -115,6 +115,16 @@ def box_height(request: HttpRequest, stored: Mapping[str, Any], width: int) -> i
     return rendered_height(pages.embed_page(request, stored, theme="auto"), width)
 
 
+def _map_thumbnail(request: HttpRequest, slug: str, number: int, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """oEmbed's thumbnail fields for a relationship map: the PNG of the version shown."""
+    width, height = thumbnails.size(relationship_map.layout(stored))
+    return {
+        "thumbnail_url": absolute_url(request, "embed_factbox_map", slug, number),
+        "thumbnail_width": width,
+        "thumbnail_height": height,
+    }
+
+
 @require_safe
 def oembed(request: HttpRequest) -> HttpResponse:
     """The oEmbed answer for one of our fact box or story addresses (``?url=``)."""
@@ -143,6 +153,7 @@ def _answer(request: HttpRequest) -> HttpResponse:
     # Everything else the answer depends on is in its own URL, which caches key on.
     representation = (request.get_host(), request.is_secure(), theme, compact, assets().fingerprint)
 
+    thumbnail: dict[str, Any] = {}
     if name in BOX_ROUTES:
         row = lookups.latest_version(slug) if number is None else lookups.pinned_version(slug, number)
         if row is None:
@@ -179,7 +190,10 @@ def _answer(request: HttpRequest) -> HttpResponse:
             stored=stored,
         )
         height = rendered_height(page, width)
-        title, kind = payload.read_header(stored)["title"], "factbox"
+        header = payload.read_header(stored)
+        title, kind = header["title"], "factbox"
+        if header["kind"] == FactBox.Kind.RELATIONSHIP_MAP and "number" in header:
+            thumbnail = _map_thumbnail(request, slug, header["number"], stored)
     else:
         story = lookups.live_story(slug)
         if story is None:
@@ -194,19 +208,19 @@ def _answer(request: HttpRequest) -> HttpResponse:
         src = absolute_url(request, "embed_story", slug, query=theme_query(theme))
 
     height = min(height, max_height or height)
-    response = JsonResponse(
-        {
-            "version": "1.0",
-            "type": "rich",
-            "provider_name": PROVIDER_NAME,
-            "provider_url": absolute_url(request, "home"),
-            "title": title,
-            "html": snippet(request, src, title=title, width=width, height=height, kind=kind),
-            "width": width,
-            "height": height,
-            "cache_age": settings.EMBED_MAX_AGE,
-        }
-    )
+    answer = {
+        "version": "1.0",
+        "type": "rich",
+        "provider_name": PROVIDER_NAME,
+        "provider_url": absolute_url(request, "home"),
+        "title": title,
+        "html": snippet(request, src, title=title, width=width, height=height, kind=kind),
+        "width": width,
+        "height": height,
+        "cache_age": settings.EMBED_MAX_AGE,
+        **thumbnail,
+    }
+    response = JsonResponse(answer)
     # Public, published data: an editor's browser may ask for it directly.
     response["Access-Control-Allow-Origin"] = "*"
     lookups.add_cache_headers(response, etag=etag, last_modified=modified)

@@ -8,13 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
-from newsroom.embeds import lookups
+from newsroom.embeds import lookups, thumbnails
 from newsroom.embeds.assets import Assets, assets
 from newsroom.factboxes import notices
 from newsroom.factboxes.payload import read_header, read_payload
@@ -318,6 +319,26 @@ def story_embed(request: HttpRequest, slug: str) -> HttpResponse:
         return answer
     response = story_page(request, story, theme=theme)
     lookups.add_cache_headers(response, etag=etag)
+    return keep_public(response)
+
+
+@require_safe
+def map_thumbnail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Version ``number`` of a published relationship map as a PNG (oEmbed's ``thumbnail_url``). A
+    version's picture never changes, hence ``immutable``; it is fresh no longer than an embed, so a
+    withdrawn box's picture leaves caches as its embed does."""
+    row = lookups.pinned_version(slug, number)
+    if row is None:
+        raise Http404("No published fact box version here.")
+    etag = lookups.make_etag("map.png", row["version_id"], assets().fingerprint)
+    if answer := lookups.not_modified(request, etag=etag):
+        return answer
+    stored = lookups.version_payload(row["version_id"])
+    if read_header(stored)["kind"] != FactBox.Kind.RELATIONSHIP_MAP:
+        raise Http404("Only a relationship map has a picture.")
+    response = HttpResponse(thumbnails.map_png(stored), content_type="image/png")
+    lookups.add_cache_headers(response, etag=etag)
+    patch_cache_control(response, immutable=True)
     return keep_public(response)
 
 
