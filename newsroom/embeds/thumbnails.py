@@ -8,8 +8,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont
-
 from newsroom.factboxes import relationship_map
 
 WIDTH = 640  # px; the height follows the drawing's aspect
@@ -52,17 +50,24 @@ def _bezier(start: float, control: float, end: float, t: float) -> float:
 
 
 def _faded(colour: str) -> tuple[int, int, int]:
+    from PIL import ImageColor
+
     red, green, blue = ImageColor.getrgb(colour)[:3]
     return tuple(round(255 - (255 - c) * FADED_OPACITY) for c in (red, green, blue))
 
 
-def _font(size: float) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+def _font(size: float):
+    from PIL import ImageFont
+
     # Pillow's own scalable font: no system font is needed on the server.
     return ImageFont.load_default(size=max(8, round(size)))
 
 
 def map_png(stored: Mapping[str, Any]) -> bytes:
     """The map of a stored payload as PNG bytes."""
+    # Imported when drawing: everything else here (oEmbed's thumbnail size) is plain arithmetic.
+    from PIL import Image, ImageDraw
+
     geometry = relationship_map.layout(stored)
     left, top, view_width, _view_height = _view_box(geometry)
     width, height = size(geometry)
