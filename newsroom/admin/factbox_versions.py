@@ -160,11 +160,14 @@ def embed_snippets(request: HttpRequest, box: FactBox, version: FactBoxVersion |
         script,
     )
     iframe = format_html(
-        '<iframe src="{}" title="{}" style="width:100%;border:0" height="{}" loading="lazy"></iframe>'
+        '<iframe src="{}" title="{}" width="{}" height="{}" loading="lazy" data-newsroom-embed="factbox" '
+        'style="width:100%;max-width:{}px;border:0"></iframe>'
         '<script async src="{}"></script>',
         url,
         title,
-        box_height(stored, WIDTH),
+        WIDTH,
+        box_height(request, stored, WIDTH),
+        WIDTH,
         script,
     )
     return Snippets(url=url, placeholder=placeholder, iframe=iframe)

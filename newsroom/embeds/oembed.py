@@ -15,31 +15,20 @@ from django.views.decorators.http import require_safe
 
 from core.addresses import absolute_url, current_slug, permanent_redirect
 from core.public_cache import keep_public
-from newsroom.embeds import lookups
+from newsroom.embeds import heights, lookups, pages, thumbnails
 from newsroom.embeds.assets import assets
-from newsroom.embeds.pages import THEMES, theme_query
-from newsroom.factboxes import notices, payload
+from newsroom.embeds.pages import THEMES, embed_query, theme_query
+from newsroom.factboxes import notices, payload, relationship_map
 from newsroom.models import Article, FactBox
 
 PROVIDER_NAME = "Newsroom relations"
 BOX_ROUTES = {"embed_factbox", "embed_factbox_version"}
 STORY_ROUTES = {"story", "embed_story"}
 
-WIDTH = 600
-# Heights for a frame no script resizes (consumers that strip scripts), measured on the demo
-# boxes at 600px; /embed.js does better. A map's actors are its drawing's nodes, not rows.
-BOX_CHROME_HEIGHT = 130
-MAP_HEIGHT = 620
-ITEM_HEIGHTS = {"claim": 105, "relationship": 140, "actor": 130, "text": 52}
-KIND_ITEM_HEIGHTS = {
-    "claim_check": {"claim": 170},
-    "relationship_map": {"actor": 0, "relationship": 260},
-}
-# A verdict given since publication: a line at the top of the box and a notice on each claim it moved.
-NOTICES_LINE_HEIGHT = 30
-NOTICE_HEIGHT = 48
-STORY_CARD_HEIGHT = 170
-STORY_LINE_HEIGHT = 24
+# The frame's width when the consumer gives no maxwidth, as the admin's snippet has it; a wider maxwidth
+# is honoured up to MAX_WIDTH, past which a box's lines grow too long to read.
+WIDTH = 640
+MAX_WIDTH = 800
 
 
 class OEmbedError(Exception):
@@ -59,9 +48,9 @@ def _dimension(request: HttpRequest, name: str) -> int | None:
     return int(value) if len(value) <= 9 else 999_999_999
 
 
-def _our_embeddable(request: HttpRequest, url: str) -> tuple[str, dict[str, Any], str] | None:
-    """The route name, arguments and theme of ``url`` when it is one of our fact box or story
-    addresses, on a host this site answers to; None otherwise."""
+def _our_embeddable(request: HttpRequest, url: str) -> tuple[str, dict[str, Any], str, bool] | None:
+    """The route name, arguments, theme and compactness of ``url`` when it is one of our fact box or
+    story addresses, on a host this site answers to; None otherwise."""
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed IPv6 bracket: not an address of ours
@@ -79,8 +68,10 @@ def _our_embeddable(request: HttpRequest, url: str) -> tuple[str, dict[str, Any]
         return None
     if match.namespace or match.url_name not in BOX_ROUTES | STORY_ROUTES:
         return None
-    theme = parse_qs(parts.query).get("theme", [""])[-1]
-    return match.url_name, match.kwargs, theme if theme in THEMES else "auto"
+    query = parse_qs(parts.query)
+    theme = query.get("theme", [""])[-1]
+    compact = query.get("compact", [""])[-1] == "1"
+    return match.url_name, match.kwargs, theme if theme in THEMES else "auto", compact
 
 
 def _renamed(request: HttpRequest, url: str, name: str, kwargs: dict[str, Any], queryset) -> HttpResponse | None:
@@ -114,27 +105,24 @@ def snippet(request: HttpRequest, src: str, *, title: str, width: int, height: i
     )
 
 
-def _narrow(height: int, width: int) -> int:
-    # A narrower frame wraps more lines.
-    return round(height * min(2.0, WIDTH / width))
+def rendered_height(response: HttpResponse, width: int) -> int:
+    """How tall an embed page renders in a frame ``width`` pixels wide (``newsroom.embeds.heights``)."""
+    return heights.height(response.content.decode(), width)
 
 
-def box_height(stored: Mapping[str, Any], width: int, moved: int = 0) -> int:
-    """About how tall the box is at ``width``, with notices on ``moved`` claims."""
-    box = payload.read_payload(stored)
-    heights = {**ITEM_HEIGHTS, **KIND_ITEM_HEIGHTS.get(box["kind"], {})}
-    height = BOX_CHROME_HEIGHT + sum(heights[item["type"]] for item in box["items"])
-    if box["kind"] == FactBox.Kind.RELATIONSHIP_MAP:
-        height += MAP_HEIGHT
-    if moved:
-        height += NOTICES_LINE_HEIGHT + NOTICE_HEIGHT * moved
-    return _narrow(height, width)
+def box_height(request: HttpRequest, stored: Mapping[str, Any], width: int) -> int:
+    """How tall the embed of a box's payload renders at ``width``, as the admin's snippet frames it."""
+    return rendered_height(pages.embed_page(request, stored, theme="auto"), width)
 
 
-def story_height(story: dict[str, Any], width: int) -> int:
-    """About how tall the story card is at ``width``: its standfirst's lines, one line per box."""
-    lines = len(story["standfirst"]) // 75 + 1 + (story["boxes_shown"] or 0)
-    return _narrow(STORY_CARD_HEIGHT + STORY_LINE_HEIGHT * lines, width)
+def _map_thumbnail(request: HttpRequest, slug: str, number: int, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """oEmbed's thumbnail fields for a relationship map: the PNG of the version shown."""
+    width, height = thumbnails.size(relationship_map.layout(stored))
+    return {
+        "thumbnail_url": absolute_url(request, "embed_factbox_map", slug, number),
+        "thumbnail_width": width,
+        "thumbnail_height": height,
+    }
 
 
 @require_safe
@@ -157,12 +145,15 @@ def _answer(request: HttpRequest) -> HttpResponse:
     target = _our_embeddable(request, url)
     if target is None:
         raise OEmbedError(404, "That address is not a story or fact box published here.")
-    name, kwargs, theme = target
+    name, kwargs, theme, compact = target
+    # A compact box may be asked for in the embed's address or as a parameter of this request.
+    compact = name in BOX_ROUTES and (compact or request.GET.get("compact") == "1")
     slug, number = kwargs["slug"], kwargs.get("number")
-    width = min(WIDTH, max_width or WIDTH)
+    width = min(max_width, MAX_WIDTH) if max_width else WIDTH
     # Everything else the answer depends on is in its own URL, which caches key on.
-    representation = (request.get_host(), request.is_secure(), theme, assets().fingerprint)
+    representation = (request.get_host(), request.is_secure(), theme, compact, assets().fingerprint)
 
+    thumbnail: dict[str, Any] = {}
     if name in BOX_ROUTES:
         row = lookups.latest_version(slug) if number is None else lookups.pinned_version(slug, number)
         if row is None:
@@ -175,13 +166,34 @@ def _answer(request: HttpRequest) -> HttpResponse:
         modified = notices.last_modified(row, row["published_at"])
         if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
             return answer
-        stored = lookups.version_payload(version_id)
-        height = box_height(stored, width, row["notices_shown"] or 0)
-        title, kind = payload.read_header(stored)["title"], "factbox"
         if number is None:
-            src = absolute_url(request, "embed_factbox", slug, query=theme_query(theme))
+            src = absolute_url(request, "embed_factbox", slug, query=embed_query(theme, compact))
+            newer_url = None
         else:
-            src = absolute_url(request, "embed_factbox_version", slug, number, query=theme_query(theme))
+            src = absolute_url(request, "embed_factbox_version", slug, number, query=embed_query(theme, compact))
+            latest = row["version_id"] == row["published_version_id"]
+            newer_url = (
+                None if latest else absolute_url(request, "embed_factbox", slug, query=embed_query(theme, compact))
+            )
+        # The frame's page, laid out as the browser will lay it out: with its notices, its note of a
+        # newer version, or cut to its first items.
+        stored = lookups.version_payload(version_id)
+        page = pages.box_page(
+            request,
+            slug,
+            version_id,
+            number=number,
+            theme=theme,
+            compact=compact,
+            newer_url=newer_url,
+            noticed=bool(row["notices_shown"]),
+            stored=stored,
+        )
+        height = rendered_height(page, width)
+        header = payload.read_header(stored)
+        title, kind = header["title"], "factbox"
+        if header["kind"] == FactBox.Kind.RELATIONSHIP_MAP and "number" in header:
+            thumbnail = _map_thumbnail(request, slug, header["number"], stored)
     else:
         story = lookups.live_story(slug)
         if story is None:
@@ -191,23 +203,24 @@ def _answer(request: HttpRequest) -> HttpResponse:
         etag, modified = lookups.story_etag(story, "oembed", *representation), None
         if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
             return answer
-        title, height, kind = story["title"], story_height(story, width), "story"
+        page = pages.story_page(request, story, theme=theme)
+        title, height, kind = story["title"], rendered_height(page, width), "story"
         src = absolute_url(request, "embed_story", slug, query=theme_query(theme))
 
     height = min(height, max_height or height)
-    response = JsonResponse(
-        {
-            "version": "1.0",
-            "type": "rich",
-            "provider_name": PROVIDER_NAME,
-            "provider_url": absolute_url(request, "home"),
-            "title": title,
-            "html": snippet(request, src, title=title, width=width, height=height, kind=kind),
-            "width": width,
-            "height": height,
-            "cache_age": settings.EMBED_MAX_AGE,
-        }
-    )
+    answer = {
+        "version": "1.0",
+        "type": "rich",
+        "provider_name": PROVIDER_NAME,
+        "provider_url": absolute_url(request, "home"),
+        "title": title,
+        "html": snippet(request, src, title=title, width=width, height=height, kind=kind),
+        "width": width,
+        "height": height,
+        "cache_age": settings.EMBED_MAX_AGE,
+        **thumbnail,
+    }
+    response = JsonResponse(answer)
     # Public, published data: an editor's browser may ask for it directly.
     response["Access-Control-Allow-Origin"] = "*"
     lookups.add_cache_headers(response, etag=etag, last_modified=modified)

@@ -8,19 +8,22 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from core.addresses import absolute_url, moved
 from core.public_cache import keep_public
-from newsroom.embeds import lookups
+from newsroom.embeds import lookups, thumbnails
 from newsroom.embeds.assets import Assets, assets
 from newsroom.factboxes import notices
-from newsroom.factboxes.payload import read_header
+from newsroom.factboxes.payload import read_header, read_payload
 from newsroom.models import Article, FactBox
 
 THEMES = ("light", "dark")
+# A compact box (``?compact=1``): its title, its first few items and a link to all of them.
+COMPACT_ITEMS = 3
 COLOR_SCHEMES = {"light": "light", "dark": "dark", "auto": "light dark"}
 # Who may frame a page when the caller does not say (the admin preview): this site only.
 SAME_SITE = ("'self'",)
@@ -30,6 +33,22 @@ def requested_theme(request: HttpRequest) -> str:
     """``light`` or ``dark`` when ``?theme=`` asks for one; anything else follows the reader's setting."""
     theme = request.GET.get("theme", "")
     return theme if theme in THEMES else "auto"
+
+
+def requested_compact(request: HttpRequest) -> bool:
+    """Whether ``?compact=1`` asks for the compact box; any other value is the full box, as an unknown theme is auto."""
+    return request.GET.get("compact") == "1"
+
+
+def compact_payload(stored: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+    """The payload cut to its first items, and how many the full box shows. A map's drawing of a
+    few ties would misstate the whole, so a compact map lists its first ties as a list does."""
+    box = read_payload(stored)
+    items = box["items"]
+    if box["kind"] == FactBox.Kind.RELATIONSHIP_MAP:
+        items = [entry for entry in items if entry["type"] == "relationship"] or items
+    kind = FactBox.Kind.KEY_FACTS if box["kind"] == FactBox.Kind.RELATIONSHIP_MAP else box["kind"]
+    return {**box, "kind": kind, "items": items[:COMPACT_ITEMS]}, len(items)
 
 
 def frame_ancestors_directive(frame_ancestors) -> str:
@@ -92,13 +111,15 @@ def embed_page(
     verdicts: notices.Verdicts | None = None,
     draft_note: str = "",
     preview_data: Any = None,
+    more: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     """The self-contained page showing a fact box ``payload``: a published version, or a draft's
     for the admin preview. It sends no caching headers, and only this site may frame it unless
     ``frame_ancestors`` says otherwise; the public views add both. ``verdicts``: those moved since
     a published version (``notices``), each shown as a notice on its claim. A draft's preview says
     what readers see meanwhile (``draft_note``) and may carry ``preview_data`` for the admin page
-    framing it, as inert JSON (never a script the page runs)."""
+    framing it, as inert JSON (never a script the page runs). ``more``: a compact box's link to
+    all its items (``url`` and ``count``)."""
     return _page(
         request,
         "newsroom/embed/factbox.html",
@@ -109,6 +130,7 @@ def embed_page(
             "verdicts": verdicts,
             "draft_note": draft_note,
             "preview_data": preview_data,
+            "more": more,
         },
         theme=theme,
         oembed_url=oembed_url,
@@ -133,8 +155,70 @@ def theme_query(theme: str) -> dict[str, str] | None:
     return {"theme": theme} if theme in THEMES else None
 
 
-def _oembed_link(request: HttpRequest) -> str:
-    return absolute_url(request, "oembed", query={"url": request.build_absolute_uri(request.path), "format": "json"})
+def embed_query(theme: str, compact: bool = False) -> dict[str, str] | None:
+    """The query of an embed's address that keeps its theme and compactness."""
+    query = {**(theme_query(theme) or {}), **({"compact": "1"} if compact else {})}
+    return query or None
+
+
+def _oembed_link(request: HttpRequest, compact: bool = False) -> str:
+    page = request.build_absolute_uri(request.path) + ("?compact=1" if compact else "")
+    return absolute_url(request, "oembed", query={"url": page, "format": "json"})
+
+
+def box_page(
+    request: HttpRequest,
+    slug: str,
+    version_id: int,
+    *,
+    number: int | None = None,
+    theme: str,
+    compact: bool,
+    newer_url: str | None = None,
+    noticed: bool = False,
+    stored: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """A published version's embed page: version ``number`` when pinned, the latest otherwise. The
+    embed views send it, and oEmbed lays it out to say how tall it is (``stored``: the version's
+    payload, when the caller has read it)."""
+    if stored is None:
+        stored = lookups.version_payload(version_id)
+    more = None
+    if compact:
+        stored, count = compact_payload(stored)
+        args = (slug,) if number is None else (slug, number)
+        full = absolute_url(
+            request, "embed_factbox" if number is None else "embed_factbox_version", *args, query=theme_query(theme)
+        )
+        more = {"url": full, "count": count}
+    return embed_page(
+        request,
+        stored,
+        theme=theme,
+        newer_url=newer_url,
+        oembed_url=_oembed_link(request, compact),
+        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
+        verdicts=notices.verdicts_of(version_id) if noticed else None,
+        more=more,
+    )
+
+
+def story_page(request: HttpRequest, story: dict[str, Any], *, theme: str) -> HttpResponse:
+    """A live story's card, as the embed view sends it and oEmbed lays it out."""
+    slug = story["slug"]
+    context = {
+        "story": story,
+        "story_url": absolute_url(request, "story", slug),
+        "boxes": lookups.story_boxes(story),
+    }
+    return _page(
+        request,
+        "newsroom/embed/story.html",
+        context,
+        theme=theme,
+        oembed_url=_oembed_link(request),
+        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
+    )
 
 
 def _moved(request: HttpRequest, queryset, slug: str) -> HttpResponse | None:
@@ -168,23 +252,16 @@ def _unavailable(request: HttpRequest, theme: str, **box: object) -> HttpRespons
 @xframe_options_exempt
 def factbox_embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The latest published version of a box, as a page other sites may frame."""
-    theme = requested_theme(request)
+    theme, compact = requested_theme(request), requested_compact(request)
     row = lookups.latest_version(slug)
     if row is None:
         return _moved(request, FactBox.objects.public(), slug) or _unavailable(request, theme, slug=slug)
     version_id = row["published_version_id"]
-    etag = lookups.make_etag("box", version_id, *notices.etag_parts(row), theme, assets().fingerprint)
+    etag = lookups.make_etag("box", version_id, *notices.etag_parts(row), theme, compact, assets().fingerprint)
     modified = notices.last_modified(row, row["published_at"])
     if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
         return answer
-    response = embed_page(
-        request,
-        lookups.version_payload(version_id),
-        theme=theme,
-        oembed_url=_oembed_link(request),
-        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
-        verdicts=notices.verdicts_of(version_id) if row["notices_shown"] else None,
-    )
+    response = box_page(request, slug, version_id, theme=theme, compact=compact, noticed=bool(row["notices_shown"]))
     lookups.add_cache_headers(response, etag=etag, last_modified=modified)
     return keep_public(response)
 
@@ -193,7 +270,7 @@ def factbox_embed(request: HttpRequest, slug: str) -> HttpResponse:
 @xframe_options_exempt
 def factbox_version_embed(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Version ``number`` of a published box, pinned: it says so when a newer one is out."""
-    theme = requested_theme(request)
+    theme, compact = requested_theme(request), requested_compact(request)
     row = lookups.pinned_version(slug, number)
     if row is None:
         return _moved(request, FactBox.objects.public(), slug) or _unavailable(
@@ -207,19 +284,21 @@ def factbox_version_embed(request: HttpRequest, slug: str, number: int) -> HttpR
         row["published_version_id"],
         *notices.etag_parts(row),
         theme,
+        compact,
         assets().fingerprint,
     )
     modified = notices.last_modified(row, row["published_at"], row["last_published_at"])
     if answer := lookups.not_modified(request, etag=etag, last_modified=modified):
         return answer
-    response = embed_page(
+    response = box_page(
         request,
-        lookups.version_payload(row["version_id"]),
+        slug,
+        row["version_id"],
+        number=number,
         theme=theme,
-        newer_url=None if latest else absolute_url(request, "embed_factbox", slug, query=theme_query(theme)),
-        oembed_url=_oembed_link(request),
-        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
-        verdicts=notices.verdicts_of(row["version_id"]) if row["notices_shown"] else None,
+        compact=compact,
+        newer_url=None if latest else absolute_url(request, "embed_factbox", slug, query=embed_query(theme, compact)),
+        noticed=bool(row["notices_shown"]),
     )
     lookups.add_cache_headers(response, etag=etag, last_modified=modified)
     return keep_public(response)
@@ -238,20 +317,28 @@ def story_embed(request: HttpRequest, slug: str) -> HttpResponse:
     etag = lookups.story_etag(story, theme, assets().fingerprint)
     if answer := lookups.not_modified(request, etag=etag):
         return answer
-    context = {
-        "story": story,
-        "story_url": absolute_url(request, "story", slug),
-        "boxes": lookups.story_boxes(story),
-    }
-    response = _page(
-        request,
-        "newsroom/embed/story.html",
-        context,
-        theme=theme,
-        oembed_url=_oembed_link(request),
-        frame_ancestors=settings.EMBED_FRAME_ANCESTORS,
-    )
+    response = story_page(request, story, theme=theme)
     lookups.add_cache_headers(response, etag=etag)
+    return keep_public(response)
+
+
+@require_safe
+def map_thumbnail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Version ``number`` of a published relationship map as a PNG (oEmbed's ``thumbnail_url``). A
+    version's picture never changes, hence ``immutable``; it is fresh no longer than an embed, so a
+    withdrawn box's picture leaves caches as its embed does."""
+    row = lookups.pinned_version(slug, number)
+    if row is None:
+        raise Http404("No published fact box version here.")
+    etag = lookups.make_etag("map.png", row["version_id"], assets().fingerprint)
+    if answer := lookups.not_modified(request, etag=etag):
+        return answer
+    stored = lookups.version_payload(row["version_id"])
+    if read_header(stored)["kind"] != FactBox.Kind.RELATIONSHIP_MAP:
+        raise Http404("Only a relationship map has a picture.")
+    response = HttpResponse(thumbnails.map_png(stored), content_type="image/png")
+    lookups.add_cache_headers(response, etag=etag)
+    patch_cache_control(response, immutable=True)
     return keep_public(response)
 
 

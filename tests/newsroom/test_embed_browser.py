@@ -170,6 +170,50 @@ def test_pasted_oembed_snippet_resizes_on_another_origin(live_server, page, part
     assert seen == {"dialogs": [], "policy": []}
 
 
+def test_pasted_snippets_log_nothing_in_the_partners_console(live_server, new_page, partner_site):
+    # Below the fold, lazy frames are still about:blank (the host's origin) when /embed.js first asks them
+    # their heights: the request must not be refused with an error in the partner's console.
+    boxes = [
+        (f"box-{n}", [f"Statement {i} of box {n}, as a partner pastes it." for i in range(4 + n)]) for n in range(4)
+    ]
+    snippets = []
+    for slug, statements in boxes:
+        _publish_box(slug, statements, title=f"Box {slug}")
+        embed = quote(f"{live_server.url}/embed/factboxes/{slug}/", safe="")
+        with urllib.request.urlopen(f"{live_server.url}/oembed/?url={embed}&maxwidth=400", timeout=10) as response:
+            snippets.append(json.loads(response.read())["html"])
+    spacer = '<p style="height:1500px">Their reporting.</p>'
+    page = new_page(width=1280, height=720)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+
+    partner_site(" ", path="/favicon.ico")  # the partner's own 404 is not ours to report
+    page.goto(partner_site(_partner_page(spacer.join(snippets) + spacer)))
+    frames = page.locator("iframe")
+    sizes = [_frame_sizes(page, frames.nth(i).element_handle()) for i in range(len(boxes))]
+
+    assert console == [] and page.errors == []
+    for outer, inner in sizes:
+        assert abs(outer - inner) <= HEIGHT_TOLERANCE, sizes
+    assert {frames.nth(i).evaluate("el => el.getBoundingClientRect().width") for i in range(len(boxes))} == {400}
+
+
+def test_a_compact_placeholder_frames_the_compact_box(live_server, new_page, partner_site):
+    _publish_box("long-box", [f"Statement {n}." for n in range(8)], title="A long box")
+    link = f'<a href="{live_server.url}/embed/factboxes/long-box/">A long box</a>'
+    holder = f'<div data-factbox="long-box" data-compact>{link}</div>'
+    page = new_page(width=800, height=720)
+
+    page.goto(partner_site(_partner_page(holder + f'<script src="{live_server.url}/embed.js"></script>')))
+    frame = page.locator("iframe")
+    outer, inner = _frame_sizes(page, frame.element_handle())
+
+    assert frame.get_attribute("src") == f"{live_server.url}/embed/factboxes/long-box/?compact=1"
+    assert abs(outer - inner) <= HEIGHT_TOLERANCE
+    content = frame.element_handle().content_frame()
+    assert "See all 8 items" in content.inner_text("body") and "Statement 3." not in content.inner_text("body")
+
+
 def test_a_height_from_another_origin_is_ignored(live_server, page, partner_site):
     _publish_box("short-box", ["One short statement."])
     body = _placeholder(live_server, "short-box", "A short box") + f'<script src="{live_server.url}/embed.js"></script>'

@@ -468,6 +468,15 @@ def test_embed_queries_do_not_grow_with_items(client, django_assert_num_queries,
         assert client.get("/embed/factboxes/axis/v/1/").status_code == 200
 
 
+@pytest.mark.parametrize("n", [1, 50])
+def test_compact_embed_queries_do_not_grow_with_items(client, django_assert_num_queries, n):
+    _published("axis", claims=tuple(f"Statement {i}." for i in range(n)))
+    with django_assert_num_queries(EMBED_QUERIES):
+        assert client.get("/embed/factboxes/axis/?compact=1").status_code == 200
+    with django_assert_num_queries(EMBED_QUERIES):
+        assert client.get("/embed/factboxes/axis/v/1/?compact=1").status_code == 200
+
+
 @pytest.mark.parametrize("n", [1, 30])
 def test_story_card_queries_do_not_grow_with_boxes(client, django_assert_num_queries, n):
     story = _live_story("the-story")
@@ -492,3 +501,40 @@ def test_embed_script_answers_304_without_a_query(client, django_assert_num_quer
     etag = client.get("/embed.js")["ETag"]
     with django_assert_num_queries(0):
         assert client.get("/embed.js", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+# --- Compact ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/embed/factboxes/axis/?compact=1", "/embed/factboxes/axis/v/1/?compact=1&theme=dark"]
+)
+def test_compact_box_shows_its_title_first_items_and_a_link_to_all(client, path):
+    _published("axis", title="The axis at a glance", claims=tuple(f"Statement {i}." for i in range(7)))
+    html = client.get(path).content.decode()
+
+    assert "The axis at a glance" in html
+    assert [f"Statement {i}." in html for i in range(7)] == [True] * 3 + [False] * 4
+    full = path.split("?")[0] + ("?theme=dark" if "theme=dark" in path else "")
+    assert f'<a href="http://testserver{full}" target="_blank" rel="noopener">See all 7 items</a>' in html
+
+
+def test_compact_is_its_own_representation(client):
+    _published("axis")
+    full, compact = client.get("/embed/factboxes/axis/"), client.get("/embed/factboxes/axis/?compact=1")
+    assert full["ETag"] != compact["ETag"]
+    assert "See all" not in full.content.decode()
+    assert client.get("/embed/factboxes/axis/?compact=yes").content == full.content
+
+
+def test_compact_map_lists_its_first_ties_without_the_drawing(client, demo):
+    html = client.get("/embed/factboxes/the-axis-at-a-glance/?compact=1").content.decode()
+    assert "<svg" not in html.split('class="factbox')[1] or 'class="fb-map-svg"' not in html
+    assert html.count('class="fb-item fb-item-relationship"') == 3
+    assert re.search(r"See all \d+ items", html)
+
+
+@pytest.mark.parametrize("path", ["/embed/factboxes/draft/?compact=1", "/embed/factboxes/draft/v/1/?compact=1"])
+def test_compact_draft_is_never_shown(client, path):
+    FactBoxFactory(slug="draft")
+    assert client.get(path).status_code == 404

@@ -403,6 +403,10 @@ class TestSnippets:
         assert "&lt;iframe src=&quot;http://testserver/embed/factboxes/axis/&quot;" in snippets
         assert "&lt;iframe src=&quot;http://testserver/embed/factboxes/axis/v/1/&quot;" in snippets
         assert 'data-copy="snippet-iframe"' in snippets
+        # The same frame oEmbed gives: as wide, and as tall as the box renders at that width.
+        answer = editor_client.get("/oembed/", {"url": "http://testserver/embed/factboxes/axis/"}).json()
+        assert f"width=&quot;640&quot; height=&quot;{answer['height']}&quot;" in snippets
+        assert "width:100%;max-width:640px;border:0" in snippets
 
     def test_drafts_and_withdrawn_boxes_offer_no_snippet(self, editor_client):
         from newsroom.factboxes.services import factbox_withdraw

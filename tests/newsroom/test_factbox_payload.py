@@ -280,8 +280,9 @@ def test_a_thin_map_renders_with_its_drawable_tie_and_its_note():
 
 def test_readers_count_and_name_only_the_items_they_can_show():
     # Two ties and a note; the unknown item adds no height and no name.
-    assert box_height(THIN_MAP, 600) == box_height(
-        {**THIN_MAP, "items": THIN_MAP["items"][:2] + THIN_MAP["items"][3:]}, 600
+    request = RequestFactory().get("/")
+    assert box_height(request, THIN_MAP, 600) == box_height(
+        request, {**THIN_MAP, "items": THIN_MAP["items"][:2] + THIN_MAP["items"][3:]}, 600
     )
     diff = compare_payloads({}, THIN_MAP)
     assert diff.added == ["A B", "A", "A note."]

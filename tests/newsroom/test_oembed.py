@@ -134,9 +134,11 @@ def test_address_on_another_allowed_host_is_ours(client):
 # --- Size ---------------------------------------------------------------------------------------------
 
 
-def test_default_size_is_600_wide(client):
+def test_default_size_is_640_wide_as_the_admin_snippet(client):
     _published("axis")
-    assert _oembed(client, BOX_URL).json()["width"] == 600
+    answer = _oembed(client, BOX_URL).json()
+    assert answer["width"] == 640
+    assert 'width="640"' in answer["html"] and "width:100%;max-width:640px" in answer["html"]
 
 
 def test_height_grows_with_the_items(client):
@@ -151,14 +153,55 @@ def test_height_grows_with_the_items(client):
 def test_maxwidth_and_maxheight_are_honoured(client, url):
     _published("axis", items=20)
     _live_story("the-story")
-    answer = _oembed(client, url, maxwidth=320, maxheight=200).json()
-    assert answer["width"] == 320 and answer["height"] == 200
-    assert 'width="320" height="200"' in answer["html"] and "max-width:320px" in answer["html"]
+    answer = _oembed(client, url, maxwidth=320, maxheight=100).json()
+    assert answer["width"] == 320 and answer["height"] == 100
+    assert 'width="320" height="100"' in answer["html"] and "max-width:320px" in answer["html"]
 
 
-def test_maxwidth_larger_than_the_default_keeps_the_default(client):
+@pytest.mark.parametrize(("maxwidth", "width"), [(700, 700), (800, 800), (2000, 800)])
+def test_maxwidth_wider_than_the_default_is_honoured_up_to_a_readable_width(client, maxwidth, width):
     _published("axis")
-    assert _oembed(client, BOX_URL, maxwidth=2000).json()["width"] == 600
+    answer = _oembed(client, BOX_URL, maxwidth=maxwidth).json()
+    assert answer["width"] == width and f"max-width:{width}px" in answer["html"]
+
+
+def test_a_narrower_frame_is_taller(client):
+    _published("axis", items=6)
+    heights = [_oembed(client, BOX_URL, maxwidth=width).json()["height"] for width in (800, 400, 320)]
+    assert heights == sorted(heights) and heights[0] < heights[-1]
+
+
+# --- Compact ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [(BOX_URL + "?compact=1", {}), (BOX_URL, {"compact": "1"}), (BOX_URL + "?theme=dark", {"compact": "1"})],
+)
+def test_compact_box_is_asked_for_in_the_address_or_as_a_parameter(client, url, params):
+    _published("axis", items=12)
+    full = _oembed(client, BOX_URL).json()
+    compact = _oembed(client, url, **params).json()
+
+    src = _iframe_src(compact["html"])
+    assert "compact=1" in src and src.startswith(BOX_URL)
+    assert compact["height"] < full["height"] / 2
+    assert _oembed(client, url, **params)["ETag"] != _oembed(client, BOX_URL)["ETag"]
+
+
+def test_compact_means_nothing_for_a_story(client):
+    _live_story("the-story")
+    assert _oembed(client, STORY_URL, compact="1").json() == _oembed(client, STORY_URL).json()
+
+
+@pytest.mark.parametrize("compact", ["", "1"])
+def test_compact_never_reaches_what_readers_may_not_see(client, compact):
+    FactBoxFactory(slug="draft")
+    withdrawn = _published("withdrawn")
+    factbox_withdraw(factbox=withdrawn, by=EditorFactory())
+    for slug in ("draft", "withdrawn"):
+        answer = _oembed(client, f"http://testserver/embed/factboxes/{slug}/?compact=1", compact=compact)
+        assert answer.status_code == 404
 
 
 # --- Refusals -------------------------------------------------------------------------------------------
@@ -228,7 +271,7 @@ def test_bad_dimensions_answer_400(client, name, value):
 def test_huge_dimensions_are_no_limit_rather_than_an_error(client):
     _published("axis")
     answer = _oembed(client, BOX_URL, maxwidth="9" * 5000, maxheight="9" * 5000).json()
-    assert answer["width"] == 600 and answer["height"] < 10_000
+    assert answer["width"] == 800 and answer["height"] < 10_000
 
 
 def test_writes_are_refused(client):
@@ -269,10 +312,21 @@ def test_oembed_etag_changes_when_the_box_is_published_again(client):
 
 
 @pytest.mark.parametrize("items", [1, 50])
-def test_oembed_queries_do_not_grow_with_items(client, django_assert_num_queries, items):
+@pytest.mark.parametrize("url", [BOX_URL, BOX_URL + "?compact=1", BOX_URL.replace("axis/", "axis/v/1/")])
+def test_oembed_queries_do_not_grow_with_items(client, django_assert_num_queries, items, url):
     _published("axis", items=items)
     with django_assert_num_queries(2):
-        assert _oembed(client, BOX_URL).status_code == 200
+        assert _oembed(client, url).status_code == 200
+
+
+@pytest.mark.parametrize("boxes", [1, 20])
+def test_story_oembed_queries_do_not_grow_with_boxes(client, django_assert_num_queries, boxes):
+    story = _live_story("the-story")
+    for i in range(boxes):
+        FactBoxPlacementFactory(factbox=_published(f"box-{i}"), article=story)
+    # The story with its boxes' validators, then its boxes' titles for the card it lays out.
+    with django_assert_num_queries(2):
+        assert _oembed(client, STORY_URL).status_code == 200
 
 
 # --- Discovery --------------------------------------------------------------------------------------------

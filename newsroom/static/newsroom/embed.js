@@ -1,5 +1,5 @@
 // Newsroom relations embeds, for the pages of other sites: turns each placeholder
-// <div data-factbox="slug"> (optional data-version, data-theme) into a frame of the fact box,
+// <div data-factbox="slug"> (optional data-version, data-theme, data-compact) into a frame of the fact box,
 // takes over the frames of our embeds already in the page, and keeps every one of them as tall
 // as its content. Including it more than once, or after the frames have loaded, does no harm.
 (function () {
@@ -36,10 +36,13 @@
     return EMBED_PATH.test(url.pathname.slice(base.pathname.length));
   }
 
-  function boxUrl(slug, version, theme) {
+  function boxUrl(slug, version, theme, compact) {
     var url = new URL("embed/factboxes/" + slug + "/" + (version ? "v/" + version + "/" : ""), base);
     if (theme) {
       url.searchParams.set("theme", theme);
+    }
+    if (compact) {
+      url.searchParams.set("compact", "1");
     }
     return url.href;
   }
@@ -70,7 +73,7 @@
     var frame = document.createElement("iframe");
     prepare(frame, title.replace(/\s+/g, " ").trim());
     frame.style.height = FIRST_HEIGHT + "px";
-    frame.src = boxUrl(slug, version, THEMES.hasOwnProperty(theme) ? theme : "");
+    frame.src = boxUrl(slug, version, THEMES.hasOwnProperty(theme) ? theme : "", holder.hasAttribute("data-compact"));
     holder.setAttribute("data-factbox-ready", "");
     while (holder.firstChild) {
       holder.removeChild(holder.firstChild);
@@ -83,9 +86,12 @@
       return;
     }
     prepare(frame, "");
-    // The frame may have loaded, and said its height, before this script arrived.
+    // The frame may have loaded, and said its height, before this script arrived: ask again.
+    // Addressed to "*" because a frame not yet loaded (loading="lazy" below the fold) still holds
+    // about:blank, of the host's origin, and a message addressed to our origin would be refused with
+    // an error in the host's console. The request carries nothing; the answer is checked on arrival.
     if (frame.contentWindow) {
-      frame.contentWindow.postMessage({ type: MEASURE_MESSAGE }, origin);
+      frame.contentWindow.postMessage({ type: MEASURE_MESSAGE }, "*");
     }
   }
 
