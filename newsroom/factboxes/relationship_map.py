@@ -562,6 +562,10 @@ def _segment_hits_box(p: tuple[float, float], q: tuple[float, float], box: Box) 
 
 
 def polyline_hits_box(points: list[tuple[float, float]], box: Box) -> bool:
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    if max(xs) < box[0] or min(xs) > box[2] or max(ys) < box[1] or min(ys) > box[3]:
+        return False
     return any(_segment_hits_box(p, q, box) for p, q in itertools.pairwise(points))
 
 
@@ -601,7 +605,7 @@ def _place_labels(
     edges: list[list[tuple[float, float]]],
     degrees: list[int],
     width: float,
-) -> tuple[list[tuple[str, float, float]], bool]:
+) -> tuple[list[tuple[str, float, float]], float]:
     """Each actor's name at the first place, in ``PLACES`` order, that covers no other name, no actor and no
     tie, and stays within the picture's width; where none does, at the place covering least. The most
     connected actors choose first (theirs are the crowded places); then each name still covering something
@@ -641,8 +645,52 @@ def _place_labels(
         for i in order:
             if cost_of(i, placed[i][2]) > 0:
                 placed[i] = choose(i)
-    clean = all(cost_of(i, placed[i][2]) == 0 for i in range(count))
-    return [placed[i][1] for i in range(count)], clean
+    left_over = sum(cost_of(i, placed[i][2]) for i in range(count))
+    return [placed[i][1] for i in range(count)], left_over
+
+
+def _collisions(label_boxes: list[Box], positions: list[tuple[float, float]], polylines) -> int:
+    """How many times a name covers another name, an actor or a tie."""
+    padded = [_grown(box, LABEL_PAD) for box in label_boxes]
+    found = sum(1 for a, b in itertools.combinations(padded, 2) if boxes_overlap(a, b))
+    found += sum(1 for box in padded for x, y in positions if box_circle_distance(box, x, y) < NODE_RADIUS + 1)
+    return found + sum(1 for box in padded for points in polylines if polyline_hits_box(points, box))
+
+
+BENDS = (16.0, -16.0, 32.0, -32.0, 48.0, -48.0)
+
+
+def _bent_clear(curves, drawn, offsets, ties, positions, label_boxes) -> list[_Curve]:
+    """The ties, each one that crosses a name bent aside, as little as clears it of every name and actor."""
+    padded = [_grown(box, LABEL_PAD) for box in label_boxes]
+
+    def clear(curve: _Curve) -> bool:
+        points = path_points(curve.path)
+        if any(polyline_hits_box(points, box) for box in padded):
+            return False
+        # A bent tie must not run through a third actor either.
+        inner = points[1:-1]
+        return all(math.hypot(x - nx, y - ny) > NODE_RADIUS + 2 for x, y in inner for nx, ny in positions)
+
+    bent = []
+    for curve, (number, (a, b)) in zip(curves, drawn, strict=True):
+        if clear(curve):
+            bent.append(curve)
+            continue
+        low, high = positions[min(a, b)], positions[max(a, b)]
+        for extra in BENDS:
+            candidate = tie_curve(
+                positions[a],
+                positions[b],
+                offsets[number] + extra,
+                arrow=not ties[number]["type"]["symmetric"],
+                normal_from=(low, high),
+            )
+            if clear(candidate):
+                curve = candidate
+                break
+        bent.append(curve)
+    return bent
 
 
 BADGE_STEPS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8)
@@ -650,11 +698,11 @@ BADGE_STEPS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8)
 
 def _place_badges(
     curves: list[_Curve], positions: list[tuple[float, float]], labels: list[Box]
-) -> tuple[list[tuple[float, float]], bool]:
+) -> tuple[list[tuple[float, float]], float]:
     """Where each tie's number goes: the point nearest its middle clear of every actor, name and number
     placed before it; where none is, the point closest to clear."""
     taken: list[tuple[float, float]] = []
-    clean = True
+    left_over = 0.0
     for curve in curves:
         best: tuple[float, int, tuple[float, float]] | None = None
         for rank, t in enumerate(BADGE_STEPS):
@@ -667,9 +715,9 @@ def _place_badges(
                 best = (cost, rank, (x, y))
             if cost == 0:
                 break
-        clean = clean and best[0] == 0
+        left_over += best[0]
         taken.append(best[2])
-    return taken, clean
+    return taken, left_over
 
 
 # --- One picture --------------------------------------------------------------------------------------
@@ -710,8 +758,11 @@ def _picture_layout(box_actors, lines, drawn, ties, unit_positions, variant: Var
         degrees[b] += 1
     offsets = _offsets(drawn)
     found = None
-    for stretch in STRETCHES:
+    # Taller first, then mirrored: the first clean attempt wins, or else the one with the fewest collisions.
+    for stretch, mirrored in itertools.product(STRETCHES, (False, True)):
         positions = _fit(unit_positions, variant, half_labels, stretch)
+        if mirrored:
+            positions = [(variant.width - x, y) for x, y in positions]
         curves = []
         for number, (a, b) in drawn.items():
             low, high = positions[min(a, b)], positions[max(a, b)]
@@ -725,13 +776,19 @@ def _picture_layout(box_actors, lines, drawn, ties, unit_positions, variant: Var
                 )
             )
         polylines = [path_points(curve.path) for curve in curves]
-        labels, labels_clean = _place_labels(positions, lines, polylines, degrees, variant.width)
+        labels, _ = _place_labels(positions, lines, polylines, degrees, variant.width)
         label_boxes = [label_box(own, *label) for own, label in zip(lines, labels, strict=True)]
-        badges, badges_clean = _place_badges(curves, positions, label_boxes)
-        found = (positions, curves, labels, label_boxes, badges, labels_clean and badges_clean)
-        if found[-1]:
+        curves = _bent_clear(curves, list(drawn.items()), offsets, ties, positions, label_boxes)
+        polylines = [path_points(curve.path) for curve in curves]
+        badges, badges_left = _place_badges(curves, positions, label_boxes)
+        left_over = _collisions(label_boxes, positions, polylines) + badges_left
+        attempt = (left_over, positions, curves, labels, label_boxes, badges)
+        if found is None or attempt[0] < found[0]:
+            found = attempt
+        if attempt[0] == 0:
             break
-    positions, curves, labels, label_boxes, badges, clean = found
+    left_over, positions, curves, labels, label_boxes, badges = found
+    clean = left_over == 0
     frame = _frame(positions, label_boxes, badges, [path_points(curve.path) for curve in curves], variant.width)
     return {
         "frame": [round(value, 1) for value in frame],
