@@ -20,6 +20,8 @@ the same layout, bit for bit.
 
 from __future__ import annotations
 
+import copy
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Mapping
@@ -660,7 +662,7 @@ def _collisions(label_boxes: list[Box], positions: list[tuple[float, float]], po
 BENDS = (16.0, -16.0, 32.0, -32.0, 48.0, -48.0)
 
 
-def _bent_clear(curves, drawn, offsets, ties, positions, label_boxes) -> list[_Curve]:
+def _bent_clear(curves, drawn, offsets, directed, positions, label_boxes) -> list[_Curve]:
     """The ties, each one that crosses a name bent aside, as little as clears it of every name and actor."""
     padded = [_grown(box, LABEL_PAD) for box in label_boxes]
 
@@ -683,7 +685,7 @@ def _bent_clear(curves, drawn, offsets, ties, positions, label_boxes) -> list[_C
                 positions[a],
                 positions[b],
                 offsets[number] + extra,
-                arrow=not ties[number]["type"]["symmetric"],
+                arrow=directed[number],
                 normal_from=(low, high),
             )
             if clear(candidate):
@@ -748,11 +750,11 @@ FILL_MAX = 1.6
 STRETCHES = (1.0, 1.2, 1.45, 1.75, 2.1)
 
 
-def _picture_layout(box_actors, lines, drawn, ties, unit_positions, variant: Variant) -> dict[str, Any]:
+def _picture_layout(keys, lines, drawn, directed, unit_positions, variant: Variant) -> dict[str, Any]:
     """The stored layout of one picture: actors, names, ties and numbers, laid out until clean or stretched
     as far as ``STRETCHES`` go."""
     half_labels = [label_size(own)[0] / 2 for own in lines]
-    degrees = [0] * len(box_actors)
+    degrees = [0] * len(keys)
     for a, b in drawn.values():
         degrees[a] += 1
         degrees[b] += 1
@@ -771,14 +773,14 @@ def _picture_layout(box_actors, lines, drawn, ties, unit_positions, variant: Var
                     positions[a],
                     positions[b],
                     offsets[number],
-                    arrow=not ties[number]["type"]["symmetric"],
+                    arrow=directed[number],
                     normal_from=(low, high),
                 )
             )
         polylines = [path_points(curve.path) for curve in curves]
         labels, _ = _place_labels(positions, lines, polylines, degrees, variant.width)
         label_boxes = [label_box(own, *label) for own, label in zip(lines, labels, strict=True)]
-        curves = _bent_clear(curves, list(drawn.items()), offsets, ties, positions, label_boxes)
+        curves = _bent_clear(curves, list(drawn.items()), offsets, directed, positions, label_boxes)
         polylines = [path_points(curve.path) for curve in curves]
         badges, badges_left = _place_badges(curves, positions, label_boxes)
         left_over = _collisions(label_boxes, positions, polylines) + badges_left
@@ -795,7 +797,7 @@ def _picture_layout(box_actors, lines, drawn, ties, unit_positions, variant: Var
         "clean": clean,
         "nodes": [
             {
-                "key": _actor_key(actor),
+                "key": key,
                 "x": round(x, 1),
                 "y": round(y, 1),
                 "anchor": anchor,
@@ -803,7 +805,7 @@ def _picture_layout(box_actors, lines, drawn, ties, unit_positions, variant: Var
                 "ly": round(ly, 1),
                 "lines": list(own),
             }
-            for actor, (x, y), (anchor, lx, ly), own in zip(box_actors, positions, labels, lines, strict=True)
+            for key, (x, y), (anchor, lx, ly), own in zip(keys, positions, labels, lines, strict=True)
         ],
         "edges": [
             {"number": number + 1, "path": curve.path, "bx": round(bx, 1), "by": round(by, 1)}
@@ -838,17 +840,31 @@ def compute_layout(box: payload.Payload) -> dict[str, Any]:
     the same for the same payload."""
     box_actors = actors(box)
     ties = relationships(box)
-    keys = [_actor_key(actor) for actor in box_actors]
-    drawn = _drawn(ties, keys)
-    unit_positions = stress_positions(len(box_actors), drawn.values())
-    lines = [wrap_label(actor["name"]) for actor in box_actors]
+    keys = tuple(_actor_key(actor) for actor in box_actors)
+    drawn = _drawn(ties, list(keys))
+    sketch = (
+        keys,
+        tuple(actor["name"] for actor in box_actors),
+        tuple((number, a, b, not ties[number]["type"]["symmetric"]) for number, (a, b) in drawn.items()),
+        len(ties),
+    )
+    return copy.deepcopy(_laid_out(sketch))
+
+
+# Laying out a large map takes a second or two: a draft's preview, an old version or an actor's page asks
+# again for the same picture, and gets it from here.
+@functools.lru_cache(maxsize=128)
+def _laid_out(sketch) -> dict[str, Any]:
+    keys, names, ties, tie_count = sketch
+    drawn = {number: (a, b) for number, a, b, _ in ties}
+    directed = {number: one_way for number, _, _, one_way in ties}
+    unit_positions = stress_positions(len(keys), drawn.values())
+    lines = [wrap_label(name) for name in names]
     pictures = {
-        variant.name: _picture_layout(box_actors, lines, drawn, ties, unit_positions, variant) for variant in VARIANTS
+        variant.name: _picture_layout(keys, lines, drawn, directed, unit_positions, variant) for variant in VARIANTS
     }
     dense = (
-        len(box_actors) > DENSE_ACTORS
-        or len(ties) > DENSE_TIES
-        or not all(picture["clean"] for picture in pictures.values())
+        len(keys) > DENSE_ACTORS or tie_count > DENSE_TIES or not all(picture["clean"] for picture in pictures.values())
     )
     return {"version": LAYOUT_VERSION, "dense": dense, **pictures}
 
