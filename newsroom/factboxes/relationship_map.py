@@ -40,7 +40,7 @@ LABEL_GAP = 5
 LABEL_PAD = 2  # clear space kept around a name
 NODE_RADIUS = 7
 BADGE_RADIUS = 10
-BADGE_FONT = 12
+BADGE_FONT = 13
 PARALLEL_SPACING = 22  # between the middles of two ties joining the same pair
 ARROW_ROOM = 4  # the arrow's tip stops short of the node's rim
 PADDING = 6
@@ -62,7 +62,7 @@ class Variant:
 
 
 VARIANTS = (
-    Variant("narrow", 300, 280, 416, 95.0, True),
+    Variant("narrow", 270, 250, 384, 90.0, True),
     Variant("wide", 560, 520, None, 130.0, False),
 )
 WIDE_FROM = VARIANTS[1].shown_from

@@ -59,8 +59,8 @@ def test_the_demo_map_is_legible_where_it_is_shown(live_demo, live_server, new_p
     page.locator(".factbox").screenshot(path=shots / f"demo-map-{width}-{scheme}.png")
 
     assert seen["shown"] == [picture]
-    # The picture fills the map's width (the narrow one up to its 26rem).
-    assert seen["width"] == pytest.approx(min(seen["figure"], 416 if picture == "narrow" else 10_000), abs=1)
+    # The picture fills the map's width (the narrow one up to its 24rem).
+    assert seen["width"] == pytest.approx(min(seen["figure"], 384 if picture == "narrow" else 10_000), abs=1)
     assert not seen["overflow"]
     # Names and numbers at 12 CSS px or more, as drawn.
     assert min(size * seen["scale"] for size in seen["fonts"]) >= 12

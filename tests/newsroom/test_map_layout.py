@@ -160,7 +160,7 @@ def test_text_stays_at_12_px_or_more_at_the_narrowest_width_each_picture_is_show
     for variant, picture in _pictures(relationship_map.layout(sahel_map())):
         scale = variant.shown_from / picture.width
         assert relationship_map.FONT * scale >= relationship_map.MIN_TEXT_PX, variant.name
-        assert relationship_map.BADGE_FONT * scale >= 11, variant.name
+        assert relationship_map.BADGE_FONT * scale >= relationship_map.MIN_TEXT_PX, variant.name
         # And a picture stops growing before its text looks shouted.
         widest = variant.max_display or 800
         assert relationship_map.FONT * widest / picture.width <= 19, variant.name
@@ -207,7 +207,7 @@ def test_the_height_at_a_width_follows_the_picture_shown_there():
     _, _, width, height = layout["narrow"]["frame"]
     assert relationship_map.display_height(stored, 300) == pytest.approx(300 * height / width)
     # The narrow picture stops growing; the wide one takes over from its breakpoint.
-    assert relationship_map.display_height(stored, 500) == pytest.approx(416 * height / width)
+    assert relationship_map.display_height(stored, 500) == pytest.approx(384 * height / width)
     _, _, width, height = layout["wide"]["frame"]
     assert relationship_map.display_height(layout, 640) == pytest.approx(640 * height / width)
     # A payload without a stored layout is laid out as it would be published.
