@@ -8,9 +8,10 @@ CSS pixels up, so that text of ``FONT`` units is never under 12 CSS pixels: the 
 text stays under about 18 pixels too.
 
 Actors are placed by stress majorisation (their distances on the page follow their distances in the graph),
-then each name takes the first of several places around its actor (right, left, below, above, the corners)
-that covers no other name, actor, tie or tie number; tie numbers sit on their tie, clear of actors and of each
-other. A map too dense to label cleanly is marked ``dense``, and the box shows its table first.
+then each name takes the first of several places around its actor (right, left, below, above, the corners
+and between) that covers no other name, actor or tie, and a tie that still crosses a name bends aside; tie
+numbers sit on their tie, clear of actors, names and each other. A map of more than ``DENSE_ACTORS`` actors or
+``DENSE_TIES`` ties, or one that cannot be drawn clean, is marked ``dense``: the box shows its table first.
 
 Publishing computes the layout once and stores it in the version's payload (``map_layout``, see
 ``with_layout``), so a version keeps its picture even when this code improves. Versions published before,

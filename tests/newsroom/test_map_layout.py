@@ -132,7 +132,7 @@ def test_a_sahel_sized_map_comes_after_its_table():
     assert relationship_map.layout(sahel_map()).dense
 
 
-def test_the_narrow_picture_of_a_dense_map_still_keeps_its_ties_inside(sahel=None):
+def test_the_narrow_picture_of_a_dense_map_still_keeps_its_ties_inside():
     picture = relationship_map.layout(sahel_map()).narrow
     assert _inside(picture) == []
 
