@@ -24,7 +24,9 @@ a stored payload lacks, or holds in the wrong type, reads as follows:
   it holds a valid ISO date; an undated item has no ``when`` at all, as written;
 - an item whose type this code does not know, or whose content is missing or empty, is left
   out: no reader has anything to show of it;
-- a payload without ``number`` and ``published_at`` is a draft's, shown in the admin's preview.
+- a payload without ``number`` and ``published_at`` is a draft's, shown in the admin's preview;
+- a map's ``map_layout`` (its picture's geometry, frozen when published) is kept if it is a JSON object;
+  ``relationship_map`` lays the map out again when it is missing or does not fit the items.
 
 Keys a reader does not know are dropped from what it returns, never from what is stored:
 the API serves the stored JSON as it is (``with_web_urls`` empties any address that is not http(s)).
@@ -164,6 +166,7 @@ class Header(TypedDict):
     intro: str
     number: NotRequired[int]  # set when published; a draft's payload has neither
     published_at: NotRequired[str]  # ISO moment
+    map_layout: NotRequired[dict[str, Any]]  # a map's, frozen when published: see relationship_map
 
 
 class Payload(Header):
@@ -456,6 +459,9 @@ def read_header(raw: Mapping[str, Any]) -> Header:
         header["number"] = number
     if published_at := _parsed(raw.get("published_at"), datetime.datetime.fromisoformat):
         header["published_at"] = published_at
+    # Read as it is: relationship_map checks it fits the payload, and lays the map out again if not.
+    if (layout := _object(raw.get("map_layout"))) is not None:
+        header["map_layout"] = layout
     return header
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from newsroom.factboxes import payload
+from newsroom.factboxes import payload, relationship_map
 from newsroom.factboxes.snapshots import Snapshot, build_snapshot
 from newsroom.models import (
     Article,
@@ -122,7 +122,8 @@ def factbox_publish(
         version = FactBoxVersion.objects.create(
             factbox=box,
             number=number,
-            payload=payload.published(snapshot.payload, number=number, at=now),
+            # A map's layout is frozen with it: the version keeps its picture when the drawing code changes.
+            payload=relationship_map.with_layout(payload.published(snapshot.payload, number=number, at=now)),
             published_at=now,
             published_by=by,
         )

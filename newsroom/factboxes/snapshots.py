@@ -217,8 +217,9 @@ def build_snapshot(box: FactBox, items: list[FactBoxItem] | None = None) -> Snap
 
 
 def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two payloads show readers the same thing (publication stamps aside)."""
-    stamps = {"number", "published_at"}
+    """Whether two payloads show readers the same thing (publication stamps, and the map's layout computed
+    from the rest, aside)."""
+    stamps = {"number", "published_at", "map_layout"}
     return {k: v for k, v in a.items() if k not in stamps} == {k: v for k, v in b.items() if k not in stamps}
 
 

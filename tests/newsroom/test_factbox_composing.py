@@ -232,8 +232,8 @@ class TestLivePreview:
         assert places[rows[first.pk]] == "Tie 2"
         assert places["items-5"] == "Tie 3"  # the new row, after every saved one
         # The map numbers its ties as the admin does.
-        badges = re.findall(r'<text x="[^"]+" y="[^"]+" dy="4" fill="#1b1b1b">(\d+)</text>', response.text)
-        assert sorted(badges) == ["1", "2", "3"]
+        badges = re.findall(r'<text x="[^"]+" y="[^"]+" dy="4.5" fill="#1b1b1b">(\d+)</text>', response.text)
+        assert sorted(badges) == ["1", "1", "2", "2", "3", "3"]  # the narrow picture's and the wide one's
         table = re.findall(r'<th scope="row" class="fb-tie-number">(\d+)</th>', response.text)
         assert table == ["1", "2", "3"]
         assert axis_map.items.get(pk=second.pk).position == 5  # nothing saved

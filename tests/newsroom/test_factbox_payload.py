@@ -269,7 +269,7 @@ THIN_MAP = {
 def test_a_thin_map_renders_with_its_drawable_tie_and_its_note():
     html = str(render_factbox(THIN_MAP, RequestFactory().get("/")))
     assert html.startswith('<section class="factbox factbox-relationship_map" id="fb-box-preview"')
-    assert html.count('<path class="fb-edge') == 1
+    assert html.count('<path class="fb-edge') == 2  # in the narrow picture and the wide one
     assert html.count('<tr class="fb-tie">') == 2
     assert "A note." in html and "Unknown." not in html
     geometry = relationship_map.layout(THIN_MAP)

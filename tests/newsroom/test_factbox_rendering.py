@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -96,6 +97,11 @@ def _render(rf, payload) -> str:
     return str(render_factbox(payload, rf.get("/stories/somewhere/")))
 
 
+def _render_map(rf, payload) -> str:
+    """The box with its map's wide picture only: the narrow one draws the same nodes and ties."""
+    return re.sub(r'<svg class="fb-map-svg fb-map-narrow".*?</svg>', "", _render(rf, payload), flags=re.S)
+
+
 def _published(box: FactBox) -> dict:
     return publish_factbox(factbox=box, by=EditorFactory()).payload
 
@@ -159,19 +165,19 @@ def axis_map(axis):
 
 
 def test_map_draws_a_labelled_node_per_actor(rf, axis_map):
-    page = Parsed(_render(rf, axis_map))
+    page = Parsed(_render_map(rf, axis_map))
     assert len(page.all("g", "fb-node")) == 4
     assert page.texts("tspan") == ["China", "Russia", "Iran", "North Korea"]
 
 
 def test_map_adds_a_node_for_an_actor_only_a_tie_names(rf):
     tie = RelationshipFactory(subject=ActorFactory(name="Belarus"), object=ActorFactory(name="Russia"))
-    page = Parsed(_render(rf, _map(tie, actors=[tie.object])))
+    page = Parsed(_render_map(rf, _map(tie, actors=[tie.object])))
     assert page.texts("tspan") == ["Russia", "Belarus"]
 
 
 def test_map_draws_an_edge_per_tie_styled_by_its_category(rf, axis_map):
-    edges = Parsed(_render(rf, axis_map)).all("path", "fb-edge")
+    edges = Parsed(_render_map(rf, axis_map)).all("path", "fb-edge")
     assert len(edges) == 5
     military = [edge for edge in edges if "fb-cat-military" in edge["class"]]
     security = [edge for edge in edges if "fb-cat-security" in edge["class"]]
@@ -192,18 +198,18 @@ def test_map_draws_an_edge_per_tie_styled_by_its_category(rf, axis_map):
 
 
 def test_map_puts_arrows_on_directed_ties_only(rf, axis_map):
-    edges = Parsed(_render(rf, axis_map)).all("path", "fb-edge")
+    edges = Parsed(_render_map(rf, axis_map)).all("path", "fb-edge")
     directed = [edge for edge in edges if "fb-cat-military" in edge["class"]]
     mutual = [edge for edge in edges if "fb-cat-military" not in edge["class"]]
-    assert all(edge["marker-end"] == "url(#fb-{}-v1-arrow-military)".format(axis_map["slug"]) for edge in directed)
+    assert all(edge["marker-end"] == "url(#fb-{}-v1-wide-arrow-military)".format(axis_map["slug"]) for edge in directed)
     assert all("marker-end" not in edge for edge in mutual)
 
 
 def test_map_defines_the_arrowheads_its_edges_use(rf, axis_map):
-    page = Parsed(_render(rf, axis_map))
+    page = Parsed(_render_map(rf, axis_map))
     markers = {attrs["id"] for attrs in page.all("marker")}
     used = {edge["marker-end"][5:-1] for edge in page.all("path", "fb-edge") if "marker-end" in edge}
-    assert used == markers == {f"fb-{axis_map['slug']}-v1-arrow-military"}
+    assert used == markers == {f"fb-{axis_map['slug']}-v1-wide-arrow-military"}
 
 
 def test_ties_between_the_same_two_actors_are_drawn_apart(axis, axis_map):
@@ -223,34 +229,45 @@ def test_a_single_tie_between_two_actors_is_a_straight_line(axis, axis_map):
 
 
 def test_map_legend_lists_the_categories_present_and_what_an_arrow_means(rf, axis_map):
-    page = Parsed(_render(rf, axis_map))
+    page = Parsed(_render_map(rf, axis_map))
     legend = [attrs for attrs in page.all("li", "fb-legend-item")]
-    assert len(legend) == 6  # security, military, economic, the arrow, no arrow, faded
+    assert len(legend) == 7  # countries, security, military, economic, the arrow, no arrow, faded
     text = page.plain
-    for words in ("Security", "Military", "Economic", "One way: from who does it to whom", "No arrow: mutual"):
+    for words in (
+        "Country",
+        "Security",
+        "Military",
+        "Economic",
+        "One way: from who does it to whom",
+        "No arrow: mutual",
+    ):
         assert words in text
     assert "Diplomatic" not in text
 
 
 def test_legend_says_nothing_of_arrows_when_every_tie_is_mutual(rf):
-    page = Parsed(_render(rf, _map(RelationshipFactory(type=SymmetricTypeFactory()))))
+    page = Parsed(_render_map(rf, _map(RelationshipFactory(type=SymmetricTypeFactory()))))
     assert "One way" not in page.plain
     assert not page.all("marker")
 
 
-def test_map_svg_is_a_described_image_that_scales(rf, axis_map):
+def test_map_svg_is_a_described_image_that_fills_its_width(rf, axis_map):
     page = Parsed(_render(rf, axis_map))
-    (svg,) = page.all("svg", "fb-map-svg")
-    assert svg["role"] == "img"
-    assert svg["aria-labelledby"] == f"fb-{axis_map['slug']}-v1-map-title fb-{axis_map['slug']}-v1-map-desc"
-    _, _, width, height = (float(value) for value in svg["viewbox"].split())
-    # Drawn a little larger than its units where there is room; factbox.css lets it shrink with its box.
-    assert float(svg["width"]) / width == pytest.approx(float(svg["height"]) / height, rel=0.02)
+    narrow, wide = page.all("svg", "fb-map-svg")
+    slug = axis_map["slug"]
+    for svg, variant in ((narrow, relationship_map.VARIANTS[0]), (wide, relationship_map.VARIANTS[1])):
+        assert svg["role"] == "img"
+        assert svg["aria-labelledby"] == f"fb-{slug}-v1-{variant.name}-title fb-{slug}-v1-{variant.name}-desc"
+        # No width or height of its own: factbox.css makes it as wide as the map, its height following.
+        assert "width" not in svg and "height" not in svg
+        _, _, width, _ = (float(value) for value in svg["viewbox"].split())
+        assert width == variant.width
+        assert relationship_map.FONT * variant.shown_from / width >= relationship_map.MIN_TEXT_PX
     assert "4 actors (China, Russia, Iran, North Korea) joined by 5 ties" in page.plain
 
 
 def test_map_table_lists_every_tie_in_words(rf, axis_map):
-    html = _render(rf, axis_map)
+    html = _render_map(rf, axis_map)
     page = Parsed(html)
     assert len(page.all("tr", "fb-tie")) == 5
     assert "The ties on the map" in page.plain
@@ -262,7 +279,7 @@ def test_map_table_lists_every_tie_in_words(rf, axis_map):
 
 
 def test_map_table_numbers_match_the_edges(rf, axis_map):
-    page = Parsed(_render(rf, axis_map))
+    page = Parsed(_render_map(rf, axis_map))
     numbers = [data for data in page.text if data.strip().isdigit()]
     assert numbers.count("1") >= 2  # on the map and in the table
     assert len(page.all("g", "fb-badge-number")) == 5
@@ -274,7 +291,7 @@ def test_map_links_each_tie_to_both_actors_and_its_evidence(rf, axis):
     evidence.sources.add(source)
     _public(evidence)
     ClaimRelationshipFactory(claim=evidence, relationship=axis["treaty"])
-    page = Parsed(_render(rf, _map(axis["treaty"])))
+    page = Parsed(_render_map(rf, _map(axis["treaty"])))
     assert "http://testserver/actors/russia/" in page.hrefs
     assert "http://testserver/actors/north-korea/" in page.hrefs
     assert "https://example.org/treaty-text" in page.hrefs
@@ -284,7 +301,7 @@ def test_map_lists_its_other_items_under_the_table(rf, axis):
     box = FactBoxFactory(kind=Kind.RELATIONSHIP_MAP)
     FactBoxItemFactory(factbox=box, claim=None, relationship=axis["treaty"])
     FactBoxItemFactory(factbox=box, claim=None, text="No alliance binds all four.")
-    page = Parsed(_render(rf, _published(box)))
+    page = Parsed(_render_map(rf, _published(box)))
     assert "No alliance binds all four." in page.plain
     assert page.all("ul", "fb-notes")
 

@@ -375,11 +375,11 @@ def test_map_and_its_table_fit_the_narrowest_screen(page, browser_story):
     page.set_viewport_size(NARROWEST)
     page.goto(browser_story)
     box = _rect(page, ".factbox-relationship_map")
-    svg = _rect(page, ".fb-map-svg")
+    svg = _rect(page, ".fb-map-narrow")
     assert box["right"] <= NARROWEST["width"]
     assert svg["left"] >= box["left"] and svg["right"] <= box["right"]
     # The picture shrinks with the box, but its names stay readable.
-    scale = page.locator(".fb-map-svg").evaluate("el => el.getBoundingClientRect().width / el.viewBox.baseVal.width")
+    scale = page.locator(".fb-map-narrow").evaluate("el => el.getBoundingClientRect().width / el.viewBox.baseVal.width")
     assert scale * relationship_map.FONT >= 10
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # A narrow box shows each tie as a sentence rather than as table columns.
@@ -393,7 +393,12 @@ def test_map_colours_follow_the_readers_theme(browser, browser_story, scheme, st
     try:
         page = context.new_page()
         page.goto(browser_story)
-        assert page.locator("path.fb-edge.fb-cat-military").evaluate("el => getComputedStyle(el).stroke") == stroke
+        assert (
+            page.locator(".fb-map-wide path.fb-edge.fb-cat-military").first.evaluate(
+                "el => getComputedStyle(el).stroke"
+            )
+            == stroke
+        )
     finally:
         context.close()
 
