@@ -70,6 +70,9 @@ TABLE_COLUMNS = {
 TABLE_CELL_PADDING = (0.35 * REM, 0.4 * REM)  # vertical, horizontal
 SWATCH_WIDTH = 2.25 * REM + 0.35 * REM  # a legend's line sample and its gap
 ICON_WIDTH = 1.15 * REM + 0.5 * REM  # a notice's round icon and its gap
+# A map is drawn twice (relationship_map.VARIANTS); its figure's own width picks the one shown.
+MAP_WIDE_FROM = 32.5 * REM
+MAP_NARROW_MAX = 24 * REM
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,7 @@ Segment = tuple[str, Font, float]  # words, their font, and width added before t
 class _Layout:
     def __init__(self) -> None:
         self.box_width = 0.0  # the nearest .factbox's content width: its container queries read it
+        self.map_width = 0.0  # the nearest .fb-map's width: it picks the picture shown
 
     # Inline content: words wrapped greedily into lines.
 
@@ -379,8 +383,14 @@ class _Layout:
         inner = max(1.0, width - left - right)
         if "factbox" in element.classes:
             self.box_width = inner
+        if "fb-map" in element.classes:
+            self.map_width = inner
         below = ancestors | set(element.classes) | {element.tag}
         if element.tag == "svg":
+            if "fb-map-narrow" in element.classes:
+                return 0.0 if self.map_width >= MAP_WIDE_FROM else self._drawing(element, min(inner, MAP_NARROW_MAX))
+            if "fb-map-wide" in element.classes and self.map_width < MAP_WIDE_FROM:
+                return 0.0
             return self._drawing(element, inner)
         if style.display == "table":
             content = self._table(element, font, inner, below)
