@@ -38,7 +38,7 @@ class Example:
     placeholder: bool
 
 
-def _examples() -> Example:
+def _examples(request) -> Example:
     # The newest published box and an actor with a public tie: two indexed reads, however much is
     # published, each from ``.public()`` so that an example never names what readers cannot see.
     box = (
@@ -57,7 +57,7 @@ def _examples() -> Example:
             "slug": box.slug,
             "title": payload.read_header(stored)["title"] or box.title,
             "version": box.published_version.number,
-            "iframe_height": oembed.box_height(stored, oembed.WIDTH),
+            "iframe_height": oembed.box_height(request, stored, oembed.WIDTH),
         }
     return Example(
         box_slug=shown["slug"],
@@ -98,7 +98,7 @@ class DevelopersView(PublicPage, TemplateView):
 
     @cached_property
     def example(self) -> Example:
-        return _examples()
+        return _examples(self.request)
 
     def get_context_data(self, **kwargs):
         urls, example = self.urls, self.example
