@@ -14,7 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from newsroom import roles
-from newsroom.factboxes import payload
+from newsroom.embeds import thumbnails
+from newsroom.factboxes import payload, relationship_map
 from newsroom.factboxes.snapshots import EVIDENCE_STANCES, Snapshot, live_review_notes
 from newsroom.models import Article, ArticleClaim, ArticleEvent, FactBox, FactBoxReference, FactBoxVersion
 from relations.models import Actor, Claim, ClaimRelationship, Relationship, Source
@@ -172,6 +173,7 @@ class BoxTeaser:
     anchor: str  # the box's id on the story page
     items: list[str]  # the first few items, by name
     more: int  # how many items the box holds besides
+    picture: tuple[str, int, int] | None = None  # a map's PNG (address, width, height), drawn for oEmbed
 
 
 def box_teaser(story: Article) -> BoxTeaser | None:
@@ -187,6 +189,12 @@ def box_teaser(story: Article) -> BoxTeaser | None:
         return None
     box = payload.read_payload(stored)
     names = [payload.item_name(item) for item in box["items"] if item["type"] != "actor"]
+    picture = None
+    if box["kind"] == FactBox.Kind.RELATIONSHIP_MAP and relationship_map.relationships(box):
+        # The version's own layout, frozen at publication: no drawing here, only its size.
+        width, height = thumbnails.size(relationship_map.layout(stored))
+        address = reverse("embed_factbox_map", args=[placements[0].factbox.slug, version.number])
+        picture = (address, width, height)
     return BoxTeaser(
         title=box["title"],
         kind=box["kind"],
@@ -195,6 +203,7 @@ def box_teaser(story: Article) -> BoxTeaser | None:
         anchor=dom_id(box),
         items=names[:FRONT_PAGE_TEASER_ITEMS],
         more=max(0, len(names) - FRONT_PAGE_TEASER_ITEMS),
+        picture=picture,
     )
 
 

@@ -97,6 +97,8 @@ def map_png(stored: Mapping[str, Any]) -> bytes:
         ((x, y),) = at([(node.x, node.y)])
         draw.ellipse((x - node_radius, y - node_radius, x + node_radius, y + node_radius), fill=INK, outline=HALO)
         ((label_x, label_y),) = at([(node.label_x, node.label_y)])
+        # Pillow's anchors: the SVG's text-anchor (start, middle, end) on the baseline.
+        anchor = {"start": "ls", "end": "rs"}.get(getattr(node, "anchor", "middle"), "ms")
         for number, line in enumerate(getattr(node, "lines", ()) or (node.name,)):
             baseline = label_y + number * relationship_map.LINE_HEIGHT * scale
             draw.text(
@@ -104,7 +106,7 @@ def map_png(stored: Mapping[str, Any]) -> bytes:
                 line,
                 fill=INK,
                 font=label_font,
-                anchor="ms",
+                anchor=anchor,
                 stroke_width=max(1, round(2 * scale)),
                 stroke_fill=HALO,
             )
