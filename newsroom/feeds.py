@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.text import slugify
 
+from core.addresses import moved
 from core.public_cache import keep_public
+from newsroom import selectors
 from newsroom.models import Article
 from relations.models import Actor
 
@@ -19,18 +23,13 @@ SITE_NAME = "Newsroom relations"
 FEED_LENGTH = 30
 
 
-def live_sections() -> list[str]:
-    """The sections live stories are filed in. A section's address is ``slugify(section)``, as on its page."""
-    names = Article.objects.public().exclude(section="").order_by().values_list("section", flat=True).distinct()
-    return sorted(set(names))
+# Characters XML 1.0 cannot carry: a stray one (Word's line break is \x0b) would make the feed unwritable.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def section_named(slug: str) -> str:
-    """The section of live stories whose slug is ``slug``; 404 when no live story is filed in it."""
-    for name in live_sections():
-        if slugify(name) == slug:
-            return name
-    raise Http404("No live story is filed in that section.")
+def xml_text(text: str) -> str:
+    """``text`` without the control characters XML cannot hold."""
+    return XML_ILLEGAL.sub("", text)
 
 
 class StoriesFeed(Feed):
@@ -58,10 +57,10 @@ class StoriesFeed(Feed):
         return list(self.stories(obj).for_listing().prefetch_related(actors)[:FEED_LENGTH])
 
     def item_title(self, item: Article) -> str:
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item: Article) -> str:
-        return item.standfirst
+        return xml_text(item.standfirst)
 
     def item_link(self, item: Article) -> str:
         return reverse("story", args=[item.slug])
@@ -73,10 +72,11 @@ class StoriesFeed(Feed):
         return max(filter(None, (item.last_modified_at, item.published_at)))
 
     def item_author_name(self, item: Article) -> str:
-        return item.byline
+        return xml_text(item.byline)
 
     def item_categories(self, item: Article) -> list[str]:
-        return [item.section] * bool(item.section) + [actor.name for actor in item.public_actors]
+        names = [item.section] * bool(item.section) + [actor.name for actor in item.public_actors]
+        return [xml_text(name) for name in names]
 
 
 class StoriesAtomFeed(StoriesFeed):
@@ -85,25 +85,32 @@ class StoriesAtomFeed(StoriesFeed):
 
 
 class SectionFeed(StoriesFeed):
-    """The newest live stories of one section (``/feeds/sections/<slug>.rss``)."""
+    """The newest live stories of one section (``/feeds/sections/<slug>.rss``): the stories its page
+    lists, every spelling of the section included; 404 when no live story is filed in it."""
 
-    def get_object(self, request: HttpRequest, slug: str) -> str:
-        return section_named(slug)
+    def get_object(self, request: HttpRequest, slug: str) -> tuple[str, list[str]]:
+        names = selectors.live_section_names(slug)
+        if not names:
+            raise Http404("No live story is filed in that section.")
+        return slug, names
 
-    def title(self, obj: str) -> str:
-        return f"{SITE_NAME}: {obj}"
+    def title(self, obj: tuple[str, list[str]]) -> str:
+        return xml_text(f"{SITE_NAME}: {obj[1][0]}")
 
-    def description(self, obj: str) -> str:
-        return f"The latest stories in {obj}."
+    def link(self, obj: tuple[str, list[str]]) -> str:
+        return reverse("section", args=[obj[0]])
 
-    def stories(self, obj: str) -> QuerySet[Article]:
-        return Article.objects.public().filter(section=obj)
+    def description(self, obj: tuple[str, list[str]]) -> str:
+        return xml_text(f"The latest stories in {obj[1][0]}.")
+
+    def stories(self, obj: tuple[str, list[str]]) -> QuerySet[Article]:
+        return Article.objects.public().filter(section__in=obj[1])
 
 
 class SectionAtomFeed(SectionFeed):
     feed_type = Atom1Feed
 
-    def subtitle(self, obj: str) -> str:
+    def subtitle(self, obj: tuple[str, list[str]]) -> str:
         return self.description(obj)
 
 
@@ -111,17 +118,27 @@ class ActorFeed(StoriesFeed):
     """The newest live stories about one public actor (``/feeds/actors/<slug>.rss``): 404 for an actor
     readers may not see."""
 
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # A renamed actor's subscribers follow it to its feed's new address, as its page does.
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            answer = moved(request, Actor.objects.public(), kwargs["slug"], max_age=settings.EMBED_MAX_AGE)
+            if answer is None:
+                raise
+            return answer
+
     def get_object(self, request: HttpRequest, slug: str) -> Actor:
         return get_object_or_404(Actor.objects.public(), slug=slug)
 
     def title(self, obj: Actor) -> str:
-        return f"{SITE_NAME}: {obj.name}"
+        return xml_text(f"{SITE_NAME}: {obj.name}")
 
     def link(self, obj: Actor) -> str:
         return reverse("actor", args=[obj.slug])
 
     def description(self, obj: Actor) -> str:
-        return f"The latest stories about {obj.name}."
+        return xml_text(f"The latest stories about {obj.name}.")
 
     def stories(self, obj: Actor) -> QuerySet[Article]:
         return Article.objects.public().about(obj)

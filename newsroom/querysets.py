@@ -81,14 +81,18 @@ class ArticleQuerySet(SlugHistoryQuerySet):
 
     def with_box_links(self) -> ArticleQuerySet:
         """Each article's published boxes in running order as ``box_links``, with what a link to one
-        needs (its title, and the slug and number its version was published with, which make its id
+        needs (the title, slug and number its version was published with, which make its id
         on the story page) and not the payload they are read from."""
         from newsroom.models import FactBoxPlacement
 
         placements = (
             FactBoxPlacement.objects.public()
             .defer("factbox__published_version__payload")
-            .annotate(frozen_slug=KeyTextTransform("slug", "factbox__published_version__payload"))
+            .annotate(
+                frozen_slug=KeyTextTransform("slug", "factbox__published_version__payload"),
+                # The title readers see is the published version's: the box's own may be an unpublished edit.
+                frozen_title=KeyTextTransform("title", "factbox__published_version__payload"),
+            )
         )
         return self.prefetch_related(Prefetch("factbox_placements", queryset=placements, to_attr="box_links"))
 

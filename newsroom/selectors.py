@@ -154,11 +154,17 @@ class SectionGroup:
 def by_section(stories: Iterable[Article]) -> list[SectionGroup]:
     """``stories`` (newest first) grouped by section: the section with the newest story first, and the
     stories without a section last."""
-    groups: dict[str, list[Article]] = {}
+    # Keyed by address, so that two spellings of one section ("Middle East", "Middle-East") make one
+    # group, named as its newest story spells it, as their one page gathers them.
+    groups: dict[str, SectionGroup] = {}
     for story in stories:
-        groups.setdefault(story.section, []).append(story)
-    named = [SectionGroup(name, section_slug(name), listed) for name, listed in groups.items() if name]
-    rest = [SectionGroup("", "", groups[""])] if "" in groups else []
+        slug = section_slug(story.section)
+        key = slug or story.section
+        if key not in groups:
+            groups[key] = SectionGroup(story.section, slug, [])
+        groups[key].stories.append(story)
+    named = [group for key, group in groups.items() if key]
+    rest = [groups[""]] if "" in groups else []
     return named + rest
 
 

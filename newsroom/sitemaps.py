@@ -79,10 +79,15 @@ class SectionSitemap(Sitemap):
         rows = (
             Article.objects.public().exclude(section="").order_by().values("section").annotate(latest=Max("publish_at"))
         )
-        return sorted((row for row in rows if slugify(row["section"])), key=lambda row: row["section"])
+        # One address per section, however many ways editors spelt it: its page gathers them all.
+        latest: dict[str, datetime.datetime] = {}
+        for row in rows:
+            if slug := slugify(row["section"]):
+                latest[slug] = max(latest.get(slug, row["latest"]), row["latest"])
+        return [{"slug": slug, "latest": latest[slug]} for slug in sorted(latest)]
 
     def location(self, item: dict) -> str:
-        return f"/sections/{slugify(item['section'])}/"
+        return reverse("section", args=[item["slug"]])
 
     def lastmod(self, item: dict) -> datetime.datetime:
         return item["latest"]

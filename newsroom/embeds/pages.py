@@ -329,6 +329,9 @@ def map_thumbnail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     withdrawn box's picture leaves caches as its embed does."""
     row = lookups.pinned_version(slug, number)
     if row is None:
+        # oEmbed consumers keep thumbnail addresses: a renamed box's picture moves with it.
+        if answer := _moved(request, FactBox.objects.public(), slug):
+            return answer
         raise Http404("No published fact box version here.")
     etag = lookups.make_etag("map.png", row["version_id"], assets().fingerprint)
     if answer := lookups.not_modified(request, etag=etag):

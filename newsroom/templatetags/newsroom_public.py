@@ -99,6 +99,14 @@ def sanitised(html: str) -> SafeString:
 
 
 @register.filter
+def xml_text(text: str) -> str:
+    """``text`` without the control characters an XML document cannot hold (the news sitemap)."""
+    from newsroom.feeds import xml_text
+
+    return xml_text(text or "")
+
+
+@register.filter
 def web_url(url: str) -> str:
     """``url`` if it is an http(s) address, else an empty string: a reader's click must never run a link."""
     return addresses.web_url(url)

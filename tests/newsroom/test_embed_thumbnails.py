@@ -87,3 +87,16 @@ def test_picture_queries_do_not_grow_with_ties(client, django_assert_num_queries
     # The version's row, then its payload.
     with django_assert_num_queries(2):
         assert client.get("/embed/factboxes/map/v/1/map.png").status_code == 200
+
+
+def test_a_renamed_maps_picture_moves_with_it(client, demo):
+    number = _map_number()
+    box = FactBox.objects.get(slug=MAP)
+    box.slug = "axis-map"
+    box.save()
+
+    response = client.get(f"/embed/factboxes/{MAP}/v/{number}/map.png")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"http://testserver/embed/factboxes/axis-map/v/{number}/map.png"
+    assert client.get(response["Location"])["Content-Type"] == "image/png"

@@ -1,5 +1,6 @@
 """RSS and Atom feeds, sitemaps and robots.txt: valid to their readers, live content only, flat in cost."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,6 +114,36 @@ def test_a_section_feed_lists_the_sections_live_stories(client, world, form):
 
 
 @pytest.mark.parametrize("form", ["rss", "atom"])
+def test_a_section_feed_gathers_every_spelling_of_the_section_and_links_its_page(client, world, form):
+    _live(ArticleFactory(title="Spelt otherwise", section="Middle-East"), days_ago=0.2)
+    _response, parsed = _parsed(client, f"/feeds/sections/middle-east.{form}")
+    assert [entry.title for entry in parsed.entries] == ["Spelt otherwise", "Live story 1"]
+    assert parsed.feed.link == "http://testserver/sections/middle-east/"
+    sitemap = _valid(client.get("/sitemap-sections.xml").content, "sitemap.xsd")
+    assert sorted(_locations(sitemap)) == [
+        "http://testserver/sections/middle-east/",
+        "http://testserver/sections/world/",
+    ]
+    front = client.get("/").content.decode()
+    # One group on the front page, not one per spelling.
+    assert len(re.findall(r'class="front-section-title"[^>]*><a href="/sections/middle-east/"', front)) == 1
+
+
+@pytest.mark.parametrize("form", ["rss", "atom"])
+def test_control_characters_pasted_into_a_story_do_not_break_its_feeds(client, world, form):
+    # Word's manual line break (\x0b) and other C0 controls are not allowed in XML.
+    Article.objects.filter(pk=world[0].pk).update(
+        title="Live\x0b story 0", standfirst="Two\x0c lines", byline="Ana\x08 Reporter", section="World\x1f"
+    )
+    for address in (f"/feeds/stories.{form}", f"/feeds/actors/russia.{form}"):
+        _response, parsed = _parsed(client, address)
+        assert parsed.entries[0].title == "Live story 0"
+        assert parsed.entries[0].summary == "Two lines"
+    news = _valid(client.get("/sitemap-news.xml").content, "news-urlset.xsd")
+    assert "Live story 0" in [title.text for title in news.iterfind(".//news:title", NS)]
+
+
+@pytest.mark.parametrize("form", ["rss", "atom"])
 def test_an_actor_feed_lists_the_live_stories_about_it(client, world, form):
     _response, parsed = _parsed(client, f"/feeds/actors/russia.{form}")
     assert [entry.title for entry in parsed.entries] == ["Live story 0", "Live story 1", "Live story 2"]
@@ -165,6 +196,8 @@ def test_pages_name_their_feeds_for_readers_to_discover(client, world):
     assert '<link rel="alternate" type="application/rss+xml"' in home and 'href="/feeds/stories.rss"' in home
     assert 'href="/feeds/actors/russia.rss"' in client.get("/actors/russia/").content.decode()
     assert 'href="/feeds/sections/world.rss"' in client.get(f"/stories/{world[0].slug}/").content.decode()
+    section = client.get("/sections/world/").content.decode()
+    assert 'href="/feeds/sections/world.rss"' in section and 'href="/feeds/sections/world.atom"' in section
 
 
 # --- Sitemaps -------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ ROUTES = [
     ("story embed", "/embed/stories/{story}/?theme=dark"),
     ("box embed", "/embed/factboxes/{box}/?theme=dark"),
     ("pinned box embed", "/embed/factboxes/{box}/v/1/"),
+    ("actor feed", "/feeds/actors/{actor}.rss"),
+    ("actor Atom feed", "/feeds/actors/{actor}.atom"),
     ("API story", "/api/v1/articles/{story}/"),
     ("API actor", "/api/v1/actors/{actor}/"),
     ("API actor network", "/api/v1/actors/{actor}/network/?depth=2"),

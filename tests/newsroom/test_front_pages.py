@@ -113,6 +113,22 @@ def test_story_cards_link_each_published_box_at_its_place_in_the_story(client):
     assert CANARY not in page
 
 
+def test_cards_and_the_lead_name_a_box_by_its_published_title_not_an_unpublished_edit(client):
+    from newsroom.models import FactBox
+
+    lead = live(minutes_ago=1, title="Lead", section="World")
+    card = live(minutes_ago=10, title="A card", section="World")
+    boxes = [with_box(lead, title="Lead box"), with_box(lead, title="Lead second box")]
+    boxes.append(with_box(card, title="Card box"))
+    # An editor retitles each box in the admin and has not published the change.
+    FactBox.objects.filter(pk__in=[box.pk for box in boxes]).update(title=f"{CANARY} retitled")
+    for address in ("/", "/sections/world/"):
+        page = html(client.get(address))
+        assert CANARY not in page
+        assert ">Card box</a>" in page
+    assert ">Lead second box</a>" in html(client.get("/"))
+
+
 def test_story_kicker_links_its_section(client):
     live(title="Filed", slug="filed", section="Middle East")
     assert '<p class="kicker"><a href="/sections/middle-east/">Middle East</a></p>' in html(
@@ -207,7 +223,7 @@ def test_actor_page_leads_with_its_map_then_its_stories_then_its_claims(client):
     page = html(client.get("/actors/iran/"))
     assert page.index('class="factbox factbox-relationship_map"') < page.index('id="stories-title"')
     assert page.index('id="stories-title"') < page.index('id="claims-title"')
-    assert '<svg class="fb-map-svg"' in page
+    assert '<svg class="fb-map-svg' in page
     assert "Who Iran is tied to" in page
     assert "A story about Iran" in page
 
