@@ -2,6 +2,7 @@
 
 import os
 from contextlib import AbstractContextManager
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -12,6 +13,14 @@ from django.urls import reverse
 from newsroom import services
 from newsroom.factboxes.services import factbox_publish, factbox_unverified_claims
 from relations import closure
+
+
+def artefacts(name: str) -> Path:
+    """The folder a browser test keeps its screenshots in, to be looked at: ``$TEST_ARTEFACTS/<name>/``
+    (``test-artefacts/``, git-ignored, by default)."""
+    folder = Path(os.environ.get("TEST_ARTEFACTS", "test-artefacts")) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _widget_values(name: str, widget: forms.Widget, value) -> dict:

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -21,12 +20,11 @@ from tests.factories import (
     RelationshipFactory,
     VerifiedClaimFactory,
 )
-from tests.helpers import missing, publish_factbox
+from tests.helpers import artefacts, missing, publish_factbox
 
 PAGE = "/developers/"
 # The newest published box, and an actor with a public tie.
 PAGE_QUERIES = 2
-SCREENSHOTS = Path("/tmp/newsroom-developers")
 EXAMPLE = re.compile(r'<pre[^>]*data-example="([^"]+)"[^>]*><code>(.*?)</code></pre>', re.S)
 # The answers the page gives in full (the others are shortened, and checked by their keys).
 ANSWER = re.compile(r'<pre[^>]*data-answer="([^"]+)"[^>]*><code>(.*?)</code></pre>', re.S)
@@ -250,8 +248,7 @@ def test_code_scrolls_inside_its_block_on_a_phone_and_a_desktop(live_server, liv
         page.locator("figure.code:not(.code-answer) .copy-button").count() == page.locator("pre[data-example]").count()
     )
     assert page.locator(".code-answer .copy-button").count() == 0
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"developers-{width}-{scheme}.png"), full_page=True)
+    page.screenshot(path=str(artefacts("developers") / f"developers-{width}-{scheme}.png"), full_page=True)
     assert page.errors == []
 
 

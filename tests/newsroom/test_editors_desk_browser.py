@@ -10,14 +10,11 @@ A screenshot of each step is kept in ``$TEST_ARTEFACTS/editors-desk/`` (``test-a
 default), for a person to look at what the test saw.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from newsroom.models import Article, ArticleEvent
 from tests.factories import ReporterFactory, RoleEditorFactory, SourceFactory, VerifiedClaimFactory
-from tests.helpers import signed_in_page
+from tests.helpers import artefacts, signed_in_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles", "starting_vocabulary")]
 
@@ -32,8 +29,7 @@ CORRECTED = "The military governments of Mali, Burkina Faso and Niger have promi
 
 @pytest.fixture
 def shots():
-    folder = Path(os.environ.get("TEST_ARTEFACTS", "test-artefacts")) / "editors-desk"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = artefacts("editors-desk")
 
     def shoot(page, name: str) -> None:
         page.screenshot(path=folder / f"{name}.png", full_page=True)

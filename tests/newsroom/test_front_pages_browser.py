@@ -3,9 +3,7 @@ in the light and the dark theme: nothing wider than the screen, no text over oth
 
 A screenshot of each is kept in ``$TEST_ARTEFACTS/front-pages/`` (``test-artefacts/`` by default)."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db.models import F
@@ -14,7 +12,7 @@ from django.utils import timezone
 from newsroom.demo_content import ARTICLE
 from newsroom.models import Article
 from tests.factories import ArticleFactory, EditorFactory
-from tests.helpers import publish_article
+from tests.helpers import artefacts, publish_article
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
 
@@ -87,8 +85,7 @@ def pages(live_server, live_demo) -> dict[str, str]:
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_front_section_and_actor_pages_fit_and_no_text_overlaps(new_page, pages, width, theme):
-    folder = Path(os.environ.get("TEST_ARTEFACTS", "test-artefacts")) / "front-pages"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = artefacts("front-pages")
     page = new_page(width=width, height=900)
     page.emulate_media(color_scheme=theme)
     for name, url in pages.items():

@@ -2,10 +2,9 @@
 picture that fits is shown and fills its width, names stay at 12 px or more and clear of each other, of the
 actors and of the tie numbers. Screenshots are kept in ``$TEST_ARTEFACTS/map/`` (``test-artefacts/`` by default)."""
 
-import os
-from pathlib import Path
-
 import pytest
+
+from tests.helpers import artefacts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,9 +40,7 @@ def _overlap(a, b, by=0.0):
 
 @pytest.fixture
 def shots():
-    folder = Path(os.environ.get("TEST_ARTEFACTS", "test-artefacts")) / "map"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artefacts("map")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -3,19 +3,18 @@
 A screenshot of each is kept in ``$TEST_ARTEFACTS/search/`` (``test-artefacts/`` by default).
 """
 
-import os
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import artefacts
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
 
 
 @pytest.fixture
 def folder() -> Path:
-    folder = Path(os.environ.get("TEST_ARTEFACTS", "test-artefacts")) / "search"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artefacts("search")
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

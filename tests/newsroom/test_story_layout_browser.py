@@ -9,15 +9,12 @@ A screenshot of each width and theme is kept in ``$TEST_ARTEFACTS/story-layout/`
 default), for a person to look at what the test saw.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from newsroom.demo_content import ARTICLE
 from newsroom.models import Article
 from tests.factories import EditorFactory
-from tests.helpers import publish_article
+from tests.helpers import artefacts, publish_article
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("starting_vocabulary")]
 
@@ -102,9 +99,7 @@ def story_url(live_server, live_demo) -> str:
 
 @pytest.fixture
 def shots():
-    folder = Path(os.environ.get("TEST_ARTEFACTS", "test-artefacts")) / "story-layout"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artefacts("story-layout")
 
 
 def _folded(page) -> list:
