@@ -86,13 +86,9 @@ class StoryListPage(PublicPage, ListView):
     paginate_by = STORIES_PER_PAGE
     paginator_class = UncountedPaginator
 
-    def address(self) -> tuple:
-        """The list's view name and arguments."""
-        raise NotImplementedError
-
     def canonical(self, page: int) -> str:
         # Each page is its own canonical address; other query parameters are not.
-        address = absolute_url(self.request, *self.address())
+        address = self.request.build_absolute_uri(self.request.path)
         return f"{address}?page={page}" if page > 1 else address
 
     def get_context_data(self, **kwargs):
@@ -110,9 +106,6 @@ class HomeView(StoryListPage):
     def get_queryset(self):
         # Built per request: "live" depends on the clock.
         return Article.objects.public().for_listing().with_box_links()
-
-    def address(self) -> tuple:
-        return ("home",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -134,9 +127,6 @@ class SectionView(StoryListPage):
         if not self.names:
             raise Http404("No live story is in that section.")
         return selectors.section_stories(self.names)
-
-    def address(self) -> tuple:
-        return ("section", self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.names[0], section_slug=self.kwargs["slug"], **kwargs)
